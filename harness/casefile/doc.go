@@ -1,0 +1,174 @@
+// Package casefile defines the YAML conformance case format and its strict
+// loader. It parses and validates; it never runs anything (the runner does)
+// and never judges anything (the oracle does).
+//
+// # Files and ids
+//
+// Cases live in cases/<area>/<name>.yaml, where area is the first segment of
+// the case id (events, files, request, timeouts, redirects, cancel,
+// convenience, input, tls, concurrency, ...). A file holds one case (a
+// mapping), a YAML list of cases, or a mapping with one key `cases:` holding
+// that list (a small family). Start each file with the schema modeline so
+// editors complete and check keys:
+//
+//	# yaml-language-server: $schema=../schema.json
+//
+// A case id is dotted, lower-case, area first: "files.error-body-keeps-file",
+// "redirects.302.no-follow" (pattern [IDPattern]); ids are unique across all
+// files. Requirement ids are the rule numbers of the profile (E1 ... S2,
+// pattern [ReqPattern]); the catalogue check that they exist is elsewhere.
+//
+// Unknown keys and wrong types are errors that lead with the position and
+// suggest a fix:
+//
+//	cases/files/error-body.yaml:14:7: expect.ended: unknown key "statsu" (did you mean "status"?)
+//
+// # A complete example
+//
+//	# yaml-language-server: $schema=../schema.json
+//	id: files.error-body-keeps-file
+//	title: a 404 with params.response gives its body as a string and leaves the old file as it was
+//	requirements: [F2, E8]          # the first is the default attribution of every check
+//	# level: should                 # optional override of the grading level
+//	given:
+//	  files:
+//	    - {dir: DocumentsDirectory, name: out.bin, text: "old contents"}
+//	server:                         # mockserver.Scenario, as-is; paths are relative to the case's namespace
+//	  routes:
+//	    - path: /missing
+//	      status: 404
+//	      headers: {Content-Type: text/plain}
+//	      body: "no such thing"
+//	call:
+//	  fn: request                   # request (default) | upload | download
+//	  url: "{{http}}/missing"
+//	  method: GET                   # absent: nil is passed (implementation default, R1)
+//	  params:                       # the Lua params table
+//	    progress: download
+//	    response: {filename: out.bin, baseDirectory: DocumentsDirectory}
+//	expect:
+//	  trace: began progress* ended  # the call's whole phase sequence
+//	  began:
+//	    status: 404                 # a bare value means equals
+//	    bytesEstimated: 13
+//	  ended:
+//	    isError: false
+//	    status: 404
+//	    response: "no such thing"
+//	    responseType: {oneOf: [text, binary]}
+//	    responseHeaders: {contains: {content-type: {matches: "^text/plain"}}}
+//	    bytesTransferred: {served: size}
+//	  files:
+//	    - {dir: DocumentsDirectory, name: out.bin, unchanged: true}
+//	  journal:
+//	    requests:
+//	      - {method: GET, path: /missing, status: 404}
+//
+// Its failure against a broken implementation reads:
+//
+//	cases/files/error-body-keeps-file.yaml:38:7: files[0] (F2): DocumentsDirectory/out.bin: want unchanged (12 bytes, sha256 9f2c…), got 13 bytes "no such thing"
+//
+// # Top-level keys
+//
+//	id, title, requirements   required
+//	level                     must | should | info: overrides the level of the case's own checks
+//	labels                    extra Ginkgo labels (area:<area> and req:<id> are derived)
+//	given.files[]             {dir, name, text | base64 | size (+ seed)}: created before the first call;
+//	                          dir is a base directory constant name, default DocumentsDirectory;
+//	                          size+seed gives the same bytes as the server's body {generate: {size, seed}}
+//	server                    routes in mockserver's model (see package mockserver); templates {{http}},
+//	                          {{https}}, {{ns}} work in Location, header values and text bodies
+//	call | calls[]            one call, or several with ids
+//	actions[]                 a script run in order while the calls are in flight
+//	expect                    what the oracle checks (below)
+//	minScale                  smallest time scale the case may run at (e.g. 1 when it cannot be scaled)
+//	budget                    deadline in API time (scaled); default the runner's
+//	settle                    how long to keep listening after all calls finished; default the runner's
+//
+// Durations are Go duration strings ("150ms", "2s") in API time: the runner
+// and the mock server multiply every one by the run's time scale.
+//
+// # Calls
+//
+//	id              name used by actions and expect.calls; "main" for a single call:
+//	fn              request | upload | download
+//	url             templated: {{http}} {{https}} {{untrusted}} {{expired}} {{wronghost}} (the mock
+//	                server's base URLs including the case namespace), {{refused}} (a closed port),
+//	                {{i}} (the instance number of a repeated call)
+//	method          the method argument; absent passes nil
+//	params          the Lua params table; any shape, so B1 cases can pass wrong types on purpose.
+//	                Numbers become Lua numbers (float64); base directories are constant names
+//	filename, baseDirectory, contentType
+//	                upload/download positional arguments (absent: nil)
+//	listener        none: pass a nil listener (B2)
+//	repeat          make N identical calls at once (instances <id>#1 ... <id>#N)
+//	after           start once the named call has finished (ended, cancelled or rejected)
+//
+// # Actions
+//
+// Each step waits for its trigger, then acts:
+//
+//	actions:
+//	  - {cancel: main, at: began}                   # cancel once began was delivered
+//	  - {cancel: main, at: progress, inListener: true}  # from inside the listener at the first progress (C4)
+//	  - {cancel: main, at: received}                # once the server journaled the request (before headers)
+//	  - {cancel: main, after: 200ms}                # 200 ms (API time) after the previous step
+//	  - {at: ended, call: other}                    # a pure wait
+//
+// at is began | progress (the first) | ended | received; after alone counts
+// from the previous step (or the start), with at it counts from that moment.
+//
+// # Expectations
+//
+// Built-in invariants are checked for every call unless listed in
+// expect.skipInvariants (see [Invariants] for names and requirements): name and
+// phase valid (E1), exactly one ended unless cancelled, rejected or without a
+// listener, and nothing after it (E2/E3/E4), began/progress only when progress
+// was asked (E2), began at most once and first (E3/E4), bytesTransferred never
+// decreasing (E7), nothing after cancel (C1), requestId equal to the call's
+// handle (E13), url equal to the URL passed (E12), no temporary files left in
+// the sandbox (F4, also off with noTempFiles: false). Each invariant is graded
+// by its own requirement's level.
+//
+// Per call (top level of expect: every call; expect.calls.<id>: that call or
+// instance):
+//
+//	rejected: true       nil handle and no event (B1, F7, F9)
+//	trace                phase grammar: began, progress, ended, postfix * + ? {n} {n,} {n,m},
+//	                     | alternation, parentheses; matched against the whole sequence
+//	began, progress, ended, each
+//	                     predicates on that event's fields (progress and each: every such event):
+//	                     name, phase, isError, status, response, responseType, responseHeaders,
+//	                     bytesTransferred, bytesEstimated, url, requestId
+//	cancelReturned       predicate on network.cancel's return value ({absent: true} for nil)
+//	req                  attribute these checks to one requirement
+//
+// Predicates: a bare scalar means equals; a mapping holds operators that must
+// all hold: equals, oneOf, matches (Go regexp), present (true/false), absent,
+// gte, lte, contains (substring; or for a map, key → predicate, header names
+// case-insensitive), served (size: the response bytes the server wrote; body:
+// same SHA-256 as the body the server wrote). A response written to a file is
+// the map {filename, baseDirectory[, fullPath]}.
+//
+// Files after the run (expect.files[]): {dir, name} and one of content (text),
+// base64, sha256, absent: true, unchanged: true (as before the first call),
+// sameAsServed: true (the last 2xx response body the server wrote, optionally
+// of servedPath); size may be added; req attributes it.
+//
+// Journal (expect.journal): count; requests[] matched one to one in arrival
+// order, each with method, path (without the namespace), query, headers
+// (name → predicate), bodyText, bodySize, bodySha256, status, clientClosed,
+// tls; clientClosed at the block level means "some request was closed by the
+// client" (true) or "none was" (false).
+//
+// Timing (expect.timing[]), lower bounds only, API time:
+//
+//	timing:
+//	  - {from: server.lastBody, to: ended, atLeast: 1s, req: T1}
+//	  - {each: progress, atLeast: 1s, req: E6}
+//
+// Moments: began, progress (first), lastProgress, ended of the call (call:,
+// default the first), and server.received, server.headers, server.firstBody,
+// server.lastBody, server.done, server.clientClosed of that call's last
+// journaled request.
+package casefile
