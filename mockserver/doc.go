@@ -1,0 +1,26 @@
+// Package mockserver is a configurable mock HTTP/HTTPS server for conformance
+// tests of HTTP clients: it misbehaves precisely (delays, trickled bodies,
+// lying lengths, resets and malformed data at exact byte offsets, redirect
+// chains, slow request reading) and reports exactly what it did in a
+// per-namespace journal with timestamps.
+//
+// One [Server] serves many cases at once: each case installs a [Scenario]
+// under its own namespace with [Server.Install], and its routes are served
+// under /c/<ns>/... on every listener. The API in brief:
+//
+//	srv, err := mockserver.New(mockserver.WithTimeScale(0.05))
+//	defer srv.Close()
+//	err = srv.Install("redirect.302", scn)        // routes under /c/redirect.302/
+//	u := srv.URLs().HTTPS + "/c/redirect.302/file" // the client trusts srv.CACertPool()
+//	err = srv.Await(ctx, "redirect.302", mockserver.HasEvent(mockserver.EventDone))
+//	recs := srv.Journal("redirect.302")
+//
+// Out-of-process clients use GET /__netconform/journal?case=<ns> (JSON list of
+// [Record]) and GET /__netconform/ca.pem.
+//
+// Scenarios decode from YAML with [DecodeScenario] (a case file's `server:`
+// block) or [ParseConfig] (a whole file), with strict file:line:col errors,
+// and from JSON with encoding/json.
+//
+// mockserver imports nothing else of netconform.
+package mockserver
