@@ -1,0 +1,15 @@
+// Package catalog loads and validates netconform's requirement catalogue
+// (specs/requirements.yaml) and renders the readable profile (docs/profile.md)
+// from it.
+//
+// Each requirement is one numbered rule of the profile: an id such as "D4", a
+// level (must, should or info), an area, a one-line title, the rule's text and
+// its source (a verbatim quote from the Solar2D docs, a summary of what the
+// Android, Apple and Win32 implementations do, or an RFC quote). A rule whose
+// clauses carry different levels has the primary level in Level and each
+// secondary clause as a [Note] with its own level.
+//
+// The loader is strict: unknown keys, wrong types, duplicate ids and invalid
+// values are errors that name their line and column, as [PosError]. A loaded
+// [Catalog] is read-only and safe for concurrent use.
+package catalog

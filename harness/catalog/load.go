@@ -1,0 +1,300 @@
+package catalog
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// maxErrors bounds how many problems Load reports before it stops looking.
+const maxErrors = 20
+
+// Load decodes and validates a requirement catalogue (the format of
+// specs/requirements.yaml). Decoding is strict: unknown keys, wrong types,
+// duplicate keys and aliases are rejected. Validation checks that ids match
+// ^[A-Z][0-9]+$ and are unique, that levels, areas and source kinds are
+// valid, that title is one line, and that text and source quote are not
+// empty. Every problem is a [*PosError]; several are joined with
+// errors.Join, sorted by position.
+//
+// The catalogue keeps its requirements in profile order: grouped by area in
+// the order of [Areas], and in file order within an area.
+func Load(data []byte) (*Catalog, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("parse catalogue: %w", err)
+	}
+	d := &decoder{}
+	reqs := d.document(&root)
+	if len(d.errs) > 0 {
+		slices.SortStableFunc(d.errs, func(a, b error) int {
+			pa, pb := a.(*PosError), b.(*PosError)
+			if pa.Line != pb.Line {
+				return pa.Line - pb.Line
+			}
+			return pa.Col - pb.Col
+		})
+		return nil, fmt.Errorf("load catalogue: %w", errors.Join(d.errs...))
+	}
+	// Profile order: by area as in Areas, then as in the file.
+	slices.SortStableFunc(reqs, func(a, b Requirement) int {
+		return slices.Index(Areas(), a.Area) - slices.Index(Areas(), b.Area)
+	})
+	c := &Catalog{reqs: reqs, byID: make(map[string]int, len(reqs))}
+	for i, r := range reqs {
+		c.byID[r.ID] = i
+	}
+	return c, nil
+}
+
+// decoder walks the YAML node tree and collects positioned errors.
+type decoder struct {
+	errs []error
+}
+
+func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
+	if len(d.errs) >= maxErrors {
+		return
+	}
+	d.errs = append(d.errs, &PosError{Line: n.Line, Col: n.Column, Err: fmt.Errorf(format, args...)})
+}
+
+func (d *decoder) document(root *yaml.Node) []Requirement {
+	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
+		d.errs = append(d.errs, &PosError{Line: 1, Err: errors.New("empty catalogue")})
+		return nil
+	}
+	var list *yaml.Node
+	d.fields(root.Content[0], "catalogue", []string{"requirements"}, func(key string, v *yaml.Node) {
+		list = v
+	})
+	if list == nil {
+		if len(d.errs) == 0 {
+			d.errorf(root.Content[0], "missing key %q", "requirements")
+		}
+		return nil
+	}
+	if list.Kind != yaml.SequenceNode {
+		d.errorf(list, "requirements: want a list, got %s", kindName(list))
+		return nil
+	}
+	if len(list.Content) == 0 {
+		d.errorf(list, "requirements: empty list")
+	}
+	reqs := make([]Requirement, 0, len(list.Content))
+	firstLine := make(map[string]int, len(list.Content))
+	for _, n := range list.Content {
+		r, idNode := d.requirement(n)
+		if idNode == nil {
+			continue
+		}
+		if line, dup := firstLine[r.ID]; dup {
+			d.errorf(idNode, "duplicate id %q (first at line %d)", r.ID, line)
+			continue
+		}
+		firstLine[r.ID] = idNode.Line
+		reqs = append(reqs, r)
+	}
+	return reqs
+}
+
+// requirement decodes one entry; idNode is nil when the entry has no usable id.
+func (d *decoder) requirement(n *yaml.Node) (r Requirement, idNode *yaml.Node) {
+	r.Line = n.Line
+	seen := d.fields(n, "requirement", []string{"id", "level", "area", "title", "text", "notes", "source"},
+		func(key string, v *yaml.Node) {
+			switch key {
+			case "id":
+				if r.ID = d.str(v, key); r.ID != "" {
+					if !idPattern.MatchString(r.ID) {
+						d.errorf(v, "id: %q does not match %s", r.ID, idPattern)
+					} else {
+						idNode = v
+					}
+				}
+			case "level":
+				r.Level = d.level(v, key)
+			case "area":
+				r.Area = Area(d.str(v, key))
+				if r.Area != "" && !r.Area.Valid() {
+					d.errorf(v, "area: %q is not one of %s", r.Area, joinQuoted(Areas()))
+				}
+			case "title":
+				r.Title = d.str(v, key)
+				if strings.ContainsAny(r.Title, "\r\n") {
+					d.errorf(v, "title: must be one line")
+				}
+			case "text":
+				r.Text = d.str(v, key)
+			case "notes":
+				r.Notes = d.notes(v)
+			case "source":
+				r.Source = d.source(v)
+			}
+		})
+	if seen == nil {
+		return r, nil
+	}
+	d.missing(n, entryName(r.ID), seen, "id", "level", "area", "title", "text", "source")
+	return r, idNode
+}
+
+func (d *decoder) notes(n *yaml.Node) []Note {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "notes: want a list, got %s", kindName(n))
+		return nil
+	}
+	notes := make([]Note, 0, len(n.Content))
+	for _, item := range n.Content {
+		var note Note
+		seen := d.fields(item, "note", []string{"level", "text"}, func(key string, v *yaml.Node) {
+			switch key {
+			case "level":
+				note.Level = d.level(v, "notes.level")
+			case "text":
+				note.Text = d.str(v, "notes.text")
+			}
+		})
+		if seen == nil {
+			continue
+		}
+		d.missing(item, "note", seen, "level", "text")
+		notes = append(notes, note)
+	}
+	return notes
+}
+
+func (d *decoder) source(n *yaml.Node) Source {
+	var s Source
+	seen := d.fields(n, "source", []string{"kind", "ref", "quote"}, func(key string, v *yaml.Node) {
+		switch key {
+		case "kind":
+			s.Kind = SourceKind(d.str(v, "source.kind"))
+			if s.Kind != "" && !s.Kind.Valid() {
+				d.errorf(v, "source.kind: %q is not one of \"doc\", \"platform\", \"rfc\"", s.Kind)
+			}
+		case "ref":
+			s.Ref = d.str(v, "source.ref")
+		case "quote":
+			s.Quote = d.str(v, "source.quote")
+		}
+	})
+	if seen != nil {
+		d.missing(n, "source", seen, "kind", "quote")
+	}
+	return s
+}
+
+// fields walks a mapping node, rejecting duplicate and unknown keys (with a
+// suggestion), and calls set for each known key. It returns the set of keys
+// seen, or nil if n is not a mapping.
+func (d *decoder) fields(n *yaml.Node, what string, known []string, set func(key string, v *yaml.Node)) map[string]bool {
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "%s: want a mapping, got %s", what, kindName(n))
+		return nil
+	}
+	seen := make(map[string]bool, len(known))
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.errorf(k, "%s: want a plain key, got %s", what, kindName(k))
+			continue
+		}
+		key := k.Value
+		switch {
+		case seen[key]:
+			d.errorf(k, "%s: duplicate key %q", what, key)
+		case !slices.Contains(known, key):
+			if s := suggest(key, known); s != "" {
+				d.errorf(k, "%s: unknown key %q (did you mean %q?)", what, key, s)
+				seen[suggestedMark+s] = true // no "missing key" error for s as well
+			} else {
+				d.errorf(k, "%s: unknown key %q (known: %s)", what, key, strings.Join(known, ", "))
+			}
+		default:
+			seen[key] = true
+			set(key, v)
+		}
+	}
+	return seen
+}
+
+// suggestedMark prefixes, in a seen set, a key that an unknown key was taken
+// to be a misspelling of.
+const suggestedMark = "?"
+
+// missing reports each required key absent from seen, except keys already
+// suggested as the fix for a misspelling.
+func (d *decoder) missing(n *yaml.Node, what string, seen map[string]bool, required ...string) {
+	for _, k := range required {
+		if !seen[k] && !seen[suggestedMark+k] {
+			d.errorf(n, "%s: missing key %q", what, k)
+		}
+	}
+}
+
+// str decodes a non-empty string scalar; it reports an error and returns ""
+// otherwise.
+func (d *decoder) str(n *yaml.Node, field string) string {
+	if n.Kind != yaml.ScalarNode || (n.Tag != "!!str" && n.Tag != "!!int" && n.Tag != "!!float") {
+		// Numbers are accepted as text (a title like "308"), but not
+		// booleans, nulls, lists or mappings.
+		d.errorf(n, "%s: want a string, got %s", field, kindName(n))
+		return ""
+	}
+	v := strings.TrimSpace(n.Value)
+	if v == "" {
+		d.errorf(n, "%s: must not be empty", field)
+	}
+	return v
+}
+
+func (d *decoder) level(n *yaml.Node, field string) Level {
+	l := Level(d.str(n, field))
+	if l != "" && !l.Valid() {
+		d.errorf(n, "%s: %q is not one of %s", field, l, joinQuoted(Levels()))
+		return ""
+	}
+	return l
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.AliasNode:
+		return "an alias (aliases are not supported)"
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return "null"
+		case "!!bool":
+			return "a boolean"
+		case "!!int", "!!float":
+			return "a number"
+		}
+		return "a string"
+	}
+	return "nothing"
+}
+
+// entryName names an entry in messages: its id if known.
+func entryName(id string) string {
+	if id == "" {
+		return "requirement"
+	}
+	return id
+}
+
+func joinQuoted[T ~string](vals []T) string {
+	q := make([]string, len(vals))
+	for i, v := range vals {
+		q[i] = fmt.Sprintf("%q", v)
+	}
+	return strings.Join(q, ", ")
+}

@@ -1,0 +1,162 @@
+package catalog_test
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/netconform/netconform/harness/catalog"
+	"github.com/netconform/netconform/specs"
+)
+
+// update rewrites the golden files and docs/profile.md instead of comparing.
+var update = flag.Bool("update", false, "rewrite testdata golden files and docs/profile.md")
+
+// profileDoc is docs/profile.md, relative to this package.
+const profileDoc = "../../docs/profile.md"
+
+// checkGolden compares got with the file at path, or rewrites it with -update.
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatalf("update golden: %v", err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden (run with -update to create it): %v", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s is out of date; run go test ./harness/catalog -update and review the diff\n%s",
+			path, firstDiff(string(want), string(got)))
+	}
+}
+
+// firstDiff describes the first line where want and got differ.
+func firstDiff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < max(len(wl), len(gl)); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return fmt.Sprintf("line %d:\nwant: %s\ngot:  %s", i+1, w, g)
+		}
+	}
+	return "(no line differs)"
+}
+
+func TestRenderProfileGolden(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(filepath.Join("testdata", "catalog.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := catalog.Load(data)
+	if err != nil {
+		t.Fatalf("load testdata catalogue: %v", err)
+	}
+	cases := map[string][]string{
+		"E2": {"events.ended-only.post", "events.ended-only", "events.ended-only.post", ""},
+		"Z9": {"orphan.case"},
+	}
+	got := catalog.RenderProfile(cat, cases)
+	checkGolden(t, filepath.Join("testdata", "profile.golden.md"), got)
+}
+
+// TestRenderProfileDeterministic renders the embedded catalogue repeatedly,
+// with the case lists in different orders, and wants the same bytes.
+func TestRenderProfileDeterministic(t *testing.T) {
+	t.Parallel()
+	cat := loadEmbedded(t)
+	a := map[string][]string{"E1": {"b", "a", "c"}, "D4": {"x"}, "Q7": {"q2", "q1"}}
+	b := map[string][]string{"Q7": {"q1", "q2"}, "D4": {"x"}, "E1": {"c", "b", "a", "a"}}
+	first := catalog.RenderProfile(cat, a)
+	for range 5 {
+		if got := catalog.RenderProfile(cat, b); !bytes.Equal(got, first) {
+			t.Fatal("RenderProfile output depends on map or slice order")
+		}
+	}
+	if a["E1"][0] != "b" {
+		t.Error("RenderProfile reordered the caller's slice")
+	}
+}
+
+// TestRenderProfileContent checks the embedded profile carries every rule,
+// its level heading, text, source and a case line.
+func TestRenderProfileContent(t *testing.T) {
+	t.Parallel()
+	cat := loadEmbedded(t)
+	out := string(catalog.RenderProfile(cat, map[string][]string{"D4": {"redirect.302.no-follow"}}))
+	for _, id := range cat.IDs() {
+		r, _ := cat.Get(id)
+		heading := "### " + id + " (" + string(r.Level) + "): " + r.Title + "\n"
+		if !strings.Contains(out, heading) {
+			t.Errorf("profile has no heading %q", heading)
+		}
+		if !strings.Contains(out, r.Text) {
+			t.Errorf("profile lacks the text of %s", id)
+		}
+		if !strings.Contains(out, "> "+strings.SplitN(r.Source.Quote, "\n", 2)[0]) {
+			t.Errorf("profile lacks the source quote of %s", id)
+		}
+	}
+	if !strings.Contains(out, "Checked by: `redirect.302.no-follow`.") {
+		t.Error("profile lacks D4's case")
+	}
+	if n := strings.Count(out, "Checked by: no case yet."); n != cat.Len()-1 {
+		t.Errorf("%d rules without a case, want %d", n, cat.Len()-1)
+	}
+	for _, sec := range []string{"## Levels", "## Order of authority", "## Events\n", "## TLS\n"} {
+		if !strings.Contains(out, sec) {
+			t.Errorf("profile lacks section %q", sec)
+		}
+	}
+}
+
+// TestProfileDoc keeps docs/profile.md in sync with the embedded catalogue.
+// It renders with no cases; once cases exist, the test that owns the case
+// map should take this over.
+func TestProfileDoc(t *testing.T) {
+	t.Parallel()
+	checkGolden(t, profileDoc, catalog.RenderProfile(loadEmbedded(t), nil))
+}
+
+// TestDocQuotesAreVerbatim checks that every doc quote appears word for word
+// in the Solar2D doc page it names. The pages live outside the repository, so
+// it runs only when NETCONFORM_SEEDS names a folder holding <page>.txt files.
+func TestDocQuotesAreVerbatim(t *testing.T) {
+	t.Parallel()
+	dir := os.Getenv("NETCONFORM_SEEDS")
+	if dir == "" {
+		t.Skip("NETCONFORM_SEEDS not set")
+	}
+	cat, err := catalog.Load(specs.Requirements())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range cat.IDs() {
+		r, _ := cat.Get(id)
+		if r.Source.Kind != catalog.SourceDoc {
+			continue
+		}
+		page, err := os.ReadFile(filepath.Join(dir, r.Source.Ref+".txt"))
+		if err != nil {
+			t.Errorf("%s: %v", id, err)
+			continue
+		}
+		if !strings.Contains(string(page), r.Source.Quote) {
+			t.Errorf("%s: quote not found verbatim in %s: %q", id, r.Source.Ref, r.Source.Quote)
+		}
+	}
+}
