@@ -10,7 +10,7 @@ func TestEventAccessors(t *testing.T) {
 	e := Event{Fields: map[string]any{
 		FieldPhase: "ended", FieldIsError: false, FieldStatus: float64(404),
 		FieldBytesTransferred: int64(13), FieldBytesEstimated: 1.5,
-		FieldResponse:        map[string]any{"filename": "a.bin"},
+		FieldResponse: map[string]any{"filename": "a.bin"},
 	}}
 	if e.Phase() != Ended {
 		t.Errorf("Phase() = %q", e.Phase())

@@ -9,9 +9,9 @@ import (
 
 // Grammar limits keep compiled patterns small whatever the input.
 const (
-	maxExprLen  = 512  // bytes of source
-	maxDepth    = 32   // nested parentheses
-	maxRepeat   = 1000 // largest n or m in {n,m} (RE2's own limit)
+	maxExprLen = 512  // bytes of source
+	maxDepth   = 32   // nested parentheses
+	maxRepeat  = 1000 // largest n or m in {n,m} (RE2's own limit)
 )
 
 // SyntaxError is a phase grammar parse error at a 1-based byte column of the
