@@ -48,7 +48,7 @@ import (
 // [DecodeScenario] or [ParseConfig], or from JSON with encoding/json.
 type Scenario struct {
 	// Routes are tried in order; the first whose method and path match wins.
-	Routes []Route `yaml:"routes" json:"routes"`
+	Routes []Route `yaml:"routes,omitempty" json:"routes"`
 }
 
 // Route matches a request by method and path and plays a response for it.
@@ -59,20 +59,20 @@ type Scenario struct {
 type Route struct {
 	// Method is the request method to match, compared case-sensitively after
 	// upper-casing the route's value; "" matches any method.
-	Method string `yaml:"method" json:"method,omitempty"`
+	Method string `yaml:"method,omitempty" json:"method,omitempty"`
 	// Path is the request path relative to the namespace, for example "/file"
 	// for a request to /c/<ns>/file. It must start with "/". The match is
 	// exact, on the path only (the query is ignored). A route with a
 	// Redirect.Hops chain also matches Path + "/1" ... Path + "/<hops-1>".
-	Path string `yaml:"path" json:"path"`
+	Path string `yaml:"path,omitempty" json:"path"`
 	// Response is the response for the first call (and every call if Then is
 	// empty).
 	Response `yaml:",inline"`
 	// Then holds the responses for calls 2, 3, ...; the last one repeats, so
 	// "fail twice, then succeed" is Response = 503, Then = [503, 200].
-	Then []Response `yaml:"then" json:"then,omitempty"`
+	Then []Response `yaml:"then,omitempty" json:"then,omitempty"`
 	// Request controls how the request body is read.
-	Request RequestControl `yaml:"request" json:"request,omitzero"`
+	Request RequestControl `yaml:"request,omitempty" json:"request,omitzero"`
 }
 
 // Response describes one response: its status, headers and body, and how (and
@@ -82,31 +82,31 @@ type Route struct {
 // point.
 type Response struct {
 	// Status is the status code; 0 means 200, or 302 when Redirect is set.
-	Status int `yaml:"status" json:"status,omitempty"`
+	Status int `yaml:"status,omitempty" json:"status,omitempty"`
 	// Headers are sent in order; a name may repeat. Values may use the
 	// templates {{http}}, {{https}} and {{ns}} (see [Redirect]).
-	Headers Headers `yaml:"headers" json:"headers,omitempty"`
+	Headers Headers `yaml:"headers,omitempty" json:"headers,omitempty"`
 	// Body is the response body; the zero Body is empty.
-	Body Body `yaml:"body" json:"body,omitzero"`
+	Body Body `yaml:"body,omitempty" json:"body,omitzero"`
 	// Length chooses the Content-Length framing; the zero Length is "auto".
-	Length Length `yaml:"length" json:"length,omitzero"`
+	Length Length `yaml:"length,omitempty" json:"length,omitzero"`
 	// DelayHeaders is waited before the status line is sent (after the
 	// request body has been read, unless Request.AnswerEarly).
-	DelayHeaders Duration `yaml:"delayHeaders" json:"delayHeaders,omitempty"`
+	DelayHeaders Duration `yaml:"delayHeaders,omitempty" json:"delayHeaders,omitempty"`
 	// DelayBody is waited after the headers are flushed, before the first body
 	// byte.
-	DelayBody Duration `yaml:"delayBody" json:"delayBody,omitempty"`
+	DelayBody Duration `yaml:"delayBody,omitempty" json:"delayBody,omitempty"`
 	// Trickle, if set, paces the body and flushes after every chunk.
-	Trickle *Trickle `yaml:"trickle" json:"trickle,omitempty"`
+	Trickle *Trickle `yaml:"trickle,omitempty" json:"trickle,omitempty"`
 	// Fault, if set, breaks the exchange at an exact point.
-	Fault *Fault `yaml:"fault" json:"fault,omitempty"`
+	Fault *Fault `yaml:"fault,omitempty" json:"fault,omitempty"`
 	// Redirect, if set, makes this a 3xx response with a Location header; the
 	// Body, if any, is still sent with it.
-	Redirect *Redirect `yaml:"redirect" json:"redirect,omitempty"`
+	Redirect *Redirect `yaml:"redirect,omitempty" json:"redirect,omitempty"`
 	// Echo, if true, replaces the body with a JSON [Echo] of the request
 	// (method, path, query, headers and body) with Content-Type
 	// application/json, unless Headers set another one.
-	Echo bool `yaml:"echo" json:"echo,omitempty"`
+	Echo bool `yaml:"echo,omitempty" json:"echo,omitempty"`
 }
 
 // Header is one response header line.
@@ -137,24 +137,24 @@ type Headers []Header
 type Body struct {
 	// Text is the body as text; templates ({{http}}, {{https}}, {{ns}}) are
 	// expanded.
-	Text string `yaml:"text" json:"text,omitempty"`
+	Text string `yaml:"text,omitempty" json:"text,omitempty"`
 	// Base64 is the body as standard base64 (padding optional).
 	Base64 string `yaml:"base64" json:"base64,omitempty"`
 	// Generate, if set, produces deterministic pseudo-random bytes.
-	Generate *Generate `yaml:"generate" json:"generate,omitempty"`
+	Generate *Generate `yaml:"generate,omitempty" json:"generate,omitempty"`
 	// File is the path of a file whose content is streamed as the body;
 	// relative paths are resolved against the server's working directory (for
 	// `netconform serve`, against the config file's directory).
-	File string `yaml:"file" json:"file,omitempty"`
+	File string `yaml:"file,omitempty" json:"file,omitempty"`
 }
 
 // Generate describes Size deterministic pseudo-random bytes: the same Size and
 // Seed always give the same bytes (see [GenerateBytes]).
 type Generate struct {
 	// Size is the number of bytes.
-	Size int64 `yaml:"size" json:"size"`
+	Size int64 `yaml:"size,omitempty" json:"size"`
 	// Seed selects the byte sequence.
-	Seed uint64 `yaml:"seed" json:"seed"`
+	Seed uint64 `yaml:"seed,omitempty" json:"seed"`
 }
 
 // The Length modes.
@@ -191,14 +191,14 @@ type Length struct {
 // DelayBody); the wait comes between chunks.
 type Trickle struct {
 	// Bytes is the chunk size in bytes (with Every).
-	Bytes int `yaml:"bytes" json:"bytes,omitempty"`
+	Bytes int `yaml:"bytes,omitempty" json:"bytes,omitempty"`
 	// Every is the pause between chunks (with Bytes).
-	Every Duration `yaml:"every" json:"every,omitempty"`
+	Every Duration `yaml:"every,omitempty" json:"every,omitempty"`
 	// Chunks is the number of chunks (with Total).
-	Chunks int `yaml:"chunks" json:"chunks,omitempty"`
+	Chunks int `yaml:"chunks,omitempty" json:"chunks,omitempty"`
 	// Total is the time over which the Chunks are spread (with Chunks); the
 	// pause between chunks is Total/(Chunks-1).
-	Total Duration `yaml:"total" json:"total,omitempty"`
+	Total Duration `yaml:"total,omitempty" json:"total,omitempty"`
 }
 
 // The fault kinds.
@@ -235,14 +235,14 @@ const (
 // cannot be hijacked, so every kind aborts the stream (RST_STREAM) instead.
 type Fault struct {
 	// Kind is FaultReset, FaultClose, FaultMalformedChunk or FaultGarbage.
-	Kind string `yaml:"kind" json:"kind"`
+	Kind string `yaml:"kind,omitempty" json:"kind"`
 	// At is AtBeforeStatus (the default for ""), AtAfterHeaders or
 	// AtAfterBody.
-	At string `yaml:"at" json:"at,omitempty"`
+	At string `yaml:"at,omitempty" json:"at,omitempty"`
 	// Bytes is, with AtAfterBody, the number of body bytes sent before the
 	// fault; 0 means the whole body. A Bytes beyond the body size means the
 	// whole body.
-	Bytes int64 `yaml:"bytes" json:"bytes,omitempty"`
+	Bytes int64 `yaml:"bytes,omitempty" json:"bytes,omitempty"`
 }
 
 // The redirect hop styles (how the Location of an intermediate hop in a chain
@@ -274,17 +274,17 @@ const (
 // as written, so "final" or "../x" stay relative.
 type Redirect struct {
 	// Status is the 3xx status; 0 means the Response's Status, or 302.
-	Status int `yaml:"status" json:"status,omitempty"`
+	Status int `yaml:"status,omitempty" json:"status,omitempty"`
 	// To is the final Location (ignored with Loop).
-	To string `yaml:"to" json:"to,omitempty"`
+	To string `yaml:"to,omitempty" json:"to,omitempty"`
 	// Hops is the number of redirects in the chain; 0 and 1 mean one.
-	Hops int `yaml:"hops" json:"hops,omitempty"`
+	Hops int `yaml:"hops,omitempty" json:"hops,omitempty"`
 	// Loop makes the chain point back at its start instead of To.
-	Loop bool `yaml:"loop" json:"loop,omitempty"`
+	Loop bool `yaml:"loop,omitempty" json:"loop,omitempty"`
 	// HopStyle is how intermediate Locations are written: HopPath (default),
 	// HopRelative, HopAbsolute, HopHTTP or HopHTTPS. It also applies to the
 	// loop's way back.
-	HopStyle string `yaml:"hopStyle" json:"hopStyle,omitempty"`
+	HopStyle string `yaml:"hopStyle,omitempty" json:"hopStyle,omitempty"`
 }
 
 // RequestControl controls how the server reads the request body. By default
@@ -293,21 +293,21 @@ type Redirect struct {
 type RequestControl struct {
 	// SlowRead, if set, reads the body Bytes at a time with a pause of Every
 	// between reads, so a client's upload progress can be observed.
-	SlowRead *Pace `yaml:"slowRead" json:"slowRead,omitempty"`
+	SlowRead *Pace `yaml:"slowRead,omitempty" json:"slowRead,omitempty"`
 	// ResetAfter, if > 0, stops reading after that many body bytes and resets
 	// the connection (RST); no response is sent.
-	ResetAfter int64 `yaml:"resetAfter" json:"resetAfter,omitempty"`
+	ResetAfter int64 `yaml:"resetAfter,omitempty" json:"resetAfter,omitempty"`
 	// AnswerEarly sends the response without reading the body (for example a
 	// 413 or 401 before the upload); no 100 Continue is sent.
-	AnswerEarly bool `yaml:"answerEarly" json:"answerEarly,omitempty"`
+	AnswerEarly bool `yaml:"answerEarly,omitempty" json:"answerEarly,omitempty"`
 }
 
 // Pace is a rate: Bytes every Every.
 type Pace struct {
 	// Bytes is the number of bytes per step; it must be > 0.
-	Bytes int `yaml:"bytes" json:"bytes"`
+	Bytes int `yaml:"bytes,omitempty" json:"bytes"`
 	// Every is the pause between steps.
-	Every Duration `yaml:"every" json:"every"`
+	Every Duration `yaml:"every,omitempty" json:"every"`
 }
 
 // Duration is a time.Duration that reads and writes as a Go duration string
