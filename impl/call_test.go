@@ -1,0 +1,174 @@
+package impl
+
+import (
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestCallRefused(t *testing.T) {
+	tests := []struct {
+		name   string
+		url    string
+		method string
+		p      *Params
+		want   error
+	}{
+		{"url does not parse", "http://a b/", "GET", nil, ErrInvalidParam},
+		{"url without scheme", "example.test/x", "GET", nil, ErrInvalidParam},
+		{"ftp url", "ftp://example.test/x", "GET", nil, ErrInvalidParam},
+		{"url without host", "http:///x", "GET", nil, ErrInvalidParam},
+		{"method not a token", "http://127.0.0.1:1/", "GE T", nil, ErrInvalidParam},
+		{"bodyType", "http://127.0.0.1:1/", "POST", &Params{BodyType: "json"}, ErrInvalidParam},
+		{"progress", "http://127.0.0.1:1/", "GET", &Params{Progress: "none"}, ErrInvalidParam},
+		{"progress true", "http://127.0.0.1:1/", "GET", &Params{Progress: ProgressOn}, ErrInvalidParam},
+		{"response to ResourceDirectory (F7)", "http://127.0.0.1:1/", "GET",
+			&Params{Response: &FileRef{Filename: "f", BaseDirectory: ResourceDirectory}}, ErrInvalidParam},
+		{"response escapes (F9)", "http://127.0.0.1:1/", "GET",
+			&Params{Response: &FileRef{Filename: "../f"}}, ErrUnsafeFilename},
+		{"response absolute (F9)", "http://127.0.0.1:1/", "GET",
+			&Params{Response: &FileRef{Filename: "/etc/f"}}, ErrUnsafeFilename},
+		{"response without filename", "http://127.0.0.1:1/", "GET",
+			&Params{Response: &FileRef{}}, ErrUnsafeFilename},
+		{"response unknown base", "http://127.0.0.1:1/", "GET",
+			&Params{Response: &FileRef{Filename: "f", BaseDirectory: "Home"}}, ErrUnknownBaseDir},
+		{"body file escapes (F9)", "http://127.0.0.1:1/", "POST",
+			&Params{Body: &Body{File: &FileRef{Filename: "../../x"}}, Headers: map[string]string{"Content-Type": "a/b"}}, ErrUnsafeFilename},
+		{"body file without Content-Type (R5)", "http://127.0.0.1:1/", "PUT",
+			&Params{Body: &Body{File: &FileRef{Filename: "x"}}}, ErrInvalidParam},
+		{"header name not a token", "http://127.0.0.1:1/", "GET",
+			&Params{Headers: map[string]string{"Bad Name": "v"}}, ErrInvalidParam},
+		{"header value with newline", "http://127.0.0.1:1/", "GET",
+			&Params{Headers: map[string]string{"X": "a\r\nY: b"}}, ErrInvalidParam},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			logOpt, logs := withLog()
+			e := newEngine(t, logOpt)
+			r := newRecorder()
+			h, err := e.Request(tc.url, tc.method, r.listen, tc.p)
+			if h != nil || !errors.Is(err, tc.want) {
+				t.Fatalf("got %v, %v; want nil, %v", h, err, tc.want)
+			}
+			if !strings.Contains(logs.String(), "network: request") {
+				t.Errorf("log %q: want a network: error", logs.String())
+			}
+			if err := e.Close(); err != nil { // waits for the dispatcher: nothing may come later
+				t.Fatal(err)
+			}
+			if evs := r.snapshot(); len(evs) != 0 {
+				t.Errorf("refused call sent events %v", phases(evs))
+			}
+		})
+	}
+}
+
+func TestUploadRefusesMissingContentType(t *testing.T) {
+	e := newEngine(t)
+	h, err := e.Upload("http://127.0.0.1:1/", "", nil, nil, "f.txt", "", "")
+	if h != nil || !errors.Is(err, ErrInvalidParam) {
+		t.Errorf("got %v, %v; want nil, ErrInvalidParam (R5)", h, err)
+	}
+}
+
+func TestCallAfterClose(t *testing.T) {
+	e, err := New(WithSandbox(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	if h, err := e.Request("http://127.0.0.1:1/", "GET", nil, nil); h != nil || !errors.Is(err, ErrClosed) {
+		t.Errorf("got %v, %v; want nil, ErrClosed", h, err)
+	}
+}
+
+func TestPath(t *testing.T) {
+	root := t.TempDir()
+	e := newEngine(t, WithSandbox(root), WithDirectory(CachesDirectory, filepath.Join(root, "elsewhere")))
+	tests := []struct {
+		name string
+		dir  BaseDir
+		want string
+		err  error
+	}{
+		{"a.txt", "", filepath.Join(root, "Documents", "a.txt"), nil},
+		{"sub/a.txt", TemporaryDirectory, filepath.Join(root, "Temporary", "sub", "a.txt"), nil},
+		{"a", CachesDirectory, filepath.Join(root, "elsewhere", "a"), nil},
+		{"", ResourceDirectory, filepath.Join(root, "Resource"), nil},
+		{"../a", DocumentsDirectory, "", ErrUnsafeFilename},
+		{"/a", DocumentsDirectory, "", ErrUnsafeFilename},
+		{"a", "Home", "", ErrUnknownBaseDir},
+	}
+	for _, tc := range tests {
+		got, err := e.Path(tc.name, tc.dir)
+		if got != tc.want || !errors.Is(err, tc.err) {
+			t.Errorf("Path(%q, %q) = %q, %v; want %q, %v", tc.name, tc.dir, got, err, tc.want, tc.err)
+		}
+	}
+	for _, d := range []string{"Documents", "Temporary", "elsewhere", "Resource"} {
+		if fi, err := os.Stat(filepath.Join(root, d)); err != nil || !fi.IsDir() {
+			t.Errorf("folder %s not created: %v", d, err)
+		}
+	}
+}
+
+func TestOwnedSandboxRemovedOnClose(t *testing.T) {
+	e, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := e.Path("", DocumentsDirectory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(docs); err != nil {
+		t.Fatalf("sandbox not created: %v", err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Dir(docs)); !os.IsNotExist(err) {
+		t.Errorf("private sandbox %s still exists after Close: %v", filepath.Dir(docs), err)
+	}
+}
+
+func TestNewFailsOnBadSandbox(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if e, err := New(WithSandbox(file)); err == nil {
+		_ = e.Close()
+		t.Fatal("New with a file as sandbox root succeeded")
+	}
+}
+
+func TestCancelResult(t *testing.T) {
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {})
+	e := newEngine(t)
+	other := newEngine(t)
+	r := newRecorder()
+	h, err := e.Request(srv.URL, "GET", r.listen, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.wait(t)
+	if !e.Cancel(h) {
+		t.Error("Cancel(finished handle) = false, want true (C3)")
+	}
+	if e.Cancel(nil) || other.Cancel(h) {
+		t.Error("Cancel of nil or a foreign handle = true, want false (C3)")
+	}
+	if h.ID() == 0 {
+		t.Error("handle ID is 0")
+	}
+}
