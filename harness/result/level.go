@@ -6,18 +6,18 @@ type Level string
 
 // The levels, strongest first.
 const (
-	// Must: the docs say so; a failure is a conformance failure.
-	Must Level = "must"
-	// Should: platforms agree; a failure fails in strict mode and warns
+	// LevelMust: the docs say so; a failure is a conformance failure.
+	LevelMust Level = "must"
+	// LevelShould: platforms agree; a failure fails in strict mode and warns
 	// otherwise.
-	Should Level = "should"
-	// Info: platforms disagree; the case records what happened and never
+	LevelShould Level = "should"
+	// LevelInfo: platforms disagree; the case records what happened and never
 	// fails the run.
-	Info Level = "info"
+	LevelInfo Level = "info"
 )
 
-// Valid reports whether l is one of Must, Should and Info.
-func (l Level) Valid() bool { return l == Must || l == Should || l == Info }
+// Valid reports whether l is one of LevelMust, LevelShould and LevelInfo.
+func (l Level) Valid() bool { return l == LevelMust || l == LevelShould || l == LevelInfo }
 
 // Stronger reports whether l ranks above m (must > should > info > anything
 // else).
@@ -25,11 +25,11 @@ func (l Level) Stronger(m Level) bool { return l.rank() > m.rank() }
 
 func (l Level) rank() int {
 	switch l {
-	case Must:
+	case LevelMust:
 		return 3
-	case Should:
+	case LevelShould:
 		return 2
-	case Info:
+	case LevelInfo:
 		return 1
 	}
 	return 0
