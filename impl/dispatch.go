@@ -18,6 +18,8 @@ type dispatcher struct {
 	closed bool
 	wake   chan struct{} // buffered(1): queue became non-empty or closed
 	done   chan struct{} // closed when the goroutine has returned
+
+	posted func(Event) // test hook, called after an event is queued; set before any request
 }
 
 // newDispatcher starts the dispatcher goroutine; stop ends it.
@@ -36,6 +38,9 @@ func (d *dispatcher) post(h *Handle, l Listener, ev Event) {
 	}
 	d.queue = append(d.queue, delivery{h: h, l: l, ev: ev})
 	d.mu.Unlock()
+	if d.posted != nil {
+		d.posted(ev)
+	}
 	d.signal()
 }
 
