@@ -55,10 +55,13 @@ type Fields map[string]*Predicate
 
 // Predicate is a check on one value. In YAML a bare scalar is shorthand for
 // equals; a mapping holds one or more operators, all of which must hold.
-// Numbers compare numerically whatever their Go type.
+// Numbers compare numerically whatever their Go type; maps compare key by key.
 type Predicate struct {
-	// Equals is the exact value (maps compare key by key).
+	// Equals is the exact value; it counts only when HasEquals is set (so
+	// that `equals: null` can be written).
 	Equals any `yaml:"equals,omitempty" json:"equals,omitempty"`
+	// HasEquals reports that Equals was given; the loader sets it.
+	HasEquals bool `yaml:"-" json:"-"`
 	// OneOf lists acceptable values.
 	OneOf []any `yaml:"oneOf,omitempty" json:"oneOf,omitempty"`
 	// Matches is a Go regexp (RE2) the string value must match.
@@ -70,18 +73,27 @@ type Predicate struct {
 	// Gte and Lte bound a number (inclusive).
 	Gte *float64 `yaml:"gte,omitempty" json:"gte,omitempty"`
 	Lte *float64 `yaml:"lte,omitempty" json:"lte,omitempty"`
-	// Contains is a substring for strings, or for maps (headers, the response
-	// file table) a map of key to predicate (bare value = equals); header
-	// names compare case-insensitively.
-	Contains any `yaml:"contains,omitempty" json:"contains,omitempty"`
+	// Contains is a substring of a string value, or entries of a map value.
+	Contains *Contains `yaml:"contains,omitempty" json:"contains,omitempty"`
 	// Served compares with what the server sent for the call's last journaled
 	// request: "size" (a number equals the response body bytes written) or
 	// "body" (a string's SHA-256 equals the response body's).
 	Served string `yaml:"served,omitempty" json:"served,omitempty"`
 	// Pos is where the predicate is in its file; set by the loader.
 	Pos Pos `yaml:"-" json:"-"`
-	// set reports that Equals was given (it may be given as null).
-	set bool
+}
+
+// Eq returns a predicate that holds when the value equals v.
+func Eq(v any) *Predicate { return &Predicate{Equals: v, HasEquals: true} }
+
+// Contains is the operand of a contains predicate. In YAML it is a string
+// (Text: a substring) or a mapping (Keys: key to predicate, a bare value
+// meaning equals; keys compare case-insensitively, as header names do).
+type Contains struct {
+	// Text is the substring a string value must contain.
+	Text *string `json:"text,omitempty"`
+	// Keys are entries a map value must have, each checked by its predicate.
+	Keys map[string]*Predicate `json:"keys,omitempty"`
 }
 
 // FileExpect is a check on one sandbox file after the run. Exactly one of

@@ -54,3 +54,10 @@ func InvariantReqs() map[Invariant]string {
 		InvNoEvents:           "B1",
 	}
 }
+
+// TimingMoments returns the moment names a timing check may use in from and
+// to (see [TimingExpect]).
+func TimingMoments() []string {
+	return []string{"began", "progress", "lastProgress", "ended", "server.received", "server.headers",
+		"server.firstBody", "server.lastBody", "server.done", "server.clientClosed"}
+}

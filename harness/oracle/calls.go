@@ -1,0 +1,91 @@
+package oracle
+
+import (
+	"fmt"
+
+	"github.com/netconform/netconform/harness/casefile"
+	"github.com/netconform/netconform/harness/result"
+	"github.com/netconform/netconform/harness/trace"
+)
+
+// callExpects applies the top-level call expectations and those of
+// expect.calls naming this call or instance.
+func (ck *checker) callExpects(co *CallObservation) {
+	ck.callExpect(co, &ck.c.Expect.CallExpect, "")
+	for _, key := range sortedKeys(ck.c.Expect.Calls) {
+		if key == co.Call || key == co.Instance {
+			ce := ck.c.Expect.Calls[key]
+			ck.callExpect(co, &ce, "calls."+key+".")
+		}
+	}
+}
+
+func (ck *checker) callExpect(co *CallObservation, ce *casefile.CallExpect, prefix string) {
+	req := ck.req(ce.Req)
+	mis := func(check, want, got string, pos casefile.Pos) {
+		if pos.Line == 0 {
+			pos = ce.Pos
+		}
+		ck.add(result.Mismatch{Requirement: req, Call: co.Instance, Check: prefix + check, Want: want, Got: got, Pos: pos.String()})
+	}
+	if ce.Rejected != nil && *ce.Rejected != co.Rejected {
+		if *ce.Rejected {
+			mis("rejected", "call-time rejection (nil handle, no event)",
+				fmt.Sprintf("handle %q, events %s", co.Handle, phasesString(co.Events)), casefile.Pos{})
+		} else {
+			mis("rejected", "a handle", "rejected: "+co.RejectMessage, casefile.Pos{})
+		}
+	}
+	if ce.Trace != "" {
+		m, err := trace.Compile(ce.Trace)
+		switch {
+		case err != nil:
+			mis("trace", "a valid trace expression", err.Error(), casefile.Pos{})
+		case !m.MatchEvents(co.Events):
+			mis("trace", ce.Trace, phasesString(co.Events), casefile.Pos{})
+		}
+	}
+	sv := served{}
+	sv.rec, sv.ok = ck.recordFor(co)
+	for _, ph := range []struct {
+		name   string
+		fields casefile.Fields
+		all    bool
+	}{{trace.Began, ce.Began, false}, {trace.Progress, ce.Progress, true}, {trace.Ended, ce.Ended, false}, {"each", ce.Each, true}} {
+		if len(ph.fields) == 0 {
+			continue
+		}
+		var evs []trace.Event
+		for _, e := range co.Events {
+			if ph.name == "each" || e.Phase() == ph.name {
+				evs = append(evs, e)
+			}
+		}
+		if !ph.all {
+			if len(evs) == 0 {
+				mis(ph.name, "a "+ph.name+" event", phasesString(co.Events), casefile.Pos{})
+				continue
+			}
+			evs = evs[:1]
+		}
+		for _, e := range evs {
+			for _, f := range sortedKeys(ph.fields) {
+				p := ph.fields[f]
+				v, ok := e.Get(f)
+				if w := eval(p, v, ok, sv); w != "" {
+					mis(ph.name+"."+f, w, fmt.Sprintf("%s (event %d: %s)", fieldText(v, ok), e.Seq, e.Summary()), p.Pos)
+				}
+			}
+		}
+	}
+	if ce.CancelReturned != nil {
+		if len(co.Cancels) == 0 {
+			mis("cancelReturned", describe(ce.CancelReturned), "no cancel was made", ce.CancelReturned.Pos)
+		} else {
+			v := co.Cancels[len(co.Cancels)-1].Returned
+			if w := eval(ce.CancelReturned, v, v != nil, sv); w != "" {
+				mis("cancelReturned", w, fieldText(v, v != nil), ce.CancelReturned.Pos)
+			}
+		}
+	}
+}

@@ -1,0 +1,144 @@
+package oracle
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/netconform/netconform/harness/casefile"
+	"github.com/netconform/netconform/harness/result"
+)
+
+// DefaultDir is the base directory used when a case names none (F6).
+const DefaultDir = "DocumentsDirectory"
+
+func dirOr(d string) string {
+	if d == "" {
+		return DefaultDir
+	}
+	return d
+}
+
+func findFile(list []result.FileState, dir, name string) *result.FileState {
+	for i := range list {
+		if list[i].Dir == dir && list[i].Name == name {
+			return &list[i]
+		}
+	}
+	return nil
+}
+
+func fileText(f *result.FileState) string {
+	if f == nil {
+		return "absent"
+	}
+	head := string(f.Head)
+	if int64(len(f.Head)) < f.Size {
+		head += "…"
+	}
+	return fmt.Sprintf("%d bytes, sha256 %s, starting %q", f.Size, short(f.SHA256), head)
+}
+
+// files checks expect.files.
+func (ck *checker) files() {
+	for i, fe := range ck.c.Expect.Files {
+		dir := dirOr(fe.Dir)
+		before := findFile(ck.obs.FilesBefore, dir, fe.Name)
+		after := findFile(ck.obs.FilesAfter, dir, fe.Name)
+		var want string
+		ok := true
+		switch {
+		case fe.Absent:
+			want, ok = "absent", after == nil
+		case fe.Unchanged:
+			want = "unchanged (" + fileText(before) + ")"
+			ok = (before == nil) == (after == nil) && (before == nil || before.SHA256 == after.SHA256 && before.Size == after.Size)
+		case fe.Content != nil:
+			want = fmt.Sprintf("content %q", *fe.Content)
+			ok = after != nil && after.SHA256 == shaBytes([]byte(*fe.Content))
+		case fe.Base64 != "":
+			b, err := base64.StdEncoding.DecodeString(fe.Base64)
+			want = fmt.Sprintf("%d bytes (base64)", len(b))
+			ok = err == nil && after != nil && after.SHA256 == shaBytes(b)
+		case fe.SHA256 != "":
+			want = "sha256 " + fe.SHA256
+			ok = after != nil && strings.EqualFold(after.SHA256, fe.SHA256)
+		case fe.SameAsServed:
+			rec, found := ck.lastServed(fe.ServedPath)
+			if !found {
+				want, ok = "the body served by a 2xx response (none was journaled)", false
+			} else {
+				want = fmt.Sprintf("the body served for %s (%d bytes, sha256 %s)", rec.Path, rec.BytesSent, short(rec.BodySHA256))
+				ok = after != nil && after.SHA256 == rec.BodySHA256
+			}
+		default:
+			want = "present"
+			ok = after != nil
+		}
+		if fe.Size != nil && !fe.Absent {
+			if want != "present" {
+				want += ", "
+			} else {
+				want = ""
+			}
+			want += fmt.Sprintf("%d bytes", *fe.Size)
+			ok = ok && after != nil && after.Size == *fe.Size
+		}
+		if !ok {
+			ck.add(result.Mismatch{Requirement: ck.req(fe.Req), Check: fmt.Sprintf("files[%d] %s/%s", i, dir, fe.Name),
+				Want: want, Got: fileText(after), Pos: fe.Pos.String()})
+		}
+	}
+}
+
+// noTempFiles reports files that appeared during the run and are neither a
+// call's destination nor an expected file (F4).
+func (ck *checker) noTempFiles() {
+	if ck.skip[casefile.InvNoTempFiles] || (ck.c.Expect.NoTempFiles != nil && !*ck.c.Expect.NoTempFiles) {
+		return
+	}
+	known := make(map[string]bool)
+	for _, fe := range ck.c.Expect.Files {
+		known[dirOr(fe.Dir)+"/"+fe.Name] = true
+	}
+	for _, cl := range ck.c.Calls {
+		if d, ok := destination(cl); ok {
+			known[d] = true
+		}
+	}
+	var extra []string
+	for _, f := range ck.obs.FilesAfter {
+		if known[f.Dir+"/"+f.Name] || findFile(ck.obs.FilesBefore, f.Dir, f.Name) != nil {
+			continue
+		}
+		extra = append(extra, fmt.Sprintf("%s/%s (%d bytes)", f.Dir, f.Name, f.Size))
+	}
+	if len(extra) > 0 {
+		ck.add(result.Mismatch{Requirement: "F4", Invariant: string(casefile.InvNoTempFiles), Check: "invariant.noTempFiles",
+			Want: "no file left besides the destinations", Got: strings.Join(extra, ", "), Pos: ck.c.Pos.String()})
+	}
+}
+
+// destination returns "dir/name" of the file a call writes its response to.
+func destination(cl *casefile.Call) (string, bool) {
+	if cl.Fn == casefile.FnDownload && cl.Filename != "" {
+		return dirOr(cl.BaseDirectory) + "/" + cl.Filename, true
+	}
+	r, ok := cl.Params["response"].(map[string]any)
+	if !ok {
+		return "", false
+	}
+	name, ok := r["filename"].(string)
+	if !ok {
+		return "", false
+	}
+	dir, _ := r["baseDirectory"].(string)
+	return dirOr(dir) + "/" + name, true
+}
+
+func shaBytes(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}

@@ -1,0 +1,104 @@
+package oracle
+
+import (
+	"fmt"
+
+	"github.com/netconform/netconform/harness/casefile"
+	"github.com/netconform/netconform/harness/result"
+	"github.com/netconform/netconform/harness/trace"
+)
+
+// invariants checks the built-in invariants of one call instance.
+func (ck *checker) invariants(co *CallObservation) {
+	cl := ck.call(co.Call)
+	pos := ck.c.Pos.String()
+	if cl != nil {
+		pos = cl.Pos.String()
+	}
+	fail := func(inv casefile.Invariant, req, want, got string) {
+		if ck.skip[inv] {
+			return
+		}
+		ck.add(result.Mismatch{Requirement: req, Invariant: string(inv), Call: co.Instance,
+			Check: "invariant." + string(inv), Want: want, Got: got, Pos: pos})
+	}
+	if co.Rejected || (cl != nil && cl.Listener == "none") {
+		if len(co.Events) > 0 {
+			req, why := "B1", "rejected call"
+			if !co.Rejected {
+				req, why = "B2", "nil listener"
+			}
+			fail(casefile.InvNoEvents, req, "no event for a "+why, phasesString(co.Events))
+		}
+		return
+	}
+	kind := progressKind(cl)
+	preq := phaseReq(kind)
+	cut, cancelled := cancelIndex(co)
+	ended, firstEnded := 0, -1
+	var lastBytes int64 = -1
+	lastBytesAt := -1
+	for i, e := range co.Events {
+		if v, ok := e.Get(trace.FieldName); !ok || v != "networkRequest" {
+			fail(casefile.InvName, "E1", `name "networkRequest"`, fmt.Sprintf("event %d: name %s", i, fieldText(v, ok)))
+		}
+		ph := e.Phase()
+		switch ph {
+		case trace.Began, trace.Progress, trace.Ended:
+		default:
+			v, ok := e.Get(trace.FieldPhase)
+			fail(casefile.InvPhase, "E1", "phase began, progress or ended", fmt.Sprintf("event %d: phase %s", i, fieldText(v, ok)))
+		}
+		if kind == "" && (ph == trace.Began || ph == trace.Progress) {
+			fail(casefile.InvProgressAsked, "E2", "only ended without params.progress",
+				fmt.Sprintf("event %d: %s", i, ph))
+		}
+		if ph == trace.Began && kind != "" && i > 0 {
+			fail(casefile.InvBeganFirst, preq, "began at most once, as the first event",
+				fmt.Sprintf("event %d is began after %s", i, phasesString(co.Events[:i])))
+		}
+		if ph == trace.Ended {
+			ended++
+			if firstEnded < 0 {
+				firstEnded = i
+			}
+		}
+		if firstEnded >= 0 && i > firstEnded {
+			fail(casefile.InvNothingAfterEnded, preq, "nothing after ended",
+				fmt.Sprintf("event %d: %s after ended (event %d)", i, e.Summary(), firstEnded))
+		}
+		if cancelled && i >= cut {
+			fail(casefile.InvNothingAfterCancel, "C1", "no event after network.cancel returned",
+				fmt.Sprintf("event %d: %s (cancel returned after %d events)", i, e.Summary(), cut))
+		}
+		if b, ok := e.Int(trace.FieldBytesTransferred); ok {
+			if b < lastBytes {
+				fail(casefile.InvBytesMonotonic, "E7", "bytesTransferred never decreasing",
+					fmt.Sprintf("event %d: %d after %d (event %d)", i, b, lastBytes, lastBytesAt))
+			}
+			lastBytes, lastBytesAt = b, i
+		}
+		if v, ok := e.Get(trace.FieldRequestID); !ok || fmt.Sprint(v) != co.Handle {
+			fail(casefile.InvRequestID, "E13", fmt.Sprintf("requestId %q (the handle returned)", co.Handle),
+				fmt.Sprintf("event %d: requestId %s", i, fieldText(v, ok)))
+		}
+		if v, ok := e.Get(trace.FieldURL); !ok || v != co.URL {
+			fail(casefile.InvURL, "E12", fmt.Sprintf("url %q (as passed)", co.URL),
+				fmt.Sprintf("event %d: url %s", i, fieldText(v, ok)))
+		}
+	}
+	switch {
+	case ended == 0 && !cancelled:
+		fail(casefile.InvOneEnded, preq, "exactly one ended", "no ended: "+phasesString(co.Events))
+	case ended > 1:
+		fail(casefile.InvOneEnded, preq, "exactly one ended", fmt.Sprintf("%d ended: %s", ended, phasesString(co.Events)))
+	}
+}
+
+// fieldText renders a field value or "absent".
+func fieldText(v any, present bool) string {
+	if !present {
+		return "absent"
+	}
+	return trace.Format(v)
+}

@@ -1,0 +1,68 @@
+// Package oracle judges one case's observation against the case's
+// expectations and the built-in invariants. It is pure: no I/O, no clock, no
+// goroutines; the runner collects an [Observation], the oracle returns the
+// mismatches, and package result grades them.
+package oracle
+
+import (
+	"time"
+
+	"github.com/netconform/netconform/harness/result"
+	"github.com/netconform/netconform/harness/trace"
+	"github.com/netconform/netconform/mockserver"
+)
+
+// Observation is everything the runner saw while running one case.
+type Observation struct {
+	// Start is time zero of the events' At and the reference point that
+	// relates them to journal times.
+	Start time.Time
+	// TimeScale is the scale the case ran at; 0 means 1. Lower bounds in the
+	// case (API time) are multiplied by it.
+	TimeScale float64
+	// Calls holds one entry per call instance, in call order (instances of a
+	// repeated call "<id>#1" ... in order).
+	Calls []CallObservation
+	// Journal is the mock server's journal for the case's namespace.
+	Journal []mockserver.Record
+	// FilesBefore lists every sandbox file before the first call.
+	FilesBefore []result.FileState
+	// FilesAfter lists every sandbox file after the run.
+	FilesAfter []result.FileState
+}
+
+// CallObservation is what one call instance did.
+type CallObservation struct {
+	// Call is the id of the case's call this is an instance of.
+	Call string
+	// Instance is the instance id: Call, or "<Call>#n" for a repeated call.
+	Instance string
+	// URL is the URL passed, after templating.
+	URL string
+	// Handle is the token of the handle the call returned (what the
+	// implementation reports as requestId); "" when rejected.
+	Handle string
+	// Rejected reports a call-time rejection (nil handle or an error).
+	Rejected bool
+	// RejectMessage is the driver's description of the rejection (the logged
+	// error), if any.
+	RejectMessage string
+	// Started is when the call was made, since Start.
+	Started time.Duration
+	// Events are the events the listener received, in order.
+	Events []trace.Event
+	// Cancels are the network.cancel calls made on this instance, in order.
+	Cancels []Cancel
+}
+
+// Cancel is one network.cancel call.
+type Cancel struct {
+	// At is when cancel returned, since Start.
+	At time.Duration
+	// EventsBefore is how many events the listener had begun to receive when
+	// cancel returned; events from this index on were delivered after cancel
+	// (C1). A cancel made inside the listener at event k has EventsBefore k+1.
+	EventsBefore int
+	// Returned is what cancel returned: true, false, or nil.
+	Returned any
+}

@@ -1,0 +1,354 @@
+package oracle
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/netconform/netconform/harness/casefile"
+	"github.com/netconform/netconform/harness/result"
+	"github.com/netconform/netconform/harness/trace"
+	"github.com/netconform/netconform/mockserver"
+)
+
+const testURL = "http://127.0.0.1:1/c/t/file"
+
+var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// ev builds an event of call "main" with the usual fields; extra pairs
+// override or add fields (a nil value deletes the field).
+func ev(seq int, phase string, at time.Duration, kv ...any) trace.Event {
+	f := map[string]any{"name": "networkRequest", "phase": phase, "requestId": "h1", "url": testURL}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == nil {
+			delete(f, kv[i].(string))
+			continue
+		}
+		f[kv[i].(string)] = kv[i+1]
+	}
+	return trace.Event{Call: "main", Seq: seq, At: at, Fields: f}
+}
+
+func oneCall(params map[string]any) *casefile.Case {
+	return &casefile.Case{ID: "t.case", Requirements: []string{"F2"},
+		Calls: []*casefile.Call{{ID: "main", Fn: casefile.FnRequest, URL: testURL, Params: params}}}
+}
+
+func obsOf(events ...trace.Event) Observation {
+	return Observation{Start: t0, Calls: []CallObservation{{Call: "main", Instance: "main", URL: testURL, Handle: "h1", Events: events}}}
+}
+
+func checks(ms []result.Mismatch) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Check + "@" + m.Requirement
+	}
+	return out
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestInvariants(t *testing.T) {
+	t.Parallel()
+	download := map[string]any{"progress": "download"}
+	tests := []struct {
+		name   string
+		params map[string]any
+		mutate func(*Observation)
+		events []trace.Event
+		want   []string
+	}{
+		{"plain ended is fine", nil, nil, []trace.Event{ev(0, "ended", 1)}, nil},
+		{"download trace is fine", download, nil,
+			[]trace.Event{ev(0, "began", 1), ev(1, "progress", 2, "bytesTransferred", 5), ev(2, "ended", 3, "bytesTransferred", int64(9))}, nil},
+		{"wrong name", nil, nil, []trace.Event{ev(0, "ended", 1, "name", "other")}, []string{"invariant.name@E1"}},
+		{"bad phase", nil, nil, []trace.Event{ev(0, "done", 1)}, []string{"invariant.phase@E1", "invariant.oneEnded@E2"}},
+		{"began without progress", nil, nil, []trace.Event{ev(0, "began", 1), ev(1, "ended", 2)}, []string{"invariant.progressAsked@E2"}},
+		{"began after progress", download, nil,
+			[]trace.Event{ev(0, "progress", 1), ev(1, "began", 2), ev(2, "ended", 3)}, []string{"invariant.beganFirst@E3"}},
+		{"upload uses E4", map[string]any{"progress": "upload"}, nil,
+			[]trace.Event{ev(0, "began", 1), ev(1, "began", 2), ev(2, "ended", 3)}, []string{"invariant.beganFirst@E4"}},
+		{"no ended", nil, nil, nil, []string{"invariant.oneEnded@E2"}},
+		{"two ended", nil, nil, []trace.Event{ev(0, "ended", 1), ev(1, "ended", 2)},
+			[]string{"invariant.nothingAfterEnded@E2", "invariant.oneEnded@E2"}},
+		{"bytes decrease", download, nil,
+			[]trace.Event{ev(0, "began", 1, "bytesTransferred", 0), ev(1, "progress", 2, "bytesTransferred", 10.0), ev(2, "ended", 3, "bytesTransferred", 4)},
+			[]string{"invariant.bytesMonotonic@E7"}},
+		{"requestId wrong", nil, nil, []trace.Event{ev(0, "ended", 1, "requestId", "h2")}, []string{"invariant.requestId@E13"}},
+		{"requestId absent", nil, nil, []trace.Event{ev(0, "ended", 1, "requestId", nil)}, []string{"invariant.requestId@E13"}},
+		{"url replaced", nil, nil, []trace.Event{ev(0, "ended", 1, "url", "http://127.0.0.1:1/c/t/final")}, []string{"invariant.url@E12"}},
+		{"cancelled without ended is fine", download, func(o *Observation) {
+			o.Calls[0].Cancels = []Cancel{{EventsBefore: 1, Returned: true}}
+		}, []trace.Event{ev(0, "began", 1)}, nil},
+		{"event after cancel", download, func(o *Observation) {
+			o.Calls[0].Cancels = []Cancel{{EventsBefore: 1, Returned: true}}
+		}, []trace.Event{ev(0, "began", 1), ev(1, "ended", 2)}, []string{"invariant.nothingAfterCancel@C1"}},
+		{"rejected with events", nil, func(o *Observation) { o.Calls[0].Rejected = true }, []trace.Event{ev(0, "ended", 1)},
+			[]string{"invariant.noEvents@B1"}},
+		{"rejected without events", nil, func(o *Observation) { o.Calls[0].Rejected = true }, nil, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			obs := obsOf(tc.events...)
+			if tc.mutate != nil {
+				tc.mutate(&obs)
+			}
+			got := checks(Check(oneCall(tc.params), obs))
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("mismatches = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestSkipInvariants(t *testing.T) {
+	t.Parallel()
+	c := oneCall(nil)
+	c.Expect.SkipInvariants = []string{"url"}
+	if got := Check(c, obsOf(ev(0, "ended", 1, "url", "x"))); len(got) != 0 {
+		t.Errorf("skipped invariant still reported: %v", checks(got))
+	}
+}
+
+func TestNilListenerNoEvents(t *testing.T) {
+	t.Parallel()
+	c := oneCall(nil)
+	c.Calls[0].Listener = "none"
+	if got := checks(Check(c, obsOf(ev(0, "ended", 1)))); !slices.Equal(got, []string{"invariant.noEvents@B2"}) {
+		t.Errorf("got %v", got)
+	}
+	if got := Check(c, obsOf()); len(got) != 0 {
+		t.Errorf("no events should pass: %v", checks(got))
+	}
+}
+
+func TestCallExpect(t *testing.T) {
+	t.Parallel()
+	rec := mockserver.Record{Path: "/file", FullPath: "/c/t/file", Status: 404, BytesSent: 13,
+		BodySHA256: shaBytes([]byte("no such thing"))}
+	good := []trace.Event{
+		ev(0, "began", 1, "status", 404.0, "bytesEstimated", int64(13)),
+		ev(1, "progress", 2, "bytesTransferred", 13),
+		ev(2, "ended", 3, "status", 404, "isError", false, "response", "no such thing", "bytesTransferred", 13,
+			"responseHeaders", map[string]any{"Content-Type": "text/plain"}),
+	}
+	tests := []struct {
+		name   string
+		expect casefile.CallExpect
+		events []trace.Event
+		want   []string
+	}{
+		{"all hold", casefile.CallExpect{
+			Trace: "began progress* ended",
+			Began: casefile.Fields{"status": casefile.Eq(404), "bytesEstimated": {Gte: ptr(1.0)}},
+			Ended: casefile.Fields{
+				"isError": casefile.Eq(false), "response": {Served: "body"}, "bytesTransferred": {Served: "size"},
+				"responseType":    {Absent: true},
+				"responseHeaders": {Contains: &casefile.Contains{Keys: map[string]*casefile.Predicate{"content-type": {Matches: "^text/"}}}},
+				"status":          {OneOf: []any{404, 410}},
+			},
+			Progress: casefile.Fields{"bytesTransferred": {Lte: ptr(13.0)}},
+			Each:     casefile.Fields{"url": {Contains: &casefile.Contains{Text: ptr("/c/t/")}}},
+		}, good, nil},
+		{"trace mismatch", casefile.CallExpect{Trace: "ended"}, good, []string{"trace@F2"}},
+		{"field mismatch", casefile.CallExpect{Ended: casefile.Fields{"status": casefile.Eq(200)}}, good, []string{"ended.status@F2"}},
+		{"req attribution", casefile.CallExpect{Req: "E8", Ended: casefile.Fields{"isError": casefile.Eq(true)}}, good, []string{"ended.isError@E8"}},
+		{"missing began", casefile.CallExpect{Began: casefile.Fields{"status": casefile.Eq(404)}}, good[2:], []string{"began@F2"}},
+		{"present false", casefile.CallExpect{Ended: casefile.Fields{"responseHeaders": {Present: ptr(false)}}}, good, []string{"ended.responseHeaders@F2"}},
+		{"served size wrong", casefile.CallExpect{Ended: casefile.Fields{"bytesTransferred": {Served: "size"}}},
+			[]trace.Event{ev(0, "ended", 1, "bytesTransferred", 12)}, []string{"ended.bytesTransferred@F2"}},
+		{"every progress", casefile.CallExpect{Progress: casefile.Fields{"bytesTransferred": {Gte: ptr(20.0)}}}, good, []string{"progress.bytesTransferred@F2"}},
+		{"matches needs a string", casefile.CallExpect{Ended: casefile.Fields{"status": {Matches: "4"}}}, good, []string{"ended.status@F2"}},
+		{"rejected expected", casefile.CallExpect{Rejected: ptr(true)}, good, []string{"rejected@F2"}},
+		{"cancelReturned without cancel", casefile.CallExpect{CancelReturned: casefile.Eq(true)}, good, []string{"cancelReturned@F2"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := oneCall(map[string]any{"progress": "download"})
+			c.Expect.CallExpect = tc.expect
+			obs := obsOf(tc.events...)
+			obs.Journal = []mockserver.Record{rec}
+			got := Check(c, obs)
+			if !slices.Equal(checks(got), tc.want) {
+				t.Errorf("mismatches = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestPerCallExpectAndCancelReturn(t *testing.T) {
+	t.Parallel()
+	c := oneCall(nil)
+	c.Expect.Calls = map[string]casefile.CallExpect{"main": {CancelReturned: casefile.Eq(true)}}
+	obs := obsOf(ev(0, "ended", 1))
+	obs.Calls[0].Cancels = []Cancel{{EventsBefore: 1, Returned: false}}
+	got := Check(c, obs)
+	if !slices.Equal(checks(got), []string{"calls.main.cancelReturned@F2"}) || !strings.Contains(got[0].Got, "false") {
+		t.Errorf("got %+v", got)
+	}
+	obs.Calls[0].Cancels[0].Returned = true
+	if got := Check(c, obs); len(got) != 0 {
+		t.Errorf("cancel returned true should pass: %+v", got)
+	}
+}
+
+func fs(dir, name, content string) result.FileState {
+	return result.FileState{Dir: dir, Name: name, Size: int64(len(content)), SHA256: shaBytes([]byte(content)), Head: []byte(content)}
+}
+
+func TestFiles(t *testing.T) {
+	t.Parallel()
+	const docs = "DocumentsDirectory"
+	before := []result.FileState{fs(docs, "out.bin", "old contents")}
+	served := mockserver.Record{Path: "/file", Status: 200, BytesSent: 3, BodySHA256: shaBytes([]byte("new"))}
+	tests := []struct {
+		name  string
+		fe    casefile.FileExpect
+		after []result.FileState
+		want  bool
+	}{
+		{"unchanged holds", casefile.FileExpect{Name: "out.bin", Unchanged: true}, before, true},
+		{"unchanged broken", casefile.FileExpect{Name: "out.bin", Unchanged: true}, []result.FileState{fs(docs, "out.bin", "no such thing")}, false},
+		{"unchanged deleted", casefile.FileExpect{Name: "out.bin", Unchanged: true}, nil, false},
+		{"absent", casefile.FileExpect{Dir: docs, Name: "x", Absent: true}, before, true},
+		{"absent broken", casefile.FileExpect{Name: "out.bin", Absent: true}, before, false},
+		{"content", casefile.FileExpect{Name: "out.bin", Content: ptr("new")}, []result.FileState{fs(docs, "out.bin", "new")}, true},
+		{"content wrong", casefile.FileExpect{Name: "out.bin", Content: ptr("new")}, before, false},
+		{"base64", casefile.FileExpect{Name: "out.bin", Base64: "bmV3"}, []result.FileState{fs(docs, "out.bin", "new")}, true},
+		{"sha256", casefile.FileExpect{Name: "out.bin", SHA256: strings.ToUpper(shaBytes([]byte("new")))}, []result.FileState{fs(docs, "out.bin", "new")}, true},
+		{"sameAsServed", casefile.FileExpect{Name: "out.bin", SameAsServed: true}, []result.FileState{fs(docs, "out.bin", "new")}, true},
+		{"sameAsServed wrong", casefile.FileExpect{Name: "out.bin", SameAsServed: true, ServedPath: "/file"}, before, false},
+		{"size only", casefile.FileExpect{Name: "out.bin", Size: ptr(int64(12))}, before, true},
+		{"size wrong", casefile.FileExpect{Name: "out.bin", Size: ptr(int64(3))}, before, false},
+		{"other dir", casefile.FileExpect{Dir: "CachesDirectory", Name: "out.bin", Absent: true}, before, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := oneCall(map[string]any{"response": map[string]any{"filename": "out.bin"}})
+			c.Expect.Files = []casefile.FileExpect{tc.fe}
+			obs := obsOf(ev(0, "ended", 1))
+			obs.FilesBefore, obs.FilesAfter = before, tc.after
+			obs.Journal = []mockserver.Record{served}
+			got := Check(c, obs)
+			if (len(got) == 0) != tc.want {
+				t.Errorf("mismatches = %+v, want pass=%v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestNoTempFiles(t *testing.T) {
+	t.Parallel()
+	c := oneCall(map[string]any{"response": map[string]any{"filename": "out.bin", "baseDirectory": "CachesDirectory"}})
+	obs := obsOf(ev(0, "ended", 1))
+	obs.FilesBefore = []result.FileState{fs("DocumentsDirectory", "keep", "x")}
+	obs.FilesAfter = []result.FileState{fs("DocumentsDirectory", "keep", "y"), fs("CachesDirectory", "out.bin", "z")}
+	if got := Check(c, obs); len(got) != 0 {
+		t.Fatalf("destination and changed files are not temp files: %+v", got)
+	}
+	obs.FilesAfter = append(obs.FilesAfter, fs("CachesDirectory", ".out.bin.tmp123", "partial"))
+	got := Check(c, obs)
+	if !slices.Equal(checks(got), []string{"invariant.noTempFiles@F4"}) || !strings.Contains(got[0].Got, ".out.bin.tmp123") {
+		t.Errorf("got %+v", got)
+	}
+	c.Expect.NoTempFiles = ptr(false)
+	if got := Check(c, obs); len(got) != 0 {
+		t.Errorf("noTempFiles: false still checked: %+v", got)
+	}
+}
+
+func TestJournal(t *testing.T) {
+	t.Parallel()
+	rec := mockserver.Record{Method: "POST", Path: "/echo", FullPath: "/c/t/echo", Query: "a=1", Status: 200, TLS: true,
+		Headers:      http.Header{"Content-Type": {"text/plain; charset=UTF-8"}, "X-N": {"1", "2"}},
+		RequestBytes: 5, RequestSHA256: shaBytes([]byte("hello")), RequestHead: []byte("hello"),
+		ClientClosed: t0.Add(time.Second)}
+	tests := []struct {
+		name string
+		je   casefile.JournalExpect
+		want []string
+	}{
+		{"all hold", casefile.JournalExpect{ClientClosed: ptr(true), Requests: []casefile.RequestExpect{{
+			Method: "POST", Path: "/echo", Status: 200, TLS: ptr(true), ClientClosed: ptr(true),
+			Query:    &casefile.Predicate{Matches: "a=1"},
+			Headers:  casefile.Fields{"content-type": {Matches: "charset=UTF-8$"}, "X-N": casefile.Eq("1, 2"), "Content-Length": {Absent: true}},
+			BodyText: casefile.Eq("hello"), BodySize: casefile.Eq(5), BodySHA256: shaBytes([]byte("hello")),
+		}}}, nil},
+		{"count", casefile.JournalExpect{Count: ptr(2)}, []string{"journal.count@F2"}},
+		{"requests imply count", casefile.JournalExpect{Requests: []casefile.RequestExpect{{}, {}}}, []string{"journal.count@F2"}},
+		{"method and header", casefile.JournalExpect{Req: "R4", Requests: []casefile.RequestExpect{{
+			Method: "GET", Headers: casefile.Fields{"Content-Type": casefile.Eq("text/plain")}}}},
+			[]string{"journal.requests[0].method@R4", "journal.requests[0].headers.Content-Type@R4"}},
+		{"body", casefile.JournalExpect{Requests: []casefile.RequestExpect{{BodySHA256: "00", BodySize: casefile.Eq(4)}}},
+			[]string{"journal.requests[0].bodySha256@F2", "journal.requests[0].bodySize@F2"}},
+		{"not closed", casefile.JournalExpect{ClientClosed: ptr(false)}, []string{"journal.clientClosed@F2"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := oneCall(nil)
+			c.Expect.Journal = &tc.je
+			obs := obsOf(ev(0, "ended", 1))
+			obs.Journal = []mockserver.Record{rec}
+			if got := checks(Check(c, obs)); !slices.Equal(got, tc.want) {
+				t.Errorf("mismatches = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestTiming(t *testing.T) {
+	t.Parallel()
+	rec := mockserver.Record{Path: "/slow", FullPath: "/c/t/file", Received: t0.Add(10 * time.Millisecond),
+		Events: []mockserver.Event{{At: t0.Add(20 * time.Millisecond), Kind: mockserver.EventBodyChunk},
+			{At: t0.Add(100 * time.Millisecond), Kind: mockserver.EventBodyChunk}}}
+	events := []trace.Event{ev(0, "began", 15*time.Millisecond), ev(1, "progress", 30*time.Millisecond),
+		ev(2, "progress", 80*time.Millisecond), ev(3, "ended", 160*time.Millisecond)}
+	d := func(s string) casefile.Duration { v, _ := time.ParseDuration(s); return casefile.Duration(v) }
+	tests := []struct {
+		name  string
+		scale float64
+		te    casefile.TimingExpect
+		pass  bool
+	}{
+		{"ended after last body", 1, casefile.TimingExpect{From: "server.lastBody", To: "ended", AtLeast: d("60ms")}, true},
+		{"too early", 1, casefile.TimingExpect{From: "server.lastBody", To: "ended", AtLeast: d("61ms")}, false},
+		{"scaled", 0.5, casefile.TimingExpect{From: "server.lastBody", To: "ended", AtLeast: d("120ms")}, true},
+		{"first body", 1, casefile.TimingExpect{From: "server.firstBody", To: "ended", AtLeast: d("140ms")}, true},
+		{"received", 1, casefile.TimingExpect{From: "server.received", To: "began", AtLeast: d("5ms")}, true},
+		{"missing moment", 1, casefile.TimingExpect{From: "server.clientClosed", To: "ended", AtLeast: d("1ms")}, false},
+		{"progress gaps hold", 1, casefile.TimingExpect{Each: "progress", AtLeast: d("50ms")}, true},
+		{"progress gaps too short", 1, casefile.TimingExpect{Each: "progress", AtLeast: d("51ms")}, false},
+		{"lastProgress", 1, casefile.TimingExpect{From: "lastProgress", To: "ended", AtLeast: d("80ms")}, true},
+		{"unknown call", 1, casefile.TimingExpect{Call: "zz", From: "began", To: "ended"}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := oneCall(map[string]any{"progress": "download"})
+			c.Expect.Timing = []casefile.TimingExpect{tc.te}
+			obs := obsOf(events...)
+			obs.TimeScale = tc.scale
+			obs.Journal = []mockserver.Record{rec}
+			got := Check(c, obs)
+			if (len(got) == 0) != tc.pass {
+				t.Errorf("mismatches = %+v, want pass=%v", got, tc.pass)
+			}
+		})
+	}
+}
+
+func TestEqualNoPanic(t *testing.T) {
+	t.Parallel()
+	if equal([]string{"a"}, []string{"a"}) != true || equal(map[string]any{"a": 1}, map[string]any{"a": 1.0}) != true {
+		t.Error("equal failed on equal values")
+	}
+	if equal(map[string]any{"a": 1}, map[string]any{"b": 1}) || equal([]any{1}, []any{2}) || equal("1", 1) {
+		t.Error("equal true on different values")
+	}
+}
