@@ -117,4 +117,3 @@ func (ck *checker) moment(co *CallObservation, name string) (time.Time, bool) {
 	}
 	return t, !t.IsZero()
 }
-
