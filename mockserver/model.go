@@ -83,8 +83,10 @@ type Route struct {
 type Response struct {
 	// Status is the status code; 0 means 200, or 302 when Redirect is set.
 	Status int `yaml:"status,omitempty" json:"status,omitempty"`
-	// Headers are sent in order; a name may repeat. Values may use the
-	// templates {{http}}, {{https}} and {{ns}} (see [Redirect]).
+	// Headers are sent in order; a name may repeat. Names are canonicalised
+	// (HTTP/2 lower-cases them anyway). Values may use the templates
+	// {{http}}, {{https}} and {{ns}} (see [Redirect]). Without a
+	// Content-Type header none is sent (nothing is sniffed).
 	Headers Headers `yaml:"headers,omitempty" json:"headers,omitempty"`
 	// Body is the response body; the zero Body is empty.
 	Body Body `yaml:"body,omitempty" json:"body,omitzero"`
@@ -111,7 +113,7 @@ type Response struct {
 
 // Header is one response header line.
 type Header struct {
-	// Name is the header name, sent as written.
+	// Name is the header name (canonicalised when sent).
 	Name string `json:"name"`
 	// Value is the header value; templates are expanded.
 	Value string `json:"value"`
@@ -124,7 +126,8 @@ type Header struct {
 //	headers: {Content-Type: text/plain, Set-Cookie: [a=1, b=2]}
 //
 // A Content-Length header given here is sent as written and replaces the
-// framing chosen by [Length].
+// framing chosen by [Length]. A Location header given here replaces the one
+// a [Redirect] computes.
 type Headers []Header
 
 // Body is a response body given by exactly one of its fields. In YAML and JSON
@@ -207,8 +210,9 @@ const (
 	FaultReset = "reset"
 	// FaultClose closes the connection cleanly (FIN): the client reads EOF.
 	FaultClose = "close"
-	// FaultMalformedChunk forces chunked framing and writes an invalid chunk
-	// (a bad chunk-size line), then closes.
+	// FaultMalformedChunk forces chunked framing (no Content-Length) and
+	// writes an invalid chunk-size line where the next chunk should start,
+	// then closes.
 	FaultMalformedChunk = "malformedChunk"
 	// FaultGarbage writes a fixed non-HTTP byte string, then closes. Before
 	// the status line the client gets garbage instead of a response.
@@ -236,8 +240,9 @@ const (
 type Fault struct {
 	// Kind is FaultReset, FaultClose, FaultMalformedChunk or FaultGarbage.
 	Kind string `yaml:"kind,omitempty" json:"kind"`
-	// At is AtBeforeStatus (the default for ""), AtAfterHeaders or
-	// AtAfterBody.
+	// At is AtBeforeStatus, AtAfterHeaders or AtAfterBody. "" means
+	// AtBeforeStatus, except for FaultMalformedChunk, which needs a chunked
+	// body already started: there "" means AtAfterHeaders.
 	At string `yaml:"at,omitempty" json:"at,omitempty"`
 	// Bytes is, with AtAfterBody, the number of body bytes sent before the
 	// fault; 0 means the whole body. A Bytes beyond the body size means the

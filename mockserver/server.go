@@ -2,12 +2,20 @@ package mockserver
 
 import (
 	"context"
-	"crypto/x509"
+	"crypto/tls"
 	"errors"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 )
-
-// errUnbuilt marks the API skeleton committed ahead of its implementation.
-var errUnbuilt = errors.New("mockserver: not implemented yet")
 
 // URLs are the base URLs of the server's listeners, without a trailing slash,
 // for example "http://127.0.0.1:41234". Append "/c/<ns>/<path>" for a route.
@@ -15,58 +23,264 @@ type URLs struct {
 	// HTTP is the plain HTTP listener.
 	HTTP string
 	// HTTPS is the main HTTPS listener (certificate for 127.0.0.1, ::1 and
-	// localhost signed by the server's CA; HTTP/2 offered).
+	// localhost signed by the server's CA; HTTP/2 offered through ALPN).
 	HTTPS string
-	// Untrusted serves a self-signed certificate no CA vouches for.
+	// Untrusted serves a self-signed certificate for the same names, which no
+	// CA vouches for.
 	Untrusted string
-	// Expired serves a CA-signed certificate that has expired.
+	// Expired serves a CA-signed certificate for the same names that expired
+	// a day ago.
 	Expired string
 	// WrongHost serves a CA-signed certificate for "wrong.invalid" only.
 	WrongHost string
 }
 
-// Server is a running mock server. All its methods are safe for concurrent
-// use. The caller must call Close when finished.
-type Server struct{}
+// The listener names used in Record.Listener.
+const (
+	ListenerHTTP      = "http"
+	ListenerHTTPS     = "https"
+	ListenerUntrusted = "untrusted"
+	ListenerExpired   = "expired"
+	ListenerWrongHost = "wrongHost"
+)
 
-// New starts every listener at once (plain HTTP, HTTPS and the three bad-cert
-// HTTPS listeners) and returns the running server. The caller must call Close.
-func New(opts ...Option) (*Server, error) { return nil, errUnbuilt }
+// Server is a running mock server: one plain HTTP listener and four HTTPS
+// listeners, all serving the same namespaces. All its methods are safe for
+// concurrent use. The caller must call Close when finished.
+type Server struct {
+	cfg     config
+	ca      *authority
+	caDir   string
+	caFile  string
+	urls    URLs
+	servers []*http.Server
+	done    chan struct{} // closed by Close
+	seq     atomic.Int64
+	logMu   sync.Mutex // serialises writes to cfg.requestLog
+	serves  sync.WaitGroup
+
+	mu       sync.Mutex // guards closed, spaces, hijacked and handlers.Add
+	closed   bool
+	spaces   map[string]*space
+	hijacked map[net.Conn]struct{}
+	handlers sync.WaitGroup
+}
+
+// New starts every listener at once (plain HTTP, HTTPS and the untrusted,
+// expired and wrong-host HTTPS listeners, each on a free port of the host) and
+// returns the running server. The caller must call Close.
+func New(opts ...Option) (*Server, error) {
+	cfg := config{host: DefaultHost, timeScale: 1, journalCap: DefaultJournalLimit}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.timeScale <= 0 {
+		cfg.timeScale = 1
+	}
+	if cfg.logger == nil {
+		cfg.logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.httpAddr != "" {
+		h, _, err := net.SplitHostPort(cfg.httpAddr)
+		if err != nil {
+			return nil, fmt.Errorf("parse address %q: %w", cfg.httpAddr, err)
+		}
+		cfg.host = h
+	} else {
+		cfg.httpAddr = net.JoinHostPort(cfg.host, "0")
+	}
+	s := &Server{cfg: cfg, done: make(chan struct{}), spaces: map[string]*space{}, hijacked: map[net.Conn]struct{}{}}
+	if err := s.start(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) start() error {
+	t := time.Now()
+	var err error
+	if s.ca, err = newAuthority(t); err != nil {
+		return err
+	}
+	if s.caDir, s.caFile, err = writeCAFile(s.ca.certPEM); err != nil {
+		return err
+	}
+	certs, err := newCertSet(s.ca, s.cfg.host, t)
+	if err != nil {
+		return err
+	}
+	type spec struct {
+		name string
+		addr string
+		cert *tls.Certificate
+		h2   bool
+		url  *string
+	}
+	any0 := net.JoinHostPort(s.cfg.host, "0")
+	specs := []spec{
+		{ListenerHTTP, s.cfg.httpAddr, nil, false, &s.urls.HTTP},
+		{ListenerHTTPS, any0, &certs.main, true, &s.urls.HTTPS},
+		{ListenerUntrusted, any0, &certs.untrusted, false, &s.urls.Untrusted},
+		{ListenerExpired, any0, &certs.expired, false, &s.urls.Expired},
+		{ListenerWrongHost, any0, &certs.wrongHost, false, &s.urls.WrongHost},
+	}
+	var lc net.ListenConfig
+	for _, sp := range specs {
+		ln, err := lc.Listen(context.Background(), "tcp", sp.addr)
+		if err != nil {
+			return fmt.Errorf("listen %s on %s: %w", sp.name, sp.addr, err)
+		}
+		srv := &http.Server{
+			Handler:           s.handler(sp.name),
+			ReadHeaderTimeout: 30 * time.Second,
+			IdleTimeout:       2 * time.Minute,
+			ErrorLog:          log.New(errorLogWriter{s.cfg.logger, sp.name}, "", 0),
+		}
+		scheme := "http"
+		if sp.cert != nil {
+			scheme = "https"
+			protos := new(http.Protocols)
+			protos.SetHTTP1(true)
+			protos.SetHTTP2(sp.h2)
+			srv.Protocols = protos
+			srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*sp.cert}, MinVersion: tls.VersionTLS12}
+		}
+		*sp.url = scheme + "://" + ln.Addr().String()
+		s.servers = append(s.servers, srv)
+		s.serves.Add(1)
+		go func() {
+			defer s.serves.Done()
+			var err error
+			if sp.cert != nil {
+				err = srv.ServeTLS(ln, "", "")
+			} else {
+				err = srv.Serve(ln)
+			}
+			if err != nil && !errors.Is(err, http.ErrServerClosed) {
+				s.cfg.logger.Error("serve stopped", "listener", sp.name, "err", err)
+			}
+		}()
+	}
+	return nil
+}
 
 // URLs returns the base URLs of the listeners.
-func (s *Server) URLs() URLs { return URLs{} }
-
-// CACertPEM returns the PEM of the server's CA certificate.
-func (s *Server) CACertPEM() []byte { return nil }
-
-// CACertPool returns a new pool holding the server's CA certificate.
-func (s *Server) CACertPool() *x509.CertPool { return nil }
-
-// CAFile returns the path of a PEM file holding the CA certificate; it exists
-// until Close.
-func (s *Server) CAFile() string { return "" }
-
-// Install serves sc under namespace ns: routes are matched against the path
-// after /c/<ns>. ns is one path segment of [A-Za-z0-9._~-]+, or "" for the
-// unprefixed root. Installing again replaces the routes and restarts the call
-// counters; the journal is kept. It returns an error if ns or sc is invalid
-// (see [Scenario.Validate]).
-func (s *Server) Install(ns string, sc Scenario) error { return errUnbuilt }
-
-// Remove deletes the routes and the journal of namespace ns.
-func (s *Server) Remove(ns string) {}
-
-// Journal returns copies of the records of namespace ns, in arrival order.
-func (s *Server) Journal(ns string) []Record { return nil }
-
-// Await blocks until cond, called with the journal of ns after every change to
-// it (and once at the start), returns true, or until ctx is done. It returns
-// ctx's error (with its cause) when ctx ends first, or an error if the server
-// is closed.
-func (s *Server) Await(ctx context.Context, ns string, cond func([]Record) bool) error {
-	return errUnbuilt
-}
+func (s *Server) URLs() URLs { return s.urls }
 
 // Close closes the listeners and every connection, including hijacked ones,
 // waits for all of the server's goroutines to end, and removes the CA file.
-func (s *Server) Close() error { return nil }
+// Await calls in progress return ErrClosed. Close is idempotent.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.done)
+	s.mu.Unlock()
+
+	var errs []error
+	for _, srv := range s.servers {
+		if err := srv.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close server: %w", err))
+		}
+	}
+	s.mu.Lock()
+	for c := range s.hijacked {
+		_ = c.Close()
+	}
+	s.mu.Unlock()
+	s.serves.Wait()
+	s.handlers.Wait()
+	if s.caDir != "" {
+		if err := os.RemoveAll(s.caDir); err != nil {
+			errs = append(errs, fmt.Errorf("remove CA directory: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// enter registers a running handler; it returns false once the server is
+// closing.
+func (s *Server) enter() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.handlers.Add(1)
+	return true
+}
+
+// track and untrack keep hijacked connections known to Close.
+func (s *Server) track(c net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.hijacked[c] = struct{}{}
+	return true
+}
+
+func (s *Server) untrack(c net.Conn) {
+	s.mu.Lock()
+	delete(s.hijacked, c)
+	s.mu.Unlock()
+}
+
+// handler is the entry point of every request on listener name.
+func (s *Server) handler(name string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.enter() {
+			http.Error(w, "server closing", http.StatusServiceUnavailable)
+			return
+		}
+		defer s.handlers.Done()
+		if strings.HasPrefix(r.URL.Path, adminPrefix) {
+			s.admin(w, r)
+			return
+		}
+		s.exchange(name, w, r)
+	})
+}
+
+// logRequest writes the one-line request log entry for a finished record.
+func (s *Server) logRequest(rec Record) {
+	if s.cfg.requestLog == nil {
+		return
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s %s %s %d bytes=%d in=%d dur=%s", rec.Received.Format("15:04:05.000"), rec.Listener,
+		rec.Method, rec.FullPath, rec.Status, rec.BytesSent, rec.RequestBytes, rec.Done.Sub(rec.Received).Round(time.Microsecond))
+	if rec.Route < 0 {
+		b.WriteString(" unmatched")
+	}
+	if rec.Fault != "" {
+		b.WriteString(" fault=" + rec.Fault)
+	}
+	if !rec.ClientClosed.IsZero() {
+		b.WriteString(" client-closed")
+	}
+	if rec.Error != "" {
+		fmt.Fprintf(&b, " error=%q", rec.Error)
+	}
+	b.WriteByte('\n')
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	_, _ = io.WriteString(s.cfg.requestLog, b.String())
+}
+
+// errorLogWriter sends net/http's internal log lines (TLS handshake errors,
+// malformed requests) to the logger at debug level.
+type errorLogWriter struct {
+	l    *slog.Logger
+	name string
+}
+
+func (e errorLogWriter) Write(p []byte) (int, error) {
+	e.l.Debug(strings.TrimSpace(string(p)), "listener", e.name)
+	return len(p), nil
+}

@@ -120,6 +120,9 @@ func (v *validator) response(f string, r Response) {
 	}
 	if ft := r.Fault; ft != nil {
 		v.fault(f+".fault", *ft)
+		if ft.Kind == FaultMalformedChunk && r.Length.Mode == LengthLie {
+			v.add(f+".length", "a malformed chunk forces chunked framing: remove length")
+		}
 	}
 	if rd := r.Redirect; rd != nil {
 		v.redirect(f+".redirect", *rd)
@@ -190,6 +193,9 @@ func (v *validator) fault(f string, ft Fault) {
 	points := []string{AtBeforeStatus, AtAfterHeaders, AtAfterBody}
 	if ft.At != "" && !slices.Contains(points, ft.At) {
 		v.add(f+".at", "unknown fault point %q (want one of %s)%s", ft.At, strings.Join(points, ", "), suggest(ft.At, points))
+	}
+	if ft.Kind == FaultMalformedChunk && ft.At == AtBeforeStatus {
+		v.add(f+".at", "a malformed chunk needs a chunked body: use %s or %s", AtAfterHeaders, AtAfterBody)
 	}
 	if ft.Bytes < 0 {
 		v.add(f+".bytes", "bytes must be >= 0")

@@ -1,0 +1,192 @@
+package mockserver
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// routeState is an installed route with its call counter (guarded by the
+// space's mu).
+type routeState struct {
+	Route
+	index int
+	hops  int // redirect chain length: the route also matches path/1 .. path/(hops-1)
+	calls int
+}
+
+// Install serves sc under namespace ns: its routes are matched against the
+// request path after /c/<ns> on every listener. ns is one path segment of
+// [A-Za-z0-9._~-]+, or "" for the unprefixed root (requests whose path does
+// not start with /c/<ns>/). Installing again replaces the routes and restarts
+// the call counters; the journal is kept. It returns an error if ns or sc is
+// invalid (see [Scenario.Validate]), or ErrClosed.
+func (s *Server) Install(ns string, sc Scenario) error {
+	if err := validNamespace(ns); err != nil {
+		return fmt.Errorf("install %q: %w", ns, err)
+	}
+	if err := sc.Validate(); err != nil {
+		return fmt.Errorf("install %q: %w", ns, err)
+	}
+	routes := make([]*routeState, len(sc.Routes))
+	for i, r := range sc.Routes {
+		r.Method = strings.ToUpper(r.Method)
+		r.Then = slices.Clone(r.Then)
+		hops := 1
+		for _, resp := range append([]Response{r.Response}, r.Then...) {
+			if resp.Redirect != nil {
+				hops = max(hops, resp.Redirect.Hops)
+			}
+		}
+		routes[i] = &routeState{Route: r, index: i, hops: hops}
+	}
+	sp := s.space(ns)
+	if sp == nil {
+		return ErrClosed
+	}
+	sp.mu.Lock()
+	sp.routes = routes
+	sp.notifyLocked()
+	sp.mu.Unlock()
+	return nil
+}
+
+// match is the outcome of routing one request.
+type match struct {
+	route *routeState
+	call  int
+	hop   int // index in the redirect chain: 0 for the route's own path
+	resp  Response
+}
+
+// match finds the route for method and path (relative to the namespace),
+// counts the call and picks the response. ok is false when none matches.
+func (sp *space) match(method, path string) (m match, ok bool) {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	for _, rt := range sp.routes {
+		if rt.Method != "" && rt.Method != method {
+			continue
+		}
+		hop, ok := rt.pathHop(path)
+		if !ok {
+			continue
+		}
+		rt.calls++
+		resp := rt.Response
+		if rt.calls > 1 && len(rt.Then) > 0 {
+			resp = rt.Then[min(rt.calls-2, len(rt.Then)-1)]
+		}
+		return match{route: rt, call: rt.calls, hop: hop, resp: resp}, true
+	}
+	return match{}, false
+}
+
+// pathHop reports whether path is the route's path (hop 0) or one of its
+// redirect chain paths path/k (hop k).
+func (rt *routeState) pathHop(path string) (int, bool) {
+	if path == rt.Path {
+		return 0, true
+	}
+	if rt.hops <= 1 {
+		return 0, false
+	}
+	base := strings.TrimSuffix(rt.Path, "/") + "/"
+	rest, found := strings.CutPrefix(path, base)
+	if !found {
+		return 0, false
+	}
+	k, err := strconv.Atoi(rest)
+	if err != nil || k < 1 || k >= rt.hops || strconv.Itoa(k) != rest {
+		return 0, false
+	}
+	return k, true
+}
+
+// nearMiss explains, for a request that matched nothing, which routes came
+// closest and why they did not match.
+func (sp *space) nearMiss(method, path string) string {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	var b strings.Builder
+	ns := sp.ns
+	fmt.Fprintf(&b, "netconform mockserver: no route matches %s %s in namespace %q\n", method, path, ns)
+	if sp.routes == nil {
+		fmt.Fprintf(&b, "no scenario is installed in namespace %q\n", ns)
+		return b.String()
+	}
+	if len(sp.routes) == 0 {
+		b.WriteString("the installed scenario has no routes\n")
+		return b.String()
+	}
+	type miss struct {
+		rt     *routeState
+		score  int
+		reason []string
+	}
+	misses := make([]miss, 0, len(sp.routes))
+	for _, rt := range sp.routes {
+		m := miss{rt: rt}
+		if rt.Method != "" && rt.Method != method {
+			m.score += 2
+			m.reason = append(m.reason, fmt.Sprintf("method %s is not %s", method, rt.Method))
+		}
+		if _, ok := rt.pathHop(path); !ok {
+			m.score += editDistance(path, rt.Path)
+			m.reason = append(m.reason, fmt.Sprintf("path %q is not %q", path, rt.Path))
+		}
+		misses = append(misses, m)
+	}
+	slices.SortStableFunc(misses, func(a, b miss) int { return a.score - b.score })
+	b.WriteString("closest routes:\n")
+	for _, m := range misses[:min(3, len(misses))] {
+		meth := m.rt.Method
+		if meth == "" {
+			meth = "*"
+		}
+		fmt.Fprintf(&b, "  routes[%d] %s %s: %s\n", m.rt.index, meth, m.rt.Path, strings.Join(m.reason, "; "))
+	}
+	return b.String()
+}
+
+// splitNamespace splits a request path into namespace and the path relative
+// to it: "/c/ns/a/b" gives ("ns", "/a/b"), "/c/ns" gives ("ns", "/"); any
+// other path belongs to the root namespace "".
+func splitNamespace(p string) (ns, rel string) {
+	rest, ok := strings.CutPrefix(p, "/c/")
+	if !ok {
+		return "", p
+	}
+	seg, tail, _ := strings.Cut(rest, "/")
+	if validNamespace(seg) != nil || seg == "" {
+		return "", p
+	}
+	return seg, "/" + tail
+}
+
+// nsPrefix is the path prefix of a namespace: "/c/<ns>", or "" for the root.
+func nsPrefix(ns string) string {
+	if ns == "" {
+		return ""
+	}
+	return "/c/" + ns
+}
+
+// relativeRef returns a relative reference that resolves to the absolute
+// path to from the absolute path from (RFC 3986 §5.2): "p/1" from /c/ns/p to
+// /c/ns/p/1, "../p" from /c/ns/p/2 to /c/ns/p.
+func relativeRef(from, to string) string {
+	fromSegs := strings.Split(strings.TrimPrefix(from, "/"), "/")
+	dir := fromSegs[:len(fromSegs)-1]
+	toSegs := strings.Split(strings.TrimPrefix(to, "/"), "/")
+	common := 0
+	for common < len(dir) && common < len(toSegs)-1 && dir[common] == toSegs[common] {
+		common++
+	}
+	ref := strings.Repeat("../", len(dir)-common) + strings.Join(toSegs[common:], "/")
+	if first, _, _ := strings.Cut(ref, "/"); ref == "" || strings.Contains(first, ":") {
+		ref = "./" + ref
+	}
+	return ref
+}
