@@ -24,9 +24,9 @@ func gockEngine(t *testing.T) *Engine {
 
 // sent is what a gock matcher saw of a request.
 type sent struct {
-	method string
-	header http.Header
-	body   string
+	method  string
+	header  http.Header
+	body    string
 	hasBody bool
 }
 

@@ -1,0 +1,182 @@
+package impl
+
+import (
+	"crypto/x509"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// hopRecord is what the final handler of a redirect chain saw.
+type hopRecord struct {
+	method, body, ctype string
+}
+
+// redirector serves /r/{code}/{n}: n more redirects with code, then /final,
+// which records the request it got.
+func redirector(t *testing.T, final chan<- hopRecord) *httptest.Server {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/r/{code}/{n}", func(w http.ResponseWriter, r *http.Request) {
+		code, _ := strconv.Atoi(r.PathValue("code"))
+		n, _ := strconv.Atoi(r.PathValue("n"))
+		_, _ = io.Copy(io.Discard, r.Body)
+		next := "../../final" // relative Location (D2)
+		if n > 1 {
+			next = fmt.Sprintf("../%d/%d", code, n-1)
+		}
+		w.Header().Set("Location", next)
+		w.WriteHeader(code)
+		_, _ = io.WriteString(w, "moved")
+	})
+	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/loop", http.StatusFound)
+	})
+	mux.HandleFunc("/final", func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		if final != nil {
+			final <- hopRecord{r.Method, string(b), r.Header.Get("Content-Type")}
+		}
+		_, _ = io.WriteString(w, "final")
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestRedirectFollowed(t *testing.T) {
+	tests := []struct {
+		code            int
+		method, body    string
+		wantMeth, wantB string
+	}{
+		{301, "GET", "", "GET", ""},
+		{302, "GET", "", "GET", ""},
+		{303, "GET", "", "GET", ""},
+		{307, "GET", "", "GET", ""},
+		{308, "GET", "", "GET", ""},
+		{301, "POST", "data", "GET", ""}, // D3
+		{302, "POST", "data", "GET", ""},
+		{303, "POST", "data", "GET", ""},
+		{303, "PUT", "data", "GET", ""},
+		{307, "POST", "data", "POST", "data"},
+		{308, "PUT", "data", "PUT", "data"},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprintf("%d %s", tc.code, tc.method), func(t *testing.T) {
+			t.Parallel()
+			final := make(chan hopRecord, 1)
+			srv := redirector(t, final)
+			e := newEngine(t)
+			url := fmt.Sprintf("%s/r/%d/1", srv.URL, tc.code)
+			var p *Params
+			if tc.body != "" {
+				p = &Params{Body: &Body{Data: tc.body}}
+			}
+			ev := last(t, do(t, e, url, tc.method, p))
+			if ev.IsError || ev.Status != 200 || ev.Response.Text != "final" || ev.URL != url {
+				t.Errorf("ended %+v, want the final 200 with the original url (D1, E12)", ev)
+			}
+			if got := <-final; got.method != tc.wantMeth || got.body != tc.wantB {
+				t.Errorf("final hop got %s %q, want %s %q (D3)", got.method, got.body, tc.wantMeth, tc.wantB)
+			}
+		})
+	}
+}
+
+func TestRedirectKeepsFileBody(t *testing.T) {
+	final := make(chan hopRecord, 1)
+	srv := redirector(t, final)
+	e := newEngine(t)
+	path, _ := e.Path("body.txt", "")
+	if err := os.WriteFile(path, []byte("file body"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := newRecorder()
+	if _, err := e.Upload(srv.URL+"/r/307/2", "PUT", r.listen, &Params{Progress: ProgressOn}, "body.txt", "", "text/x-mine"); err != nil {
+		t.Fatal(err)
+	}
+	evs := r.wait(t)
+	ev := last(t, evs)
+	if got := <-final; got.method != "PUT" || got.body != "file body" || got.ctype != "text/x-mine" {
+		t.Errorf("final hop got %+v, want the file re-sent (D3)", got)
+	}
+	var prev int64
+	for _, e := range evs {
+		if e.BytesTransferred < prev || e.BytesTransferred > 9 {
+			t.Errorf("bytesTransferred %d after %d over a re-sent body (E7)", e.BytesTransferred, prev)
+		}
+		prev = e.BytesTransferred
+	}
+	if ev.IsError || ev.BytesTransferred != 9 {
+		t.Errorf("ended %+v", ev)
+	}
+}
+
+func TestRedirectChains(t *testing.T) {
+	srv := redirector(t, nil)
+	tests := []struct {
+		path    string
+		wantErr bool
+	}{
+		{"/r/302/5", false},
+		{"/r/301/10", false},
+		{"/r/307/11", true},
+		{"/loop", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.path, func(t *testing.T) {
+			t.Parallel()
+			e := newEngine(t)
+			ev := last(t, do(t, e, srv.URL+tc.path, "GET", nil))
+			if tc.wantErr {
+				if !ev.IsError || ev.Status != -1 || !strings.Contains(ev.Response.Text, "redirect") {
+					t.Errorf("ended %+v, want isError for a loop or > 10 hops (D2)", ev)
+				}
+			} else if ev.IsError || ev.Status != 200 {
+				t.Errorf("ended %+v, want the chain followed (D2)", ev)
+			}
+		})
+	}
+}
+
+func TestRedirectNotFollowed(t *testing.T) {
+	srv := redirector(t, nil)
+	e := newEngine(t)
+	ev := last(t, do(t, e, srv.URL+"/r/302/1", "GET", &Params{HandleRedirects: ptr(false)}))
+	if ev.IsError || ev.Status != 302 || ev.ResponseHeaders["Location"] != "../../final" || ev.Response.Text != "moved" {
+		t.Errorf("ended %+v, want the 302 itself with Location and body (D4)", ev)
+	}
+}
+
+func TestRedirectCrossScheme(t *testing.T) {
+	final := make(chan hopRecord, 2)
+	plain := redirector(t, final)
+	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/back" {
+			http.Redirect(w, r, plain.URL+"/final", http.StatusFound)
+			return
+		}
+		_, _ = io.WriteString(w, "secure")
+	}))
+	t.Cleanup(tlsSrv.Close)
+	pool := x509.NewCertPool()
+	pool.AddCert(tlsSrv.Certificate())
+	mux := http.NewServeMux()
+	mux.HandleFunc("/up", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, tlsSrv.URL+"/secure", http.StatusMovedPermanently)
+	})
+	up := newServer(t, mux.ServeHTTP)
+	e := newEngine(t, WithRootCAs(pool))
+	if ev := last(t, do(t, e, up.URL+"/up", "GET", nil)); ev.IsError || ev.Response.Text != "secure" {
+		t.Errorf("http to https: ended %+v (D5)", ev)
+	}
+	if ev := last(t, do(t, e, tlsSrv.URL+"/back", "GET", nil)); ev.IsError || ev.Response.Text != "final" {
+		t.Errorf("https to http: ended %+v (D5)", ev)
+	}
+}
