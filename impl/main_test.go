@@ -21,7 +21,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 const waitLimit = 20 * time.Second
 
 // newEngine returns an engine on a fresh sandbox, closed at cleanup.
-func newEngine(t *testing.T, opts ...Option) *Engine {
+func newEngine(t testing.TB, opts ...Option) *Engine {
 	t.Helper()
 	e, err := New(append([]Option{WithSandbox(t.TempDir())}, opts...)...)
 	if err != nil {
@@ -138,7 +138,7 @@ func do(t *testing.T, e *Engine, url, method string, p *Params) []Event {
 }
 
 // newServer starts a loopback server, closed at cleanup.
-func newServer(t *testing.T, h http.HandlerFunc) *httptest.Server {
+func newServer(t testing.TB, h http.HandlerFunc) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
