@@ -1,0 +1,60 @@
+// Package driver defines the only way the harness reaches an implementation
+// of Solar2D's network API: a [Driver] opens [Session]s, a session makes
+// calls, cancels them and reports every listener event in delivery order.
+// The harness never imports an implementation; the reference one is wired in
+// by internal/refdriver, others will speak a JSON-lines protocol over a
+// subprocess (issue 6), which is why every type here marshals to plain JSON.
+//
+// # A session's life
+//
+// The runner opens one session per case with a [Config]: the four sandbox
+// folders (DocumentsDirectory, TemporaryDirectory, CachesDirectory,
+// ResourceDirectory, already created), the mock server's CA bundle and the
+// time scale. It then makes calls:
+//
+//	h, err := s.Call(ctx, driver.Call{Fn: "request", URL: u, Params: map[string]any{"progress": "download"}})
+//	var rej *driver.RejectedError
+//	switch {
+//	case errors.As(err, &rej): // network.request returned nil and logged rej.Message (B1)
+//	case err != nil:           // the driver broke: an error verdict
+//	}
+//
+// and reads [Event]s from s.Events() until it has seen what it needs. Each
+// event carries a session-wide sequence number (Seq, from 1, in delivery
+// order) and the handle token of its call; Fields holds the networkRequest
+// event's fields exactly as the listener got them. A handle token is an
+// opaque string chosen by the driver; the implementation's requestId field
+// must carry the same token (E13).
+//
+// # Cancel and ordering
+//
+// Solar2D calls listeners and network.cancel on one thread, so a cancel
+// always falls between two listener calls. Drivers keep that order:
+// [Session.Cancel] runs between deliveries and returns [Cancelled] with
+// AfterSeq, the Seq of the last event delivered before it took effect. Any
+// later event of that handle is an event after cancel (C1), judged exactly,
+// with no timing window. Cancelling from inside a listener (C4) cannot be
+// driven from outside: the runner sets [Call].CancelInListener to a phase, and
+// the driver's own listener calls network.cancel while handling the first
+// event of that phase, then reports an Event of kind KindCancel (same Seq
+// numbering, AfterSeq = the Seq of the event being handled).
+//
+// network.cancel's return value is reported as is in Cancelled.Returned:
+// true, false, or nil (JSON null) when it returned nothing (C3).
+//
+// # Logs
+//
+// [Session.Logs] returns what the implementation logged (call-time errors
+// such as "network: bad headers"), one line each, for the case's report.
+//
+// # Out-of-process drivers (issue 6)
+//
+// The subprocess protocol mirrors these types one for one: one JSON object
+// per line in each direction. The harness sends {"op":"open","config":
+// Config}, {"op":"call","id":n,"call":Call}, {"op":"cancel","id":n,
+// "handle":h} and {"op":"close"}; the driver answers each op with
+// {"id":n,"handle":h} or {"id":n,"rejected":RejectedError} or
+// {"id":n,"cancelled":Cancelled} or {"id":n,"error":"..."}, the open reply
+// carrying Capabilities, and writes every listener event as {"event":Event}
+// as it happens, with Seq numbering events in the order its listeners ran.
+package driver

@@ -1,0 +1,180 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/netconform/netconform/harness/casefile"
+	"github.com/netconform/netconform/harness/driver"
+	"github.com/netconform/netconform/mockserver"
+)
+
+// act runs the case's action script in order. A step whose trigger can no
+// longer happen (the call finished first) is noted and its cancel skipped.
+func (ex *execution) act(ctx context.Context) {
+	prev := ex.st.start
+	for i, a := range ex.c.Actions {
+		if ctx.Err() != nil {
+			return
+		}
+		prev = ex.step(ctx, i, a, prev)
+	}
+}
+
+// step runs one action and returns when it ended, the "previous step" moment
+// of the next one.
+func (ex *execution) step(ctx context.Context, i int, a casefile.Action, prev time.Time) time.Time {
+	after := scaleDur(time.Duration(a.After), ex.scale)
+	trig := a.Call
+	if trig == "" {
+		trig = a.Cancel
+	}
+	switch {
+	case a.At == "":
+		// after alone: counts from the previous step, then cancel everything named.
+		if !sleepUntil(ctx, prev.Add(after)) {
+			return prev
+		}
+		for _, in := range ex.instancesOf(a.Cancel) {
+			ex.cancel(ctx, in)
+		}
+	case a.Cancel != "" && (a.Call == "" || a.Call == a.Cancel):
+		// Each instance: its own trigger, then the delay, then its cancel.
+		for _, in := range ex.instancesOf(a.Cancel) {
+			when, ok := ex.trigger(ctx, in, a)
+			if !ok {
+				ex.skipped(ctx, i, a, in)
+				continue
+			}
+			if a.InListener || !sleepUntil(ctx, when.Add(after)) {
+				continue
+			}
+			ex.cancel(ctx, in)
+		}
+	default:
+		// A wait step, or a cancel triggered by another call: wait for every
+		// instance of the trigger's call, then act on all targets.
+		var last time.Time
+		for _, in := range ex.instancesOf(trig) {
+			when, ok := ex.trigger(ctx, in, a)
+			if !ok {
+				ex.skipped(ctx, i, a, in)
+				continue
+			}
+			if when.After(last) {
+				last = when
+			}
+		}
+		if last.IsZero() {
+			last = time.Now()
+		}
+		if !sleepUntil(ctx, last.Add(after)) {
+			return prev
+		}
+		if a.Cancel != "" && !a.InListener {
+			for _, in := range ex.instancesOf(a.Cancel) {
+				ex.cancel(ctx, in)
+			}
+		}
+	}
+	return time.Now()
+}
+
+// skipped notes a step whose trigger did not happen for an instance.
+func (ex *execution) skipped(ctx context.Context, i int, a casefile.Action, in *instance) {
+	if ctx.Err() != nil {
+		return
+	}
+	what := "at " + string(a.At)
+	if a.InListener {
+		what = "in its listener at " + string(a.At)
+	}
+	ex.st.note(fmt.Sprintf("action %d (%s): %s finished before %s; step skipped for it", i, a.Pos, in.name, what))
+}
+
+// trigger waits until the instance reaches the action's moment and returns
+// when that happened; ok is false when the instance finished without it or
+// ctx ended.
+func (ex *execution) trigger(ctx context.Context, in *instance, a casefile.Action) (time.Time, bool) {
+	if a.At == casefile.AtReceived {
+		return ex.received(ctx, in)
+	}
+	phase := string(a.At)
+	var hit bool
+	err := ex.st.wait(ctx, func() bool {
+		hit = ex.st.reached(in, phase, a.InListener)
+		return hit || ex.st.finished(in)
+	})
+	if err != nil || !hit {
+		return time.Time{}, false
+	}
+	ex.st.mu.Lock()
+	defer ex.st.mu.Unlock()
+	for _, ev := range ex.st.logs[in.handle].events {
+		if a.InListener && ev.Kind == driver.KindCancel {
+			return ev.Time, true
+		}
+		if !a.InListener && ev.Fields["phase"] == phase {
+			return ev.Time, true
+		}
+	}
+	return time.Now(), true
+}
+
+// received waits until the mock server journaled the instance's request (its
+// headers were read): the n-th record for the instance's URL path, n being
+// the instance's rank among instances with that path.
+func (ex *execution) received(ctx context.Context, in *instance) (time.Time, bool) {
+	path := urlPath(in.url)
+	rank := 0
+	for _, o := range ex.insts {
+		if urlPath(o.url) == path {
+			rank++
+		}
+		if o == in {
+			break
+		}
+	}
+	ctx, stop := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		_ = ex.st.wait(ctx, func() bool { return ex.st.finished(in) })
+		stop()
+	}()
+	defer func() { stop(); <-watched }()
+	var at time.Time
+	err := ex.r.p.Fixture.Await(ctx, ex.ns, func(recs []mockserver.Record) bool {
+		n := 0
+		for _, r := range recs {
+			if r.FullPath == path {
+				if n++; n == rank {
+					at = r.Received
+					return true
+				}
+			}
+		}
+		return false
+	})
+	if err != nil {
+		return time.Time{}, false
+	}
+	return at, true
+}
+
+// sleepUntil waits until t or ctx ends; it reports whether t was reached.
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	d := time.Until(t)
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-tm.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

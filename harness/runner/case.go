@@ -1,0 +1,345 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/netconform/netconform/harness/casefile"
+	"github.com/netconform/netconform/harness/driver"
+	"github.com/netconform/netconform/harness/oracle"
+	"github.com/netconform/netconform/harness/result"
+	"github.com/netconform/netconform/harness/trace"
+)
+
+// errDeadline is the cause of a case context that reached the case's deadline.
+var errDeadline = errors.New("case deadline exceeded")
+
+// skipError marks a case the session cannot run (a missing capability).
+type skipError struct{ why string }
+
+func (e *skipError) Error() string { return e.why }
+
+// execution is one run of one case.
+type execution struct {
+	r      *Runner
+	c      *casefile.Case
+	calls  []*casefile.Call
+	scale  float64
+	budget time.Duration
+	ns     string
+	sb     *sandbox
+	sess   driver.Session
+	insts  []*instance
+	st     *state
+
+	mu      sync.Mutex // guards drvErrs
+	drvErrs []error    // the driver broke (an error verdict)
+}
+
+// Case runs one case and returns its graded result. It never fails: a case
+// the harness or driver could not run gets Verdict Error with the reason, a
+// case whose calls are still pending at its deadline fails with them named.
+// ctx ending (an interrupt) gives an error verdict too.
+func (r *Runner) Case(ctx context.Context, c *casefile.Case) result.CaseResult {
+	started := time.Now()
+	ex := &execution{r: r, c: c, calls: caseCalls(c), scale: max(r.p.TimeScale, c.MinScale)}
+	ex.ns = c.ID + "." + strconv.FormatInt(r.runs.Add(1), 10)
+	res := result.CaseResult{ID: c.ID, Title: c.Title, Pos: c.Pos.String(), Requirements: c.Requirements}
+	pol := r.Policy()
+	obs, pending, err := ex.run(ctx)
+	res.TimeScale = ex.scale
+	res.Journal = obs.Journal
+	res.Files = changes(obs.FilesBefore, obs.FilesAfter)
+	if ex.st != nil {
+		_, res.Trace = ex.st.observe()
+		res.Logs = ex.logs()
+	}
+	res.Duration = time.Since(started)
+	var sk *skipError
+	switch {
+	case errors.As(err, &sk):
+		res.Level, res.Verdict, res.Reason = pol.CaseLevel(c.Level, c.Requirements), result.Skip, sk.why
+		return res
+	case err != nil:
+		res.Level, res.Verdict, res.Reason = pol.CaseLevel(c.Level, c.Requirements), result.Error, err.Error()
+		return res
+	}
+	ms := oracle.Check(c, obs)
+	ms = append(ms, pending...)
+	res.Level, res.Verdict = pol.Grade(c.Level, c.Requirements, ms)
+	res.Mismatches = ms
+	if len(pending) > 0 {
+		res.Reason = fmt.Sprintf("deadline %s exceeded with %d call(s) pending", ex.budget, len(pending))
+	} else if len(ms) > 0 {
+		res.Reason = fmt.Sprintf("%d mismatch(es), first: %s: want %s, got %s", len(ms), ms[0].Check, ms[0].Want, ms[0].Got)
+	}
+	return res
+}
+
+// caseCalls returns the case's calls with defaults filled in, as copies.
+func caseCalls(c *casefile.Case) []*casefile.Call {
+	src := c.Calls
+	if len(src) == 0 && c.Call != nil {
+		src = []*casefile.Call{c.Call}
+	}
+	out := make([]*casefile.Call, len(src))
+	for i, cl := range src {
+		cp := *cl
+		if cp.ID == "" {
+			cp.ID = "main"
+		}
+		if cp.Fn == "" {
+			cp.Fn = casefile.FnRequest
+		}
+		out[i] = &cp
+	}
+	return out
+}
+
+// logs returns the session's log lines followed by the runner's notes.
+func (ex *execution) logs() []string {
+	var out []string
+	if ex.sess != nil {
+		out = append(out, ex.sess.Logs()...)
+	}
+	ex.st.mu.Lock()
+	defer ex.st.mu.Unlock()
+	for _, n := range ex.st.notes {
+		out = append(out, "runner: "+n)
+	}
+	return out
+}
+
+// driverBroke records a driver failure.
+func (ex *execution) driverBroke(err error) {
+	ex.mu.Lock()
+	defer ex.mu.Unlock()
+	ex.drvErrs = append(ex.drvErrs, err)
+}
+
+// run executes the case. It returns the observation, a mismatch per call
+// still pending at the deadline, and an error when the case could not be
+// run or judged (skipError for a missing capability).
+func (ex *execution) run(ctx context.Context) (oracle.Observation, []result.Mismatch, error) {
+	var obs oracle.Observation
+	budget := DefaultBudget
+	if ex.c.Budget > 0 {
+		budget = time.Duration(ex.c.Budget)
+	}
+	ex.budget = scaleDur(budget, ex.scale) + ex.r.p.CaseDeadline
+	runCtx, stop := context.WithTimeoutCause(ctx, ex.budget, errDeadline)
+	defer stop()
+
+	sb, err := newSandbox(ex.r.p.TempDir, ex.c.ID)
+	if err != nil {
+		return obs, nil, err
+	}
+	ex.sb = sb
+	defer func() { _ = sb.remove() }()
+	if err := sb.place(ex.c.Given.Files); err != nil {
+		return obs, nil, err
+	}
+	fx := ex.r.p.Fixture
+	b := caseBases(fx.URLs(), ex.ns, ex.r.refused)
+	if err := ex.open(runCtx, b); err != nil {
+		return obs, nil, err
+	}
+	closed := false
+	defer func() {
+		if !closed {
+			_ = ex.closeSession(ctx)
+		}
+	}()
+	if err := fx.Install(ex.ns, scaleScenario(ex.c.Server, ex.scale)); err != nil {
+		return obs, nil, fmt.Errorf("install scenario: %w", err)
+	}
+	defer fx.Remove(ex.ns)
+	ex.instances(b)
+	if obs.FilesBefore, err = sb.snapshot(); err != nil {
+		return obs, nil, err
+	}
+	ex.st = newState(time.Now(), ex.insts)
+	obs.Start, obs.TimeScale = ex.st.start, ex.scale
+	collected := make(chan struct{})
+	go func() {
+		defer close(collected)
+		ex.st.collect(ex.sess.Events())
+	}()
+
+	pending := ex.drive(runCtx)
+	if ctx.Err() != nil {
+		// Interrupted from outside: still close and drain before returning.
+		_ = ex.closeSession(ctx)
+		closed = true
+		ex.drain(collected)
+		return obs, nil, fmt.Errorf("case interrupted: %w", context.Cause(ctx))
+	}
+	if len(pending) == 0 {
+		ex.settle(ctx)
+	}
+	ex.awaitQuiet(ctx)
+	closeErr := ex.closeSession(ctx)
+	closed = true
+	if err := ex.drain(collected); err != nil {
+		return obs, nil, err
+	}
+	obs.Journal = fx.Journal(ex.ns)
+	if obs.FilesAfter, err = sb.snapshot(); err != nil {
+		return obs, nil, err
+	}
+	obs.Calls, _ = ex.st.observe()
+	ex.mu.Lock()
+	drvErr := errors.Join(ex.drvErrs...)
+	ex.mu.Unlock()
+	if drvErr != nil {
+		return obs, nil, fmt.Errorf("driver failed: %w", drvErr)
+	}
+	if closeErr != nil {
+		return obs, nil, closeErr
+	}
+	return obs, ex.pendingMismatches(pending), nil
+}
+
+// open starts the driver session and checks its capabilities; a session that
+// cannot scale time makes the case run at scale 1.
+func (ex *execution) open(ctx context.Context, b bases) error {
+	fx := ex.r.p.Fixture
+	cfg := driver.Config{Dirs: ex.sb.dirs, CAFile: fx.CAFile(), CAPEM: string(fx.CACertPEM()), TimeScale: ex.scale,
+		BaseURLs: b}
+	sess, err := ex.r.p.Driver.Open(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("open %s session: %w", ex.r.p.Driver.Name(), err)
+	}
+	ex.sess = sess
+	caps := sess.Capabilities()
+	if !caps.TimeScale {
+		ex.scale = 1
+	}
+	for _, cl := range ex.calls {
+		if !contains(caps.Fns, string(cl.Fn)) {
+			return &skipError{why: fmt.Sprintf("driver %s does not support network.%s", ex.r.p.Driver.Name(), cl.Fn)}
+		}
+	}
+	for _, a := range ex.c.Actions {
+		if a.InListener && !caps.CancelInListener {
+			return &skipError{why: fmt.Sprintf("driver %s cannot cancel from inside a listener", ex.r.p.Driver.Name())}
+		}
+	}
+	return nil
+}
+
+// instances expands the calls into instances with templated arguments.
+func (ex *execution) instances(b bases) {
+	for _, cl := range ex.calls {
+		n := max(cl.Repeat, 1)
+		for i := 1; i <= n; i++ {
+			name := cl.ID
+			if n > 1 {
+				name = cl.ID + "#" + strconv.Itoa(i)
+			}
+			in := &instance{call: cl, name: name, n: i, url: b.expand(cl.URL, i)}
+			in.dcall = driver.Call{Fn: string(cl.Fn), URL: in.url, Method: cl.Method, NoListener: cl.Listener == "none"}
+			if cl.Params != nil {
+				in.dcall.Params, _ = b.expandAny(cl.Params, i).(map[string]any)
+			}
+			in.dcall.Filename = optional(b.expand(cl.Filename, i))
+			in.dcall.BaseDirectory = optional(cl.BaseDirectory)
+			in.dcall.ContentType = optional(cl.ContentType)
+			ex.insts = append(ex.insts, in)
+		}
+	}
+	for _, a := range ex.c.Actions {
+		if a.InListener && a.Cancel != "" {
+			for _, in := range ex.instancesOf(a.Cancel) {
+				in.dcall.CancelInListener = string(a.At)
+			}
+		}
+	}
+}
+
+// optional returns nil for "" (a nil Lua argument), else a pointer to s.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// instancesOf returns the instances of a call id, or the one instance named.
+func (ex *execution) instancesOf(id string) []*instance {
+	var out []*instance
+	for _, in := range ex.insts {
+		if in.call.ID == id || in.name == id {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+// contains reports whether list holds s.
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// pendingMismatches turns the calls pending at the deadline into mismatches
+// of the rule that says a call ends (E2, E3 or E4 by progress kind).
+func (ex *execution) pendingMismatches(pending []*instance) []result.Mismatch {
+	var out []result.Mismatch
+	ex.st.mu.Lock()
+	defer ex.st.mu.Unlock()
+	for _, in := range pending {
+		var phases []string
+		if l := ex.st.logs[in.handle]; l != nil && in.handle != "" {
+			for _, ev := range l.events {
+				if p, ok := ev.Fields[trace.FieldPhase].(string); ok {
+					phases = append(phases, p)
+				}
+			}
+		}
+		got := "no ended after " + ex.budget.String()
+		if !in.started {
+			got = "never started (waiting for " + in.call.After + ")"
+		}
+		if len(phases) > 0 {
+			got += ", events: " + strings.Join(phases, " ")
+		} else if in.started {
+			got += ", no event"
+		}
+		out = append(out, result.Mismatch{Requirement: phaseRule(in.call), Call: in.name, Check: "deadline",
+			Want: "the call ends, is cancelled or is rejected within the case budget", Got: got, Pos: in.call.Pos.String()})
+	}
+	return out
+}
+
+// phaseRule is the rule that makes a call end: E2 without progress, E3 for
+// download progress, E4 for upload progress (U1/U2: progress = true on
+// upload/download means that direction).
+func phaseRule(cl *casefile.Call) string {
+	p, has := cl.Params["progress"]
+	if cl.Fn == casefile.FnUpload || cl.Fn == casefile.FnDownload {
+		if !has || p == nil || p == false || p == "" {
+			return "E2"
+		}
+		if cl.Fn == casefile.FnUpload {
+			return "E4"
+		}
+		return "E3"
+	}
+	switch p {
+	case "download":
+		return "E3"
+	case "upload":
+		return "E4"
+	}
+	return "E2"
+}

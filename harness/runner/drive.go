@@ -1,0 +1,236 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/netconform/netconform/harness/driver"
+	"github.com/netconform/netconform/mockserver"
+)
+
+// drive starts the calls and runs the actions, then waits until every
+// instance finished or ctx ended (the deadline). It returns the instances
+// still pending. Every goroutine it starts has returned when it returns.
+func (ex *execution) drive(ctx context.Context) []*instance {
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	var wg sync.WaitGroup
+	for _, cl := range ex.calls {
+		wg.Go(func() { ex.launch(ctx, cl.ID, cl.After) })
+	}
+	wg.Go(func() { ex.act(ctx) })
+	_ = ex.st.wait(ctx, ex.allFinished)
+	if ctx.Err() == nil {
+		ex.awaitNoListener(ctx)
+	}
+	var pending []*instance
+	ex.st.mu.Lock()
+	for _, in := range ex.insts {
+		if !ex.st.finished(in) {
+			pending = append(pending, in)
+		}
+	}
+	ex.st.mu.Unlock()
+	if ctx.Err() == nil {
+		// Every call finished: let the action script run to its end (a
+		// last cancel after ended, C3), bounded by the deadline.
+		done := make(chan struct{})
+		go func() { wg.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-ctx.Done():
+		}
+	}
+	stop()
+	if !waitGroupWithin(&wg, closeGrace) {
+		ex.driverBroke(fmt.Errorf("a call or cancel did not return within %s of the case's end", closeGrace))
+	}
+	return pending
+}
+
+// waitGroupWithin waits for wg at most d and reports whether it finished.
+func waitGroupWithin(wg *sync.WaitGroup, d time.Duration) bool {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+		return false
+	}
+}
+
+// allFinished reports whether every instance finished; the lock is held.
+func (ex *execution) allFinished() bool {
+	for _, in := range ex.insts {
+		if !ex.st.finished(in) {
+			return false
+		}
+	}
+	return true
+}
+
+// launch makes the calls of one case call: at once, or once the call named
+// by after finished.
+func (ex *execution) launch(ctx context.Context, id, after string) {
+	if after != "" {
+		prev := ex.instancesOf(after)
+		err := ex.st.wait(ctx, func() bool {
+			for _, in := range prev {
+				if !ex.st.finished(in) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			return
+		}
+	}
+	for _, in := range ex.instancesOf(id) {
+		if in.call.ID == id {
+			ex.call(ctx, in)
+		}
+	}
+}
+
+// call makes one instance's call and records its outcome.
+func (ex *execution) call(ctx context.Context, in *instance) {
+	at := time.Since(ex.st.start)
+	h, err := ex.sess.Call(ctx, in.dcall)
+	var rej *driver.RejectedError
+	ex.st.update(func() {
+		in.started, in.startedAt = true, at
+		switch {
+		case errors.As(err, &rej):
+			in.rejected, in.rejectMsg = true, rej.Message
+		case err != nil:
+			in.failed = err
+		default:
+			in.handle = h
+		}
+	})
+	if err != nil && rej == nil && ctx.Err() == nil {
+		ex.driverBroke(fmt.Errorf("call %s: %w", in.name, err))
+	}
+}
+
+// cancel calls network.cancel on an instance's handle ("" when it has none).
+func (ex *execution) cancel(ctx context.Context, in *instance) {
+	ex.st.mu.Lock()
+	h := in.handle
+	ex.st.mu.Unlock()
+	c, err := ex.sess.Cancel(ctx, h)
+	at := time.Since(ex.st.start)
+	if err != nil {
+		if ctx.Err() == nil {
+			ex.driverBroke(fmt.Errorf("cancel %s: %w", in.name, err))
+		}
+		return
+	}
+	ex.st.update(func() {
+		in.cancels = append(in.cancels, cancelRecord{at: at, returned: c.Returned, afterSeq: c.AfterSeq})
+	})
+}
+
+// awaitNoListener waits until the server finished one exchange per started
+// nil-listener instance (they deliver no event, B2, so the journal is the
+// only sign they are done), bounded by ctx.
+func (ex *execution) awaitNoListener(ctx context.Context) {
+	want := make(map[string]int)
+	ex.st.mu.Lock()
+	for _, in := range ex.insts {
+		if in.dcall.NoListener && in.handle != "" {
+			want[urlPath(in.url)]++
+		}
+	}
+	ex.st.mu.Unlock()
+	if len(want) == 0 {
+		return
+	}
+	err := ex.r.p.Fixture.Await(ctx, ex.ns, func(recs []mockserver.Record) bool {
+		done := make(map[string]int)
+		for _, r := range recs {
+			if !r.Done.IsZero() {
+				done[r.FullPath]++
+			}
+		}
+		for p, n := range want {
+			if done[p] < n {
+				return false
+			}
+		}
+		return true
+	})
+	if err != nil {
+		ex.st.note(fmt.Sprintf("nil-listener calls: the server did not finish their requests: %v", err))
+	}
+}
+
+// settle keeps listening for the case's settle window (scaled, with a wall
+// floor) so that late events are seen.
+func (ex *execution) settle(ctx context.Context) {
+	d := DefaultSettle
+	if ex.c.Settle > 0 {
+		d = time.Duration(ex.c.Settle)
+	}
+	t := time.NewTimer(max(scaleDur(d, ex.scale), minSettle))
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// awaitQuiet waits, at most closeGrace, until the server finished every
+// exchange of the case, so the journal holds clientClosed and done times.
+func (ex *execution) awaitQuiet(ctx context.Context) {
+	ctx, stop := context.WithTimeout(context.WithoutCancel(ctx), closeGrace)
+	defer stop()
+	err := ex.r.p.Fixture.Await(ctx, ex.ns, func(recs []mockserver.Record) bool {
+		for _, r := range recs {
+			if r.Done.IsZero() {
+				return false
+			}
+		}
+		return true
+	})
+	if err != nil {
+		ex.st.note(fmt.Sprintf("the server had exchanges in progress after %s: %v", closeGrace, err))
+	}
+}
+
+// closeSession closes the session, giving it closeGrace; a driver that does
+// not return by then is reported broken and abandoned.
+func (ex *execution) closeSession(ctx context.Context) error {
+	ctx, stop := context.WithTimeout(context.WithoutCancel(ctx), closeGrace)
+	defer stop()
+	done := make(chan error, 1)
+	go func() { done <- ex.sess.Close(ctx) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("close %s session: %w", ex.r.p.Driver.Name(), err)
+		}
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("close %s session: did not return within %s", ex.r.p.Driver.Name(), closeGrace)
+	}
+}
+
+// drain waits for the collector to see the Events channel closed.
+func (ex *execution) drain(collected <-chan struct{}) error {
+	t := time.NewTimer(closeGrace)
+	defer t.Stop()
+	select {
+	case <-collected:
+		return nil
+	case <-t.C:
+		return fmt.Errorf("%s session: events channel not closed %s after Close", ex.r.p.Driver.Name(), closeGrace)
+	}
+}

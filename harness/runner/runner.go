@@ -1,0 +1,207 @@
+// Package runner runs conformance cases against an implementation: for each
+// case it prepares a sandbox and a server namespace, drives the calls and
+// actions through a driver session, collects events, the server journal and
+// the sandbox files, and grades the oracle's verdict. It returns results and
+// never calls t.Fatal, so the CLI and the Ginkgo suite share one path.
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/netconform/netconform/harness/casefile"
+	"github.com/netconform/netconform/harness/driver"
+	"github.com/netconform/netconform/harness/result"
+	"github.com/netconform/netconform/mockserver"
+)
+
+// Fixture is the mock server as the runner uses it; *mockserver.Server
+// satisfies it. The runner scales scenario durations itself, so the fixture
+// must run at time scale 1.
+type Fixture interface {
+	// URLs returns the listeners' base URLs.
+	URLs() mockserver.URLs
+	// CACertPEM returns the PEM of the CA that signs the trusted listeners.
+	CACertPEM() []byte
+	// CAFile returns the path of a PEM file holding the same CA.
+	CAFile() string
+	// Install serves a scenario under a namespace.
+	Install(ns string, sc mockserver.Scenario) error
+	// Remove deletes a namespace's routes and journal.
+	Remove(ns string)
+	// Journal returns the records of a namespace in arrival order.
+	Journal(ns string) []mockserver.Record
+	// Await blocks until cond holds for the namespace's journal or ctx ends.
+	Await(ctx context.Context, ns string, cond func([]mockserver.Record) bool) error
+}
+
+// Defaults of [Params].
+const (
+	// DefaultTimeScale is the time scale when Params.TimeScale is 0.
+	DefaultTimeScale = 1.0
+	// DefaultParallel is the number of cases run at once when
+	// Params.Parallel is 0.
+	DefaultParallel = 4
+	// DefaultBudget is a case's deadline in API time when it sets none; it
+	// is scaled, then Params.CaseDeadline is added.
+	DefaultBudget = 60 * time.Second
+	// DefaultCaseDeadline is the fixed wall-time grace added to every
+	// case's scaled budget when Params.CaseDeadline is 0.
+	DefaultCaseDeadline = 5 * time.Second
+	// DefaultSettle is how long, in API time, the runner keeps listening
+	// after every call finished, when the case sets none.
+	DefaultSettle = 500 * time.Millisecond
+	// minSettle is the wall-time floor of the settle window, so that a tiny
+	// time scale still leaves late events time to arrive.
+	minSettle = 25 * time.Millisecond
+	// closeGrace bounds the wall time given to a session's Close and to the
+	// server finishing its exchanges after the calls finished.
+	closeGrace = 2 * time.Second
+)
+
+// Params configures a Runner. It is plain data; the zero value of each
+// field is documented.
+type Params struct {
+	// Driver reaches the implementation under test. Required.
+	Driver driver.Driver
+	// Fixture is the mock server, running at time scale 1. Required.
+	Fixture Fixture
+	// TimeScale multiplies every duration of every case (0 means
+	// DefaultTimeScale); a case with minScale runs at max(TimeScale,
+	// minScale). A driver that cannot scale runs at 1.
+	TimeScale float64
+	// Parallel is how many cases Run runs at once (0 means DefaultParallel).
+	Parallel int
+	// Strict makes should mismatches fail instead of warn.
+	Strict bool
+	// CaseDeadline is the wall-time grace added to each case's scaled
+	// budget (0 means DefaultCaseDeadline). A case still running at its
+	// deadline fails with the calls that were pending.
+	CaseDeadline time.Duration
+	// Levels looks a requirement's level up in the catalogue; nil treats
+	// every requirement as must.
+	Levels func(req string) (result.Level, bool)
+	// TempDir is where case sandboxes are created; "" means os.TempDir.
+	TempDir string
+}
+
+// Validate reports missing or invalid fields.
+func (p Params) Validate() error {
+	var errs []error
+	if p.Driver == nil {
+		errs = append(errs, errors.New("driver is required"))
+	}
+	if p.Fixture == nil {
+		errs = append(errs, errors.New("fixture is required"))
+	}
+	if p.TimeScale < 0 {
+		errs = append(errs, fmt.Errorf("time scale %g is negative", p.TimeScale))
+	}
+	if p.Parallel < 0 {
+		errs = append(errs, fmt.Errorf("parallel %d is negative", p.Parallel))
+	}
+	if p.CaseDeadline < 0 {
+		errs = append(errs, fmt.Errorf("case deadline %s is negative", p.CaseDeadline))
+	}
+	return errors.Join(errs...)
+}
+
+// Runner runs cases. It is safe for concurrent use: Case may be called from
+// several goroutines (or Ginkgo processes, each with its own Runner).
+type Runner struct {
+	p       Params
+	refused string       // base URL of a loopback port that refuses connections
+	runs    atomic.Int64 // run number, part of each case's namespace
+}
+
+// New validates p, fills in defaults and returns a Runner.
+func New(p Params) (*Runner, error) {
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("new runner: %w", err)
+	}
+	if p.TimeScale == 0 {
+		p.TimeScale = DefaultTimeScale
+	}
+	if p.Parallel == 0 {
+		p.Parallel = DefaultParallel
+	}
+	if p.CaseDeadline == 0 {
+		p.CaseDeadline = DefaultCaseDeadline
+	}
+	if p.TempDir == "" {
+		p.TempDir = os.TempDir()
+	}
+	refused, err := refusedURL()
+	if err != nil {
+		return nil, fmt.Errorf("new runner: %w", err)
+	}
+	return &Runner{p: p, refused: refused}, nil
+}
+
+// refusedURL returns the base URL of a loopback port nothing listens on: it
+// binds a free port and closes it at once, so connecting gets a refusal.
+func refusedURL() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("find a refused port: %w", err)
+	}
+	addr := l.Addr().String()
+	if err := l.Close(); err != nil {
+		return "", fmt.Errorf("find a refused port: %w", err)
+	}
+	return "http://" + addr, nil
+}
+
+// Policy returns the grading policy the runner applies.
+func (r *Runner) Policy() result.Policy {
+	return result.Policy{Strict: r.p.Strict, LevelOf: r.p.Levels}
+}
+
+// Run runs cases, Params.Parallel at a time, and returns their results in
+// case id order. It never fails: a case that cannot run gets an error verdict.
+// When ctx ends, the cases not started yet are skipped.
+func (r *Runner) Run(ctx context.Context, cases []*casefile.Case) result.Run {
+	run := result.Run{
+		Implementation: r.p.Driver.Name(),
+		Strict:         r.p.Strict,
+		TimeScale:      r.p.TimeScale,
+		Started:        time.Now(),
+		Cases:          make([]result.CaseResult, len(cases)),
+	}
+	sem := make(chan struct{}, r.p.Parallel)
+	var wg sync.WaitGroup
+	for i, c := range cases {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			run.Cases[i] = skipped(c, "run interrupted: "+context.Cause(ctx).Error())
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			run.Cases[i] = r.Case(ctx, c)
+		}()
+	}
+	wg.Wait()
+	slices.SortStableFunc(run.Cases, func(a, b result.CaseResult) int { return strings.Compare(a.ID, b.ID) })
+	run.Duration = time.Since(run.Started)
+	return run
+}
+
+// skipped returns a skip result for c.
+func skipped(c *casefile.Case, why string) result.CaseResult {
+	return result.CaseResult{ID: c.ID, Title: c.Title, Pos: c.Pos.String(), Requirements: c.Requirements,
+		Verdict: result.Skip, Reason: why}
+}
