@@ -84,14 +84,13 @@ func (x *exchange) note(ev Event, fn func(*Record)) time.Time {
 func (x *exchange) finish() {
 	sent := hex.EncodeToString(x.sentHash.Sum(nil))
 	req := hex.EncodeToString(x.reqHash.Sum(nil))
-	var snap Record
 	x.note(Event{Kind: EventDone, Bytes: x.sent}, func(r *Record) {
 		r.Done = r.Events[len(r.Events)-1].At
 		r.BytesSent, r.BodySHA256 = x.sent, sent
 		r.RequestBytes, r.RequestSHA256, r.RequestHead = x.reqBytes, req, x.reqHead
-		snap = r.clone()
+		// Logged under the lock, so the line exists once Await sees done.
+		x.s.logRequest(r)
 	})
-	x.s.logRequest(snap)
 }
 
 // closedByClient records, once, that the client went away mid-exchange. It

@@ -248,7 +248,7 @@ func (s *Server) handler(name string) http.Handler {
 }
 
 // logRequest writes the one-line request log entry for a finished record.
-func (s *Server) logRequest(rec Record) {
+func (s *Server) logRequest(rec *Record) {
 	if s.cfg.requestLog == nil {
 		return
 	}
