@@ -1,0 +1,77 @@
+package specs_test
+
+import (
+	"context"
+	"regexp"
+	"sync"
+
+	"github.com/netconform/netconform/harness/casefile"
+	"github.com/netconform/netconform/harness/result"
+	"github.com/netconform/netconform/harness/runner"
+)
+
+// prefetch runs the selected cases ahead of their specs, a few at a time, so
+// that a serial `go test ./specs/` overlaps the cases' waiting (a case is
+// mostly timers and sockets). Each spec then waits for its own case's result
+// and judges it. A spec whose case was not prefetched (a nil prefetch, under
+// ginkgo -p, or a filter this file reads differently) runs it itself.
+type prefetch struct {
+	run    *runner.Runner
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	mu     sync.Mutex // guards done
+	done   map[*casefile.Case]chan result.CaseResult
+}
+
+// prefetchParallel is how many cases run at once ahead of their specs.
+const prefetchParallel = 6
+
+// startPrefetch starts running cs in order, prefetchParallel at a time.
+func startPrefetch(run *runner.Runner, cs []*casefile.Case) *prefetch {
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &prefetch{run: run, cancel: cancel, done: make(map[*casefile.Case]chan result.CaseResult)}
+	for _, c := range cs {
+		p.done[c] = make(chan result.CaseResult, 1)
+	}
+	sem := make(chan struct{}, prefetchParallel)
+	p.wg.Go(func() {
+		for _, c := range cs {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			p.wg.Go(func() {
+				defer func() { <-sem }()
+				p.done[c] <- run.Case(ctx, c)
+			})
+		}
+	})
+	return p
+}
+
+// stop abandons the cases not started and waits for the running ones.
+func (p *prefetch) stop() {
+	p.cancel()
+	p.wg.Wait()
+}
+
+// result returns c's result: the prefetched one, or runs c now.
+func (p *prefetch) result(ctx context.Context, c *casefile.Case) result.CaseResult {
+	if p != nil {
+		if ch, ok := p.done[c]; ok {
+			select {
+			case res := <-ch:
+				return res
+			case <-ctx.Done():
+				return result.CaseResult{ID: c.ID, Verdict: result.Error, Reason: "interrupted while waiting for the case"}
+			}
+		}
+	}
+	return env.run.Case(ctx, c)
+}
+
+// regexpMatch reports whether the regular expression re matches s.
+func regexpMatch(re, s string) (bool, error) {
+	return regexp.MatchString(re, s)
+}

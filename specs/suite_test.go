@@ -1,0 +1,220 @@
+package specs_test
+
+import (
+	"flag"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/onsi/ginkgo/v2/types"
+	"go.uber.org/goleak"
+
+	"github.com/netconform/netconform/cases"
+	"github.com/netconform/netconform/harness/casefile"
+	"github.com/netconform/netconform/harness/catalog"
+	"github.com/netconform/netconform/harness/result"
+	"github.com/netconform/netconform/harness/runner"
+	"github.com/netconform/netconform/internal/refdriver"
+	"github.com/netconform/netconform/mockserver"
+	"github.com/netconform/netconform/specs"
+)
+
+// timeScale is the time scale the reference runs at; 0.05 makes the 30 s
+// default timeout take 1.5 s.
+var timeScale = flag.Float64("netconform.time-scale", 0.05, "time scale of the conformance run")
+
+// env is the suite's state: loaded in TestConformance before the tree is
+// built (cases, catalogue), and per Ginkgo process in BeforeSuite (server,
+// runner, prefetch).
+var env struct {
+	cases []*casefile.Case
+	cat   *catalog.Catalog
+	srv   *mockserver.Server
+	run   *runner.Runner
+	pre   *prefetch
+}
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+func TestConformance(t *testing.T) {
+	RegisterFailHandler(Fail)
+	var err error
+	if env.cat, err = catalog.Load(specs.Requirements()); err != nil {
+		t.Fatalf("load catalogue: %v", err)
+	}
+	if env.cases, err = casefile.LoadFS(cases.FS, "cases"); err != nil {
+		t.Fatalf("load cases: %v", err)
+	}
+	RunSpecs(t, "netconform conformance (reference implementation)")
+}
+
+var _ = BeforeSuite(func() {
+	srv, err := mockserver.New()
+	Expect(err).NotTo(HaveOccurred(), "start the mock server")
+	env.srv = srv
+	DeferCleanup(srv.Close)
+	env.run, err = runner.New(runner.Params{
+		Driver:    refdriver.New(),
+		Fixture:   srv,
+		TimeScale: *timeScale,
+		Strict:    true, // every must and should case passes against the reference
+		Levels:    levelOf,
+	})
+	Expect(err).NotTo(HaveOccurred(), "new runner")
+	if suiteCfg, _ := GinkgoConfiguration(); suiteCfg.ParallelTotal <= 1 {
+		env.pre = startPrefetch(env.run, selected(env.cases, suiteCfg))
+		DeferCleanup(env.pre.stop)
+	}
+})
+
+// levelOf looks a requirement's level up in the catalogue.
+func levelOf(req string) (result.Level, bool) {
+	l, ok := env.cat.Level(req)
+	return result.Level(l), ok
+}
+
+var _ = Describe("conformance", func() {
+	entries := make([]TableEntry, 0, len(env.cases))
+	for _, c := range env.cases {
+		entries = append(entries, Entry(c.ID, c, Label(labels(c)...), location(c), SpecTimeout(specTimeout(c))))
+	}
+	DescribeTable("case", func(ctx SpecContext, c *casefile.Case) {
+		res := env.pre.result(ctx, c)
+		switch res.Verdict {
+		case result.Pass:
+		case result.Info:
+			AddReportEntry("info", describe(res))
+		case result.Skip:
+			Skip(res.Reason)
+		default:
+			Fail(describe(res))
+		}
+	}, entries)
+})
+
+// labels are the case's Ginkgo labels: its bare area (so
+// -ginkgo.label-filter=redirects works), the area, req and level sets, and
+// its own labels.
+func labels(c *casefile.Case) []string {
+	out := []string{c.Area(), "area:" + c.Area()}
+	for _, r := range c.Requirements {
+		out = append(out, "req:"+r)
+	}
+	lvl := result.Policy{LevelOf: levelOf}.CaseLevel(c.Level, c.Requirements)
+	return append(append(out, "level:"+string(lvl)), c.Labels...)
+}
+
+// location points the spec at its YAML file.
+func location(c *casefile.Case) types.CodeLocation {
+	file := c.Pos.File
+	if abs, err := filepath.Abs(filepath.Join("..", filepath.FromSlash(file))); err == nil {
+		file = abs
+	}
+	return types.CodeLocation{FileName: file, LineNumber: c.Pos.Line}
+}
+
+// specTimeout is the case's own deadline plus room for the runner's cleanup.
+func specTimeout(c *casefile.Case) time.Duration {
+	budget := runner.DefaultBudget
+	if c.Budget > 0 {
+		budget = time.Duration(c.Budget)
+	}
+	scale := max(*timeScale, c.MinScale)
+	return time.Duration(float64(budget)*scale) + runner.DefaultCaseDeadline + 10*time.Second
+}
+
+// selected returns the cases the run's label filter and focus select, in
+// order, so that they can be run ahead of their specs.
+func selected(all []*casefile.Case, cfg types.SuiteConfig) []*casefile.Case {
+	match := func([]string) bool { return true }
+	if cfg.LabelFilter != "" {
+		f, err := types.ParseLabelFilter(cfg.LabelFilter)
+		if err != nil {
+			return nil
+		}
+		match = f
+	}
+	var out []*casefile.Case
+	for _, c := range all {
+		text := "conformance case " + c.ID
+		if !match(labels(c)) || !focused(text, cfg.FocusStrings, cfg.SkipStrings) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// focused applies -ginkgo.focus and -ginkgo.skip to a spec's text roughly as
+// Ginkgo does (regular expressions, any focus, no skip); a spec it gets wrong
+// still runs, only without prefetch.
+func focused(text string, focus, skip []string) bool {
+	for _, s := range skip {
+		if m, err := regexpMatch(s, text); err == nil && m {
+			return false
+		}
+	}
+	if len(focus) == 0 {
+		return true
+	}
+	for _, f := range focus {
+		if m, err := regexpMatch(f, text); err == nil && m {
+			return true
+		}
+	}
+	return false
+}
+
+// describe renders a non-passing result: expected vs observed per mismatch,
+// then the whole trace, the journal and the logs.
+func describe(res result.CaseResult) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s (%s, level %s, scale %g, %s)\n", res.ID, res.Verdict, res.Reason, res.Level,
+		res.TimeScale, res.Duration.Round(time.Millisecond))
+	for _, m := range res.Mismatches {
+		call := ""
+		if m.Call != "" {
+			call = " [" + m.Call + "]"
+		}
+		fmt.Fprintf(&b, "  %s: %s%s (%s, %s)\n      want: %s\n      got:  %s\n", m.Pos, m.Check, call,
+			m.Requirement, m.Level, m.Want, m.Got)
+	}
+	b.WriteString("trace:\n")
+	if len(res.Trace) == 0 {
+		b.WriteString("  (no events)\n")
+	}
+	for _, e := range res.Trace {
+		fmt.Fprintf(&b, "  %3d %8s %-8s %s\n", e.Seq, e.At.Round(time.Millisecond), e.Call, e.Summary())
+	}
+	b.WriteString("journal:\n")
+	if len(res.Journal) == 0 {
+		b.WriteString("  (no requests)\n")
+	}
+	for _, r := range res.Journal {
+		fmt.Fprintf(&b, "  #%d %s %s %s status=%d sent=%d reqBytes=%d", r.Seq, r.Listener, r.Method, r.Path, r.Status,
+			r.BytesSent, r.RequestBytes)
+		if r.Fault != "" {
+			fmt.Fprintf(&b, " fault=%s", r.Fault)
+		}
+		if !r.ClientClosed.IsZero() {
+			fmt.Fprintf(&b, " clientClosed=+%s", r.ClientClosed.Sub(r.Received).Round(time.Millisecond))
+		}
+		if !r.Done.IsZero() {
+			fmt.Fprintf(&b, " done=+%s", r.Done.Sub(r.Received).Round(time.Millisecond))
+		}
+		b.WriteString("\n")
+	}
+	if len(res.Logs) > 0 {
+		b.WriteString("logs:\n")
+		for _, l := range res.Logs {
+			fmt.Fprintf(&b, "  %s\n", l)
+		}
+	}
+	return b.String()
+}
