@@ -1,0 +1,364 @@
+package casefile
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/netconform/netconform/cases"
+	"github.com/netconform/netconform/harness/trace"
+)
+
+var update = flag.Bool("update", false, "rewrite cases/schema.json from the Go model")
+
+const schemaPath = "../../cases/schema.json"
+
+// enums lists the closed value sets of string fields, by "Type.yamlKey".
+var enums = map[string][]string{
+	"Case.level":              {"must", "should", "info"},
+	"Call.fn":                 {"request", "upload", "download"},
+	"Call.listener":           {"none"},
+	"Call.baseDirectory":      BaseDirs(),
+	"GivenFile.dir":           BaseDirs(),
+	"FileExpect.dir":          BaseDirs(),
+	"Action.at":               {"began", "progress", "ended", "received"},
+	"TimingExpect.from":       TimingMoments(),
+	"TimingExpect.to":         TimingMoments(),
+	"TimingExpect.each":       {"progress"},
+	"Expect.skipInvariants[]": invariantNames(),
+}
+
+// required lists the keys a mapping must have, by type.
+var required = map[string][]string{
+	"Case":         {"id", "title", "requirements"},
+	"Call":         {"url"},
+	"GivenFile":    {"name"},
+	"FileExpect":   {"name"},
+	"TimingExpect": {"atLeast"},
+}
+
+// genSchema builds the JSON Schema of the case format from the Go model, so
+// schema and loader cannot drift apart.
+func genSchema() map[string]any {
+	defs := map[string]any{}
+	var typeSchema func(t reflect.Type, key string) map[string]any
+	typeSchema = func(t reflect.Type, key string) map[string]any {
+		switch t {
+		case typePredicate:
+			return ref("Predicate")
+		case typeDuration:
+			return map[string]any{"type": "string", "pattern": `^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|^0$`,
+				"description": "a Go duration in API time, e.g. \"150ms\", \"2s\""}
+		case typeScenario:
+			return map[string]any{"type": "object", "description": "the mock server scenario (package mockserver): routes with status, headers, body, length, delays, trickle, fault, redirect, request, echo, then"}
+		case reflect.TypeFor[Fields]():
+			props := map[string]any{}
+			for _, f := range trace.FieldNames() {
+				props[f] = ref("Predicate")
+			}
+			if key == "RequestExpect.headers" {
+				return map[string]any{"type": "object", "additionalProperties": ref("Predicate")}
+			}
+			return map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+		}
+		switch t.Kind() {
+		case reflect.Pointer:
+			return typeSchema(t.Elem(), key)
+		case reflect.String:
+			s := map[string]any{"type": "string"}
+			if e, ok := enums[key]; ok {
+				s["enum"] = e
+			}
+			return s
+		case reflect.Bool:
+			return map[string]any{"type": "boolean"}
+		case reflect.Int, reflect.Int64, reflect.Uint64:
+			return map[string]any{"type": "integer"}
+		case reflect.Float64:
+			return map[string]any{"type": "number"}
+		case reflect.Interface:
+			return map[string]any{}
+		case reflect.Slice:
+			return map[string]any{"type": "array", "items": typeSchema(t.Elem(), key+"[]")}
+		case reflect.Map:
+			return map[string]any{"type": "object", "additionalProperties": typeSchema(t.Elem(), key+"{}")}
+		case reflect.Struct:
+			name := t.Name()
+			if _, done := defs[name]; !done {
+				defs[name] = nil // recursion guard
+				props := map[string]any{}
+				var walk func(t reflect.Type)
+				walk = func(t reflect.Type) {
+					for i := range t.NumField() {
+						f := t.Field(i)
+						k, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+						if !f.IsExported() || k == "-" {
+							continue
+						}
+						if strings.Contains(opts, "inline") {
+							walk(f.Type)
+							continue
+						}
+						props[k] = typeSchema(f.Type, t.Name()+"."+k)
+					}
+				}
+				walk(t)
+				s := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+				if r, ok := required[name]; ok {
+					s["required"] = r
+				}
+				defs[name] = s
+			}
+			return ref(name)
+		}
+		panic(fmt.Sprintf("schema: unsupported type %s", t)) // test helper: a new model type needs a case here
+	}
+	caseRef := typeSchema(reflect.TypeFor[Case](), "Case")
+	scalar := map[string]any{"type": []any{"string", "number", "boolean", "null"}}
+	ops := map[string]any{
+		"equals": map[string]any{}, "oneOf": map[string]any{"type": "array"}, "matches": map[string]any{"type": "string"},
+		"present": map[string]any{"type": "boolean"}, "absent": map[string]any{"type": "boolean"},
+		"gte": map[string]any{"type": "number"}, "lte": map[string]any{"type": "number"},
+		"contains": map[string]any{"anyOf": []any{map[string]any{"type": "string"},
+			map[string]any{"type": "object", "additionalProperties": ref("Predicate")}}},
+		"served": map[string]any{"type": "string", "enum": []string{"size", "body"}},
+	}
+	defs["Predicate"] = map[string]any{
+		"description": "a bare value (equals; null means absent) or a mapping of operators that must all hold",
+		"anyOf":       []any{scalar, map[string]any{"type": "object", "properties": ops, "additionalProperties": false, "minProperties": 1}},
+	}
+	// id is a pattern, requirements items too.
+	cs := defs["Case"].(map[string]any)["properties"].(map[string]any)
+	cs["id"] = map[string]any{"type": "string", "pattern": IDPattern.String()}
+	cs["requirements"] = map[string]any{"type": "array", "minItems": 1, "items": map[string]any{"type": "string", "pattern": ReqPattern.String()}}
+	return map[string]any{
+		"$schema":     "https://json-schema.org/draft/2020-12/schema",
+		"$id":         "https://github.com/netconform/netconform/cases/schema.json",
+		"title":       "netconform conformance case file",
+		"description": "One case, a list of cases, or {cases: [...]}. See harness/casefile/doc.go. Generated by `go test ./harness/casefile -run TestSchema -update`.",
+		"anyOf": []any{caseRef, map[string]any{"type": "array", "items": caseRef},
+			map[string]any{"type": "object", "properties": map[string]any{"cases": map[string]any{"type": "array", "items": caseRef}},
+				"required": []string{"cases"}, "additionalProperties": false}},
+		"$defs": defs,
+	}
+}
+
+func ref(name string) map[string]any { return map[string]any{"$ref": "#/$defs/" + name} }
+
+func TestSchemaMatchesModel(t *testing.T) {
+	got, err := json.MarshalIndent(genSchema(), "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	if *update {
+		if err := os.WriteFile(schemaPath, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(schemaPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("cases/schema.json is out of date with the Go model: run go test ./harness/casefile -run TestSchema -update")
+	}
+}
+
+// TestSchemaAgreesWithLoader validates documents against the schema (with a
+// small validator for the keywords the schema uses) and through the loader:
+// both must accept the examples and both must reject the same broken keys.
+func TestSchemaAgreesWithLoader(t *testing.T) {
+	t.Parallel()
+	var schema map[string]any
+	if err := json.Unmarshal(mustRead(t, cases.FS, "schema.json"), &schema); err != nil {
+		t.Fatal(err)
+	}
+	names, _ := fs.Glob(cases.FS, "example/*.yaml")
+	docs := map[string][]byte{"doc.go example": []byte(docExample(t))}
+	for _, n := range names {
+		docs[n] = mustRead(t, cases.FS, n)
+	}
+	for name, data := range docs {
+		if _, err := Load(name, data); err != nil {
+			t.Errorf("loader rejects %s: %v", name, err)
+		}
+		if errs := validate(t, schema, data); len(errs) > 0 {
+			t.Errorf("schema rejects %s: %v", name, errs)
+		}
+	}
+	head := "id: files.x\ntitle: t\nrequirements: [F2]\ncall: {url: x}\n"
+	for _, bad := range []string{
+		head + "expext: {}\n",
+		head + "expect: {ended: {statsu: 1}}\n",
+		head + "expect: {ended: {status: {gt: 1}}}\n",
+		head + "call2: {}\n",
+		strings.Replace(head, "files.x", "Files", 1),
+		head + "actions: [{cancel: main, at: start}]\n",
+		head + "expect: {files: [{name: a, sha: x}]}\n",
+		head + "given: {files: [{dir: Docs, name: a}]}\n",
+		head + "minScale: fast\n",
+	} {
+		if _, err := Load("bad.yaml", []byte(bad)); err == nil {
+			t.Errorf("loader accepts %q", bad)
+		}
+		if errs := validate(t, schema, []byte(bad)); len(errs) == 0 {
+			t.Errorf("schema accepts %q", bad)
+		}
+	}
+}
+
+func mustRead(t *testing.T, fsys fs.FS, name string) []byte {
+	t.Helper()
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// validate checks YAML data against the schema's subset of JSON Schema:
+// type, enum, pattern, properties, additionalProperties, required, items,
+// minItems, minProperties, anyOf, $ref.
+func validate(t *testing.T, schema map[string]any, data []byte) []string {
+	t.Helper()
+	var doc any
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return []string{err.Error()}
+	}
+	b, _ := json.Marshal(doc) // normalise to JSON types
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return []string{err.Error()}
+	}
+	defs := schema["$defs"].(map[string]any)
+	var check func(s map[string]any, v any, at string) []string
+	check = func(s map[string]any, v any, at string) []string {
+		if r, ok := s["$ref"].(string); ok {
+			return check(defs[strings.TrimPrefix(r, "#/$defs/")].(map[string]any), v, at)
+		}
+		if alts, ok := s["anyOf"].([]any); ok {
+			var all []string
+			for _, a := range alts {
+				errs := check(a.(map[string]any), v, at)
+				if len(errs) == 0 {
+					return nil
+				}
+				all = append(all, errs...)
+			}
+			return []string{fmt.Sprintf("%s: no alternative matches (%s)", at, strings.Join(all, "; "))}
+		}
+		if ty, ok := s["type"]; ok && !typeOK(ty, v) {
+			return []string{fmt.Sprintf("%s: want type %v, got %T", at, ty, v)}
+		}
+		var errs []string
+		if e, ok := s["enum"].([]any); ok && !containsAny(e, v) {
+			errs = append(errs, fmt.Sprintf("%s: %v not in enum", at, v))
+		}
+		if p, ok := s["pattern"].(string); ok {
+			if str, isStr := v.(string); isStr && !regexp.MustCompile(p).MatchString(str) {
+				errs = append(errs, fmt.Sprintf("%s: %q does not match %s", at, str, p))
+			}
+		}
+		switch x := v.(type) {
+		case map[string]any:
+			props, _ := s["properties"].(map[string]any)
+			if n, ok := s["minProperties"].(float64); ok && float64(len(x)) < n {
+				errs = append(errs, at+": too few properties")
+			}
+			for _, r := range asList(s["required"]) {
+				if _, ok := x[r.(string)]; !ok {
+					errs = append(errs, fmt.Sprintf("%s: missing %s", at, r))
+				}
+			}
+			keys := make([]string, 0, len(x))
+			for k := range x {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				if ps, ok := props[k].(map[string]any); ok {
+					errs = append(errs, check(ps, x[k], at+"."+k)...)
+					continue
+				}
+				switch ap := s["additionalProperties"].(type) {
+				case bool:
+					if !ap {
+						errs = append(errs, fmt.Sprintf("%s: unknown key %s", at, k))
+					}
+				case map[string]any:
+					errs = append(errs, check(ap, x[k], at+"."+k)...)
+				}
+			}
+		case []any:
+			if n, ok := s["minItems"].(float64); ok && float64(len(x)) < n {
+				errs = append(errs, at+": too few items")
+			}
+			if is, ok := s["items"].(map[string]any); ok {
+				for i, item := range x {
+					errs = append(errs, check(is, item, fmt.Sprintf("%s[%d]", at, i))...)
+				}
+			}
+		}
+		return errs
+	}
+	return check(schema, v, "$")
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+func containsAny(list []any, v any) bool {
+	for _, x := range list {
+		if reflect.DeepEqual(x, v) {
+			return true
+		}
+	}
+	return false
+}
+
+func typeOK(ty any, v any) bool {
+	if l, ok := ty.([]any); ok {
+		for _, t := range l {
+			if typeOK(t, v) {
+				return true
+			}
+		}
+		return false
+	}
+	switch ty {
+	case "object":
+		_, ok := v.(map[string]any)
+		return ok
+	case "array":
+		_, ok := v.([]any)
+		return ok
+	case "string":
+		_, ok := v.(string)
+		return ok
+	case "boolean":
+		_, ok := v.(bool)
+		return ok
+	case "null":
+		return v == nil
+	case "number":
+		_, ok := v.(float64)
+		return ok
+	case "integer":
+		f, ok := v.(float64)
+		return ok && f == float64(int64(f))
+	}
+	return true
+}
