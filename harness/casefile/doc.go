@@ -64,9 +64,13 @@
 //	    requests:
 //	      - {method: GET, path: /missing, status: 404}
 //
-// Its failure against a broken implementation reads:
+// Its failure against a broken implementation that overwrites the file reads
+// (the runner prints the oracle's mismatch with the case position, then the
+// full event trace and the server journal):
 //
-//	cases/files/error-body-keeps-file.yaml:38:7: files[0] (F2): DocumentsDirectory/out.bin: want unchanged (12 bytes, sha256 9f2c…), got 13 bytes "no such thing"
+//	cases/files/error-body-keeps-file.yaml:35:7: F2 files[0] DocumentsDirectory/out.bin:
+//	  want unchanged (12 bytes, sha256 0a6c2e9c1f3b…, starting "old contents")
+//	  got  13 bytes, sha256 5d0b3c1e2f4a…, starting "no such thing"
 //
 // # Top-level keys
 //
