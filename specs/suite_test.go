@@ -9,8 +9,8 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 	"github.com/onsi/ginkgo/v2/types"
+	. "github.com/onsi/gomega"
 	"go.uber.org/goleak"
 
 	"github.com/netconform/netconform/cases"
@@ -39,7 +39,9 @@ var env struct {
 }
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	// Ginkgo's interrupt handler outlives RunSpecs by design.
+	goleak.VerifyTestMain(m, goleak.IgnoreAnyFunction(
+		"github.com/onsi/ginkgo/v2/internal/interrupt_handler.(*InterruptHandler).registerForInterrupts.func2"))
 }
 
 func TestConformance(t *testing.T) {
@@ -64,7 +66,7 @@ var _ = BeforeSuite(func() {
 		Fixture:   srv,
 		TimeScale: *timeScale,
 		Strict:    true, // every must and should case passes against the reference
-		Levels:    levelOf,
+		Levels:    levels(env.cat),
 	})
 	Expect(err).NotTo(HaveOccurred(), "new runner")
 	if suiteCfg, _ := GinkgoConfiguration(); suiteCfg.ParallelTotal <= 1 {
@@ -73,16 +75,18 @@ var _ = BeforeSuite(func() {
 	}
 })
 
-// levelOf looks a requirement's level up in the catalogue.
-func levelOf(req string) (result.Level, bool) {
-	l, ok := env.cat.Level(req)
-	return result.Level(l), ok
+// levels returns a lookup of requirement levels in cat.
+func levels(cat *catalog.Catalog) func(req string) (result.Level, bool) {
+	return func(req string) (result.Level, bool) {
+		l, ok := cat.Level(req)
+		return result.Level(l), ok
+	}
 }
 
 var _ = Describe("conformance", func() {
 	entries := make([]TableEntry, 0, len(env.cases))
 	for _, c := range env.cases {
-		entries = append(entries, Entry(c.ID, c, Label(labels(c)...), location(c), SpecTimeout(specTimeout(c))))
+		entries = append(entries, Entry(c.ID, c, Label(labels(env.cat, c)...), location(c), SpecTimeout(specTimeout(c))))
 	}
 	DescribeTable("case", func(ctx SpecContext, c *casefile.Case) {
 		res := env.pre.result(ctx, c)
@@ -101,12 +105,12 @@ var _ = Describe("conformance", func() {
 // labels are the case's Ginkgo labels: its bare area (so
 // -ginkgo.label-filter=redirects works), the area, req and level sets, and
 // its own labels.
-func labels(c *casefile.Case) []string {
+func labels(cat *catalog.Catalog, c *casefile.Case) []string {
 	out := []string{c.Area(), "area:" + c.Area()}
 	for _, r := range c.Requirements {
 		out = append(out, "req:"+r)
 	}
-	lvl := result.Policy{LevelOf: levelOf}.CaseLevel(c.Level, c.Requirements)
+	lvl := result.Policy{LevelOf: levels(cat)}.CaseLevel(c.Level, c.Requirements)
 	return append(append(out, "level:"+string(lvl)), c.Labels...)
 }
 
@@ -143,7 +147,7 @@ func selected(all []*casefile.Case, cfg types.SuiteConfig) []*casefile.Case {
 	var out []*casefile.Case
 	for _, c := range all {
 		text := "conformance case " + c.ID
-		if !match(labels(c)) || !focused(text, cfg.FocusStrings, cfg.SkipStrings) {
+		if !match(labels(env.cat, c)) || !focused(text, cfg.FocusStrings, cfg.SkipStrings) {
 			continue
 		}
 		out = append(out, c)

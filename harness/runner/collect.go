@@ -128,13 +128,16 @@ func (s *state) collect(events <-chan driver.Event) {
 
 // finished reports whether an instance is done: rejected, broken, ended or
 // cancelled. Instances without a listener are judged by the journal instead
-// (see Runner.awaitQuiet). The lock must be held.
+// (see execution.awaitNoListener). The lock must be held.
 func (s *state) finished(in *instance) bool {
 	if in.rejected || in.failed != nil || len(in.cancels) > 0 {
 		return true
 	}
 	if !in.started || in.handle == "" {
 		return false
+	}
+	if in.dcall.NoListener {
+		return true // no event ever; drive waits on the journal instead
 	}
 	l := s.logs[in.handle]
 	return l != nil && (l.ended || l.listenerCancl)
