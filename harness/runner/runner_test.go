@@ -1,0 +1,272 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/netconform/netconform/harness/casefile"
+	"github.com/netconform/netconform/harness/driver"
+	"github.com/netconform/netconform/harness/result"
+)
+
+// loadCase loads one case from YAML.
+func loadCase(t *testing.T, yaml string) *casefile.Case {
+	t.Helper()
+	cs, err := casefile.Load("test.yaml", []byte(yaml))
+	if err != nil {
+		t.Fatalf("load case: %v", err)
+	}
+	if len(cs) != 1 {
+		t.Fatalf("want 1 case, got %d", len(cs))
+	}
+	return cs[0]
+}
+
+// newRunner returns a runner over d and a fake fixture at scale 0.01 with a
+// short fixed deadline grace.
+func newRunner(t *testing.T, d driver.Driver, fx Fixture) *Runner {
+	t.Helper()
+	r, err := New(Params{Driver: d, Fixture: fx, TimeScale: 0.01, CaseDeadline: 200 * time.Millisecond,
+		TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("new runner: %v", err)
+	}
+	return r
+}
+
+const okCase = `
+id: t.ok
+title: a plain request ends with 200
+requirements: [E2]
+call: {url: "{{http}}/x"}
+expect:
+  trace: ended
+  ended: {status: 200, response: hello}
+`
+
+// answer makes every call end at once with status and body.
+func answer(status int, body string) func(*fakeSession, string, driver.Call) error {
+	return func(s *fakeSession, h string, c driver.Call) error {
+		s.emit(h, ended(h, c, status, body))
+		return nil
+	}
+}
+
+func TestParamsValidate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		p    Params
+		want string
+	}{
+		{"no driver", Params{Fixture: newFakeFixture()}, "driver is required"},
+		{"no fixture", Params{Driver: &fakeDriver{}}, "fixture is required"},
+		{"negative scale", Params{Driver: &fakeDriver{}, Fixture: newFakeFixture(), TimeScale: -1}, "negative"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := New(tc.p)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("New = %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestCaseVerdicts(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		d      *fakeDriver
+		want   result.Verdict
+		reason string // substring of Reason
+		check  string // a mismatch's Check
+	}{
+		{"pass", &fakeDriver{onCall: answer(200, "hello")}, result.Pass, "", ""},
+		{"fail", &fakeDriver{onCall: answer(404, "hello")}, result.Fail, "ended.status", "ended.status"},
+		{"open error", &fakeDriver{openErr: errors.New("no engine")}, result.Error, "no engine", ""},
+		{"call error", &fakeDriver{onCall: func(*fakeSession, string, driver.Call) error {
+			return errors.New("pipe broke")
+		}}, result.Error, "pipe broke", ""},
+		{"close error", &fakeDriver{onCall: answer(200, "hello"), closeErr: errors.New("stuck")}, result.Error, "stuck", ""},
+		{"missing capability", &fakeDriver{caps: driver.Capabilities{Fns: []string{"upload"}}}, result.Skip,
+			"does not support network.request", ""},
+		{"events after ended", &fakeDriver{onCall: func(s *fakeSession, h string, c driver.Call) error {
+			s.emit(h, ended(h, c, 200, "hello"))
+			s.emit(h, ended(h, c, 200, "hello"))
+			return nil
+		}}, result.Fail, "", "invariant.oneEnded"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := newRunner(t, tc.d, newFakeFixture())
+			res := r.Case(t.Context(), loadCase(t, okCase))
+			if res.Verdict != tc.want {
+				t.Fatalf("verdict %s (%s), want %s; mismatches %+v", res.Verdict, res.Reason, tc.want, res.Mismatches)
+			}
+			if !strings.Contains(res.Reason, tc.reason) {
+				t.Errorf("reason %q lacks %q", res.Reason, tc.reason)
+			}
+			if tc.check != "" && !hasCheck(res, tc.check) {
+				t.Errorf("no %s mismatch in %+v", tc.check, res.Mismatches)
+			}
+		})
+	}
+}
+
+// hasCheck reports whether res has a mismatch of the named check.
+func hasCheck(res result.CaseResult, check string) bool {
+	for _, m := range res.Mismatches {
+		if m.Check == check {
+			return true
+		}
+	}
+	return false
+}
+
+const hangCase = `
+id: t.hang
+title: a request that never ends
+requirements: [E3]
+budget: 1s
+call: {url: "{{http}}/x", params: {progress: download}}
+expect: {trace: began progress* ended}
+`
+
+// TestDeadlineFailsHungCall: an implementation that sends began and then
+// nothing fails the case at its deadline, naming the pending call, and
+// Close still ends the session.
+func TestDeadlineFailsHungCall(t *testing.T) {
+	t.Parallel()
+	d := &fakeDriver{onCall: func(s *fakeSession, h string, c driver.Call) error {
+		s.emit(h, phase(h, c, "began", 0))
+		return nil
+	}}
+	r := newRunner(t, d, newFakeFixture())
+	start := time.Now()
+	res := r.Case(t.Context(), loadCase(t, hangCase))
+	if el := time.Since(start); el < 200*time.Millisecond {
+		t.Errorf("case took %s, want at least the 210ms deadline", el)
+	}
+	if res.Verdict != result.Fail || !strings.Contains(res.Reason, "deadline") {
+		t.Fatalf("verdict %s (%s), want fail at the deadline", res.Verdict, res.Reason)
+	}
+	var m *result.Mismatch
+	for i := range res.Mismatches {
+		if res.Mismatches[i].Check == "deadline" {
+			m = &res.Mismatches[i]
+		}
+	}
+	if m == nil || m.Requirement != "E3" || m.Call != "main" || !strings.Contains(m.Got, "began") {
+		t.Errorf("deadline mismatch = %+v, want E3 on main naming began", m)
+	}
+	if len(res.Trace) != 1 {
+		t.Errorf("trace %v, want the began event", res.Trace)
+	}
+}
+
+// TestRunGoesOnAfterHang: a hung case does not stop the others; results are
+// in id order.
+func TestRunGoesOnAfterHang(t *testing.T) {
+	t.Parallel()
+	d := &fakeDriver{onCall: func(s *fakeSession, h string, c driver.Call) error {
+		if strings.HasSuffix(c.URL, "/hang") {
+			return nil
+		}
+		s.emit(h, ended(h, c, 200, "hello"))
+		return nil
+	}}
+	r := newRunner(t, d, newFakeFixture())
+	hang := loadCase(t, strings.ReplaceAll(hangCase, "/x", "/hang"))
+	ok := loadCase(t, okCase)
+	run := r.Run(t.Context(), []*casefile.Case{ok, hang})
+	if len(run.Cases) != 2 || run.Cases[0].ID != "t.hang" || run.Cases[1].ID != "t.ok" {
+		t.Fatalf("cases %v, want t.hang then t.ok", run.Cases)
+	}
+	if run.Cases[0].Verdict != result.Fail || run.Cases[1].Verdict != result.Pass {
+		t.Errorf("verdicts %s, %s; want fail, pass", run.Cases[0].Verdict, run.Cases[1].Verdict)
+	}
+	if run.Implementation != "fake" || !run.Failed() {
+		t.Errorf("run = %+v", run)
+	}
+}
+
+// TestRunInterrupted: cases not started when ctx ends are skipped.
+func TestRunInterrupted(t *testing.T) {
+	t.Parallel()
+	r := newRunner(t, &fakeDriver{onCall: answer(200, "hello")}, newFakeFixture())
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	run := r.Run(ctx, []*casefile.Case{loadCase(t, okCase)})
+	if run.Cases[0].Verdict != result.Skip && run.Cases[0].Verdict != result.Error {
+		t.Errorf("verdict %s, want skip or error after interrupt", run.Cases[0].Verdict)
+	}
+}
+
+const isolationCase = `
+id: t.iso
+title: the response is the sandbox file placed for this case
+requirements: [E2]
+given:
+  files: [{name: mine.txt, text: "CONTENT"}]
+call: {url: "{{http}}/x"}
+expect:
+  ended: {response: "CONTENT"}
+  files: [{name: mine.txt, unchanged: true}]
+`
+
+// TestIsolation runs many cases at once, each with its own given file under
+// the same name: each sees only its own sandbox, gets its own namespace, and
+// every sandbox is removed afterwards.
+func TestIsolation(t *testing.T) {
+	t.Parallel()
+	d := &fakeDriver{onCall: func(s *fakeSession, h string, c driver.Call) error {
+		body, err := s.readGiven("DocumentsDirectory", "mine.txt")
+		if err != nil {
+			return err
+		}
+		s.Go(func(stop <-chan struct{}) {
+			select {
+			case <-time.After(5 * time.Millisecond): // overlap the cases
+			case <-stop:
+			}
+			s.emit(h, ended(h, c, 200, body))
+		})
+		return nil
+	}}
+	fx := newFakeFixture()
+	r := newRunner(t, d, fx)
+	var cs []*casefile.Case
+	for i := range 8 {
+		n := string(rune('a' + i))
+		cs = append(cs, loadCase(t, strings.ReplaceAll(strings.ReplaceAll(isolationCase, "t.iso", "t.iso-"+n),
+			"CONTENT", "content of "+n)))
+	}
+	run := r.Run(t.Context(), cs)
+	for _, c := range run.Cases {
+		if c.Verdict != result.Pass {
+			t.Errorf("%s: %s (%s) %+v", c.ID, c.Verdict, c.Reason, c.Mismatches)
+		}
+	}
+	seen := map[string]bool{}
+	for _, ns := range fx.installed {
+		if seen[ns] {
+			t.Errorf("namespace %s used twice", ns)
+		}
+		seen[ns] = true
+	}
+	for _, cfg := range d.cfgs {
+		if _, err := os.Stat(cfg.Dirs[driver.DocumentsDirectory]); !os.IsNotExist(err) {
+			t.Errorf("sandbox %s left behind (%v)", cfg.Dirs[driver.DocumentsDirectory], err)
+		}
+	}
+	if len(fx.scenarios) != 0 {
+		t.Errorf("namespaces left installed: %v", fx.scenarios)
+	}
+}
