@@ -32,8 +32,8 @@ func (*Driver) Name() string { return Name }
 // Open starts an impl.Engine on cfg's folders, trusting cfg's CA bundle
 // (CAPEM, else CAFile), at cfg's time scale.
 func (*Driver) Open(_ context.Context, cfg driver.Config) (driver.Session, error) {
-	s := newSession()
-	opts := []impl.Option{impl.WithLogger(slog.New(s.logs.handler())), impl.WithTimeScale(cfg.TimeScale)}
+	logs := &logLines{}
+	opts := []impl.Option{impl.WithLogger(slog.New(logs.handler())), impl.WithTimeScale(cfg.TimeScale)}
 	for _, name := range driver.BaseDirs() {
 		p, ok := cfg.Dirs[name]
 		if !ok {
@@ -52,8 +52,7 @@ func (*Driver) Open(_ context.Context, cfg driver.Config) (driver.Session, error
 	if err != nil {
 		return nil, fmt.Errorf("open reference session: %w", err)
 	}
-	s.e = e
-	return s, nil
+	return newSession(e, logs), nil
 }
 
 // caPool builds the trusted roots from CAPEM, else CAFile; nil when neither

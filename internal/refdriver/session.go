@@ -35,9 +35,10 @@ type session struct {
 	closeErr  error
 }
 
-// newSession returns a session without its engine.
-func newSession() *session {
-	return &session{logs: &logLines{}, queue: newQueue(), handles: make(map[string]*impl.Handle)}
+// newSession returns a session over e, logging into logs; it starts the
+// event queue's pump, which Close ends.
+func newSession(e *impl.Engine, logs *logLines) *session {
+	return &session{e: e, logs: logs, queue: newQueue(), handles: make(map[string]*impl.Handle)}
 }
 
 // Capabilities reports everything: the reference supports the whole API.
