@@ -30,8 +30,10 @@ const prefetchParallel = 6
 func startPrefetch(run *runner.Runner, cs []*casefile.Case) *prefetch {
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &prefetch{run: run, cancel: cancel, done: make(map[*casefile.Case]chan result.CaseResult)}
+	chans := make(map[*casefile.Case]chan result.CaseResult, len(cs))
 	for _, c := range cs {
-		p.done[c] = make(chan result.CaseResult, 1)
+		chans[c] = make(chan result.CaseResult, 1)
+		p.done[c] = chans[c]
 	}
 	sem := make(chan struct{}, prefetchParallel)
 	p.wg.Go(func() {
@@ -41,9 +43,10 @@ func startPrefetch(run *runner.Runner, cs []*casefile.Case) *prefetch {
 			case <-ctx.Done():
 				return
 			}
+			ch := chans[c]
 			p.wg.Go(func() {
 				defer func() { <-sem }()
-				p.done[c] <- run.Case(ctx, c)
+				ch <- run.Case(ctx, c)
 			})
 		}
 	})
@@ -59,7 +62,13 @@ func (p *prefetch) stop() {
 // result returns c's result: the prefetched one, or runs c now.
 func (p *prefetch) result(ctx context.Context, c *casefile.Case) result.CaseResult {
 	if p != nil {
-		if ch, ok := p.done[c]; ok {
+		// A result is handed out once; a spec run again (flake attempts)
+		// runs its case afresh.
+		p.mu.Lock()
+		ch, ok := p.done[c]
+		delete(p.done, c)
+		p.mu.Unlock()
+		if ok {
 			select {
 			case res := <-ch:
 				return res
