@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -221,7 +222,7 @@ func (ex *execution) open(ctx context.Context, b bases) error {
 		ex.scale = 1
 	}
 	for _, cl := range ex.calls {
-		if !contains(caps.Fns, string(cl.Fn)) {
+		if !slices.Contains(caps.Fns, string(cl.Fn)) {
 			return &skipError{why: fmt.Sprintf("driver %s does not support network.%s", ex.r.p.Driver.Name(), cl.Fn)}
 		}
 	}
@@ -279,16 +280,6 @@ func (ex *execution) instancesOf(id string) []*instance {
 		}
 	}
 	return out
-}
-
-// contains reports whether list holds s.
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // pendingMismatches turns the calls pending at the deadline into mismatches

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sync"
@@ -184,7 +185,7 @@ func (s *state) observe() ([]oracle.CallObservation, []trace.Event) {
 			all = append(all, tagged{ev, name})
 		}
 	}
-	slices.SortFunc(all, func(a, b tagged) int { return int(a.ev.Seq - b.ev.Seq) })
+	slices.SortFunc(all, func(a, b tagged) int { return cmp.Compare(a.ev.Seq, b.ev.Seq) })
 	var tr []trace.Event
 	perInst := make(map[string][]trace.Event)
 	perInstSeqs := make(map[string][]int64)
@@ -205,7 +206,7 @@ func (s *state) observe() ([]oracle.CallObservation, []trace.Event) {
 	for _, in := range s.insts {
 		co := oracle.CallObservation{Call: in.call.ID, Instance: in.name, URL: in.url, Handle: in.handle,
 			Rejected: in.rejected, RejectMessage: in.rejectMsg, Started: in.startedAt, Events: perInst[in.name]}
-		slices.SortStableFunc(in.cancels, func(a, b cancelRecord) int { return int(a.at - b.at) })
+		slices.SortStableFunc(in.cancels, func(a, b cancelRecord) int { return cmp.Compare(a.at, b.at) })
 		for _, c := range in.cancels {
 			before := 0
 			for _, seq := range perInstSeqs[in.name] {
