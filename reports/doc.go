@@ -1,0 +1,23 @@
+// Package reports renders a conformance run ([result.Run]) for people and
+// tools: a versioned JSON document (report.json, schema in
+// schema/report.schema.json), JUnit XML (junit.xml), a Markdown summary for CI
+// job summaries and pull-request comments (report.md), and one self-contained
+// HTML page (report.html) with a requirement matrix, filters, per-case detail
+// and an SVG timeline of server actions against client events.
+// [RenderCompare] puts several runs side by side in one HTML matrix.
+//
+// The package renders; it runs nothing. Every renderer is deterministic: the
+// same [Report] gives the same bytes (maps are sorted, no clock is read), so
+// outputs can be golden-tested and diffed.
+//
+// # Verdict mapping
+//
+// A requirement or a case has one of the verdicts of [result.Verdict]. In
+// JUnit, fail becomes <failure> (type = the worst level that failed, must or
+// should), error becomes <error type="harness"> (the harness or the driver
+// broke, conformance unknown), skip becomes <skipped/>. A warn case (a should
+// mismatch outside strict mode) passes, and its mismatches are listed in the
+// test case's <system-out> under a "WARN" heading. An info case passes and
+// records its observations as <properties> of the test case, one property
+// "info.<requirement>" per mismatch.
+package reports

@@ -1,0 +1,210 @@
+package reports
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/netconform/netconform/harness/result"
+)
+
+// MarkdownRows bounds each table of the Markdown report; the rest is counted
+// and left to report.html.
+const MarkdownRows = 30
+
+// WriteMarkdown writes rep as report.md, a summary fit for a CI job summary
+// or a pull-request comment (GitHub-flavoured Markdown): a title with the
+// outcome, the totals line of [Summary.Line], the run information, a table of
+// failures (requirement, level, case, check, want, got), warnings, info
+// observations and skips in collapsed sections, and the requirement matrix
+// compressed to one row per level.
+func WriteMarkdown(w io.Writer, rep Report) error {
+	bw := bufio.NewWriter(w)
+	s := Summarize(rep.Run)
+	outcome := "✅ conformant"
+	if !s.OK() {
+		outcome = "❌ not conformant"
+	}
+	fmt.Fprintf(bw, "## netconform: %s — %s\n\n", mdText(rep.label()), outcome)
+	fmt.Fprintf(bw, "**%s**\n\n", s.Line())
+	fmt.Fprintf(bw, "%s\n\n", mdRunLine(rep))
+
+	var fails, warns, infos [][]string
+	var skips [][]string
+	for _, c := range rep.Run.Cases {
+		switch c.Verdict {
+		case result.Error:
+			fails = append(fails, []string{"—", "error", mdCode(c.ID), "—", "—", mdCode(c.Reason)})
+		case result.Skip:
+			skips = append(skips, []string{mdCode(c.ID), mdText(c.Reason)})
+		}
+		if c.Verdict == result.Error || c.Verdict == result.Skip {
+			continue
+		}
+		for _, m := range c.Mismatches {
+			row := []string{mdText(m.Requirement), string(m.Level), mdCaseCall(c.ID, m.Call), mdCode(m.Check),
+				mdCode(m.Want), mdCode(m.Got)}
+			switch mismatchVerdict(m.Level, rep.Run.Strict) {
+			case result.Fail:
+				fails = append(fails, row)
+			case result.Warn:
+				warns = append(warns, row)
+			default:
+				infos = append(infos, row)
+			}
+		}
+	}
+	head := []string{"Requirement", "Level", "Case", "Check", "Want", "Got"}
+	if len(fails) > 0 {
+		fmt.Fprintf(bw, "### Failures\n\n")
+		mdTable(bw, head, fails)
+	}
+	mdDetails(bw, fmt.Sprintf("%d should-level %s (pass outside strict mode)", len(warns),
+		plural(len(warns), "warning", "warnings")), head, warns)
+	mdDetails(bw, fmt.Sprintf("%d info %s (never fail)", len(infos),
+		plural(len(infos), "observation", "observations")), head, infos)
+	mdDetails(bw, fmt.Sprintf("%d skipped", len(skips)), []string{"Case", "Reason"}, skips)
+
+	fmt.Fprintf(bw, "### Requirements\n\n")
+	cols := append([]result.Verdict{}, verdictOrder()...)
+	cols = append(cols, Untested)
+	mhead := []string{"Level", "Rules"}
+	for _, v := range cols {
+		mhead = append(mhead, verdictTitle(v))
+	}
+	var mrows [][]string
+	for _, g := range levelGroups(Matrix(rep)) {
+		byStatus := map[result.Verdict][]string{}
+		for _, r := range g.Rows {
+			byStatus[r.Status] = append(byStatus[r.Status], r.ID)
+		}
+		row := []string{g.Name(), strconv.Itoa(len(g.Rows))}
+		for _, v := range cols {
+			ids := byStatus[v]
+			switch {
+			case len(ids) == 0:
+				row = append(row, "")
+			case v == result.Pass:
+				row = append(row, strconv.Itoa(len(ids)))
+			default:
+				row = append(row, fmt.Sprintf("%d: %s", len(ids), mdText(strings.Join(ids, " "))))
+			}
+		}
+		mrows = append(mrows, row)
+	}
+	mdTable(bw, mhead, mrows)
+	fmt.Fprintf(bw, "A rule's status is the worst verdict any case gave it. Details, traces and timelines: report.html.\n")
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write markdown: %w", err)
+	}
+	return nil
+}
+
+// mdRunLine is the run information on one line.
+func mdRunLine(rep Report) string {
+	var parts []string
+	if rep.Info.Driver != "" {
+		parts = append(parts, "driver "+mdCode(rep.Info.Driver))
+	}
+	parts = append(parts, "time scale "+strconv.FormatFloat(rep.Run.TimeScale, 'g', -1, 64))
+	if rep.Run.Strict {
+		parts = append(parts, "strict")
+	} else {
+		parts = append(parts, "not strict")
+	}
+	if d := rep.duration(); d > 0 {
+		parts = append(parts, strconv.FormatFloat(d.Seconds(), 'f', 1, 64)+" s")
+	}
+	if h := rep.Info.Host; h.OS != "" {
+		parts = append(parts, mdText(strings.TrimSpace(h.Name+" "+h.OS+"/"+h.Arch)))
+	}
+	if s := rep.started(); !s.IsZero() {
+		parts = append(parts, "started "+s.UTC().Format("2006-01-02 15:04:05Z"))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// verdictTitle is a matrix column heading.
+func verdictTitle(v result.Verdict) string {
+	switch v {
+	case result.Fail:
+		return "❌ fail"
+	case result.Error:
+		return "💥 error"
+	case result.Warn:
+		return "⚠️ warn"
+	case result.Info:
+		return "ℹ️ info"
+	case result.Pass:
+		return "✅ pass"
+	case result.Skip:
+		return "⏭️ skip"
+	}
+	return string(v)
+}
+
+// mdTable writes a table of at most MarkdownRows rows.
+func mdTable(w io.Writer, head []string, rows [][]string) {
+	fmt.Fprintf(w, "| %s |\n|%s\n", strings.Join(head, " | "), strings.Repeat("---|", len(head)))
+	for i, r := range rows {
+		if i == MarkdownRows {
+			fmt.Fprintf(w, "\n… and %d more in report.html\n", len(rows)-MarkdownRows)
+			break
+		}
+		fmt.Fprintf(w, "| %s |\n", strings.Join(r, " | "))
+	}
+	fmt.Fprintln(w)
+}
+
+// mdDetails writes a collapsed table, or nothing when there are no rows.
+func mdDetails(w io.Writer, summary string, head []string, rows [][]string) {
+	if len(rows) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "<details><summary>%s</summary>\n\n", summary)
+	mdTable(w, head, rows)
+	fmt.Fprintf(w, "</details>\n\n")
+}
+
+// mdCaseCall is the case cell: the id, and the call when there is one.
+func mdCaseCall(id, call string) string {
+	if call == "" {
+		return mdCode(id)
+	}
+	return mdCode(id) + " (" + mdText(call) + ")"
+}
+
+// mdCode renders s as an inline code span safe inside a table cell: one
+// line, at most 100 characters, backticks replaced, pipes escaped.
+func mdCode(s string) string {
+	if s == "" {
+		return "(empty)"
+	}
+	s = strings.ReplaceAll(oneLine(s), "`", "'")
+	s = shorten(s, 100)
+	return "`" + strings.ReplaceAll(s, "|", `\|`) + "`"
+}
+
+// mdText escapes Markdown and HTML punctuation in plain text, on one line.
+func mdText(s string) string {
+	var b strings.Builder
+	for _, r := range oneLine(s) {
+		if strings.ContainsRune("\\`*_[]<>|#!~&", r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// shorten cuts s to n runes, marking the cut with "…".
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}

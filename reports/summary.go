@@ -1,0 +1,103 @@
+package reports
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/netconform/netconform/harness/result"
+)
+
+// Summary counts a run's cases by verdict.
+type Summary struct {
+	// Total is the number of cases.
+	Total int `json:"total"`
+	// Pass, Info, Warn, Fail, Error and Skip count the cases with each verdict.
+	Pass  int `json:"pass"`
+	Info  int `json:"info"`
+	Warn  int `json:"warn"`
+	Fail  int `json:"fail"`
+	Error int `json:"error"`
+	Skip  int `json:"skip"`
+}
+
+// Summarize counts the run's cases by verdict.
+func Summarize(run result.Run) Summary {
+	var s Summary
+	for _, c := range run.Cases {
+		s.Total++
+		switch c.Verdict {
+		case result.Pass:
+			s.Pass++
+		case result.Info:
+			s.Info++
+		case result.Warn:
+			s.Warn++
+		case result.Fail:
+			s.Fail++
+		case result.Error:
+			s.Error++
+		default:
+			s.Skip++
+		}
+	}
+	return s
+}
+
+// Passed is the number of cases that did not fail the run and ran: pass,
+// info and warn (a warning is a should mismatch outside strict mode).
+func (s Summary) Passed() int { return s.Pass + s.Info + s.Warn }
+
+// Failed is the number of cases that fail the run: fail and error.
+func (s Summary) Failed() int { return s.Fail + s.Error }
+
+// OK reports whether no case failed the run.
+func (s Summary) OK() bool { return s.Failed() == 0 }
+
+// Line is the one-line total the CLI prints and the Markdown report leads
+// with: "N passed, N failed, N skipped" (the failed count includes errors,
+// named in parentheses), then the warn and info counts, which are included in
+// passed:
+//
+//	97 passed, 2 failed (1 error), 1 skipped; 3 warn, 5 info
+func (s Summary) Line() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d passed, %d failed", s.Passed(), s.Failed())
+	if s.Error > 0 {
+		fmt.Fprintf(&b, " (%d %s)", s.Error, plural(s.Error, "error", "errors"))
+	}
+	fmt.Fprintf(&b, ", %d skipped; %d warn, %d info", s.Skip, s.Warn, s.Info)
+	return b.String()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// verdictOrder lists the verdicts worst first, the order of matrix columns.
+func verdictOrder() []result.Verdict {
+	return []result.Verdict{result.Fail, result.Error, result.Warn, result.Info, result.Pass, result.Skip}
+}
+
+// mismatchVerdict is the verdict one graded mismatch gives a case: must →
+// fail, should → warn (fail when strict), info → info, unknown → fail (as
+// [result.Policy] treats an unknown requirement).
+func mismatchVerdict(l result.Level, strict bool) result.Verdict {
+	switch l {
+	case result.LevelShould:
+		if strict {
+			return result.Fail
+		}
+		return result.Warn
+	case result.LevelInfo:
+		return result.Info
+	}
+	return result.Fail
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func joinComma(s []string) string { return strings.Join(s, ", ") }
