@@ -6,6 +6,19 @@
 // and an SVG timeline of server actions against client events.
 // [RenderCompare] puts several runs side by side in one HTML matrix.
 //
+// Typical use, after a run:
+//
+//	rep := reports.Report{
+//		Info:         reports.RunInfo{Implementation: "netconform reference", Version: v, Driver: "inproc", Host: reports.CurrentHost()},
+//		Requirements: reports.FromCatalog(cat),
+//		Run:          run, // from runner.Run
+//	}
+//	paths, err := reports.WriteAll(outDir, rep)
+//	fmt.Println(reports.Summarize(run).Line())
+//
+// and to compare runs: read each report.json with [ReadJSON], then
+// [RenderCompare].
+//
 // The package renders; it runs nothing. Every renderer is deterministic: the
 // same [Report] gives the same bytes (maps are sorted, no clock is read), so
 // outputs can be golden-tested and diffed.
@@ -20,4 +33,13 @@
 // test case's <system-out> under a "WARN" heading. An info case passes and
 // records its observations as <properties> of the test case, one property
 // "info.<requirement>" per mismatch.
+//
+// # Timeline
+//
+// The HTML timeline puts the mock server's journal (received, request body
+// read, headers sent, body chunks, fault, client closed, done) and the
+// client's events (began, progress, ended) on one millisecond axis. Trace
+// times are relative to the case start, journal times are wall-clock, and
+// [result.CaseResult] does not record the case start, so the axis origin is
+// the first request's arrival (the page says so).
 package reports

@@ -92,7 +92,7 @@ func FromCatalog(cat *catalog.Catalog) []Requirement {
 }
 
 // name returns the implementation name shown in titles.
-func (r *Report) name() string {
+func (r Report) name() string {
 	switch {
 	case r.Info.Implementation != "":
 		return r.Info.Implementation
@@ -103,7 +103,7 @@ func (r *Report) name() string {
 }
 
 // label is the name with the version, e.g. "reference 0.3".
-func (r *Report) label() string {
+func (r Report) label() string {
 	if r.Info.Version == "" {
 		return r.name()
 	}
@@ -111,7 +111,7 @@ func (r *Report) label() string {
 }
 
 // started returns the start of the run (RunInfo, then Run).
-func (r *Report) started() time.Time {
+func (r Report) started() time.Time {
 	if !r.Info.Started.IsZero() {
 		return r.Info.Started
 	}
@@ -119,7 +119,7 @@ func (r *Report) started() time.Time {
 }
 
 // ended returns the end of the run (RunInfo, then start + duration).
-func (r *Report) ended() time.Time {
+func (r Report) ended() time.Time {
 	if !r.Info.Ended.IsZero() {
 		return r.Info.Ended
 	}
@@ -130,7 +130,7 @@ func (r *Report) ended() time.Time {
 }
 
 // duration returns the run's wall time.
-func (r *Report) duration() time.Duration {
+func (r Report) duration() time.Duration {
 	if r.Run.Duration > 0 {
 		return r.Run.Duration
 	}
