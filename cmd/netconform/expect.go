@@ -1,0 +1,179 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/netconform/netconform/harness/result"
+)
+
+// status is the outcome class of one run of a case, the unit expectations
+// are written in: pass (pass, warn or info verdicts), fail, error or skip.
+type status string
+
+const (
+	statusPass  status = "pass"
+	statusFail  status = "fail"
+	statusError status = "error"
+	statusSkip  status = "skip"
+)
+
+// statusOf maps a verdict to its outcome class.
+func statusOf(v result.Verdict) status {
+	switch v {
+	case result.Fail:
+		return statusFail
+	case result.Error:
+		return statusError
+	case result.Skip:
+		return statusSkip
+	}
+	return statusPass
+}
+
+// validStatuses lists what an expectation may name.
+func validStatuses() []status { return []status{statusPass, statusFail, statusError, statusSkip} }
+
+// expectations are the known outcomes of an implementation, wptrunner-style:
+// case id to the outcome classes a run may have. A case with no entry is
+// expected to pass (or be skipped).
+type expectations struct {
+	file string
+	byID map[string]expectation
+}
+
+// expectation is one entry of an expectations file.
+type expectation struct {
+	allowed []status
+	line    int
+}
+
+// parseExpectations reads an expectations file: a YAML mapping of case id to
+// one status (`events.x: fail`) or a list of them (`events.y: [pass, fail]`
+// for a known flaky case). Statuses are pass, fail, error and skip. Errors
+// read "file:line:col: message".
+func parseExpectations(file string, data []byte) (*expectations, error) {
+	ex := &expectations{file: file, byID: map[string]expectation{}}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return ex, nil // an empty file expects nothing special
+	}
+	root := doc.Content[0]
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		return ex, nil
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%s:%d:%d: want a mapping of case id to status", file, root.Line, root.Column)
+	}
+	var errs []error
+	bad := func(n *yaml.Node, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s:%d:%d: %s", file, n.Line, n.Column, fmt.Sprintf(format, args...)))
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		if k.Kind != yaml.ScalarNode || k.Value == "" {
+			bad(k, "want a case id as key")
+			continue
+		}
+		if _, dup := ex.byID[k.Value]; dup {
+			bad(k, "duplicate entry for %q", k.Value)
+			continue
+		}
+		var vals []*yaml.Node
+		switch v.Kind {
+		case yaml.ScalarNode:
+			vals = []*yaml.Node{v}
+		case yaml.SequenceNode:
+			vals = v.Content
+		default:
+			bad(v, "%s: want a status or a list of statuses", k.Value)
+			continue
+		}
+		if len(vals) == 0 {
+			bad(v, "%s: empty list of statuses", k.Value)
+			continue
+		}
+		e := expectation{line: k.Line}
+		for _, s := range vals {
+			st := status(strings.ToLower(s.Value))
+			if s.Kind != yaml.ScalarNode || !slices.Contains(validStatuses(), st) {
+				bad(s, "%s: unknown status %q (want pass, fail, error or skip)", k.Value, s.Value)
+				continue
+			}
+			if !slices.Contains(e.allowed, st) {
+				e.allowed = append(e.allowed, st)
+			}
+		}
+		ex.byID[k.Value] = e
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return ex, nil
+}
+
+// loadExpectations reads and parses an expectations file; "" gives none.
+func loadExpectations(file string) (*expectations, error) {
+	if file == "" {
+		return &expectations{byID: map[string]expectation{}}, nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("read expectations: %w", err)
+	}
+	return parseExpectations(file, data)
+}
+
+// allowed returns the outcome classes a case may have and whether the file
+// names it. Without an entry, pass and skip are allowed.
+func (ex *expectations) allowed(id string) ([]status, bool) {
+	if e, ok := ex.byID[id]; ok {
+		return e.allowed, true
+	}
+	return []status{statusPass, statusSkip}, false
+}
+
+// unknown returns the ids the file names that are not in ids, sorted, each
+// with its line ("events.x (line 3)").
+func (ex *expectations) unknown(ids []string) []string {
+	var out []string
+	for id, e := range ex.byID {
+		if !slices.Contains(ids, id) {
+			out = append(out, fmt.Sprintf("%s (%s:%d)", id, ex.file, e.line))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// judge reports whether every run's outcome is allowed for the case, and
+// describes the expectation ("fail", "[pass, fail]") for messages.
+func (ex *expectations) judge(id string, runs []status) (expected bool, want string) {
+	allowed, named := ex.allowed(id)
+	expected = true
+	for _, s := range runs {
+		if !slices.Contains(allowed, s) {
+			expected = false
+		}
+	}
+	if !named {
+		return expected, "pass"
+	}
+	if len(allowed) == 1 {
+		return expected, string(allowed[0])
+	}
+	parts := make([]string, len(allowed))
+	for i, s := range allowed {
+		parts[i] = string(s)
+	}
+	return expected, "[" + strings.Join(parts, ", ") + "]"
+}

@@ -1,0 +1,287 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/netconform/netconform/harness/result"
+	"github.com/netconform/netconform/harness/runner"
+	"github.com/netconform/netconform/mockserver"
+	"github.com/netconform/netconform/reports"
+)
+
+// runUsage is the first line of `netconform run -h`.
+const runUsage = `usage: netconform run [flags] [-- driver command...]
+
+Runs the conformance cases against an implementation with the embedded mock
+server and writes report.json, junit.xml, report.md and report.html to --out.
+With no flags: the embedded cases, the reference implementation in process.
+Exit code: 0 when no result is unexpected, 1 when one is, 2 for usage or
+setup errors. The last two lines are "N passed, N failed[, N skipped]" and
+the warn/info/expectation counts.
+
+flags:`
+
+// runConfig is the parsed command line of run.
+type runConfig struct {
+	sel      selection
+	drv      driverSpec
+	strict   bool
+	parallel int
+	scale    float64
+	expect   string
+	out      string
+	repeat   int
+	verbose  bool
+}
+
+// runCmd is the run command with what tests may replace.
+type runCmd struct {
+	drivers  map[string]driverFactory
+	terminal func(io.Writer) bool
+	width    int
+}
+
+// runRun implements `netconform run`.
+func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cmd := runCmd{drivers: defaultDrivers(), terminal: isTerminal, width: termWidth()}
+	return cmd.run(ctx, args, stdout, stderr)
+}
+
+// parseRun parses run's arguments; help is true for -h.
+func parseRun(args []string, stderr io.Writer) (cfg runConfig, help bool, err error) {
+	var argv []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, argv = args[:i], args[i+1:]
+	}
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.sel.register(fs)
+	fs.StringVar(&cfg.drv.name, "driver", driverInproc, "implementation `driver`: inproc (the reference, in process), exec or remote")
+	fs.StringVar(&cfg.drv.remote, "remote", "", "endpoint `URL` of a remote driver (--driver remote)")
+	fs.BoolVar(&cfg.strict, "strict", false, "should-level mismatches fail the case (default: they warn)")
+	fs.IntVar(&cfg.parallel, "parallel", runner.DefaultParallel, "run `N` cases at once")
+	fs.Float64Var(&cfg.scale, "time-scale", 0, "multiply every case duration by `factor` (default 0.05 for inproc, 1 otherwise)")
+	fs.StringVar(&cfg.expect, "expect", "", "expectations `file` (YAML: case-id: fail, or case-id: [pass, fail] for a known flaky case)")
+	fs.StringVar(&cfg.out, "out", "reports/out", "write the reports to `dir` (\"\" writes none)")
+	fs.IntVar(&cfg.repeat, "repeat", 1, "run every case `N` times and classify it stable, flaky or broken")
+	fs.BoolVar(&cfg.verbose, "v", false, "one line per case run (also on a terminal), with the trace and journal of failures")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, runUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, true, nil
+		}
+		return cfg, false, fmt.Errorf("%w: %w", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return cfg, false, usageErrorf("unexpected argument %q (driver commands go after --)", fs.Arg(0))
+	}
+	cfg.drv.argv = argv
+	switch {
+	case cfg.parallel < 1:
+		return cfg, false, usageErrorf("--parallel must be at least 1, got %d", cfg.parallel)
+	case cfg.repeat < 1:
+		return cfg, false, usageErrorf("--repeat must be at least 1, got %d", cfg.repeat)
+	case cfg.scale < 0:
+		return cfg, false, usageErrorf("--time-scale must be > 0, got %g", cfg.scale)
+	}
+	if cfg.scale == 0 {
+		cfg.scale = defaultTimeScale(cfg.drv.name)
+	}
+	if err := cfg.drv.validate(); err != nil {
+		return cfg, false, err
+	}
+	if err := cfg.sel.validate(); err != nil {
+		return cfg, false, fmt.Errorf("%w: %w", errUsage, err)
+	}
+	return cfg, false, nil
+}
+
+// run parses args, runs the selected cases and prints the outcome.
+func (rc runCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, help, err := parseRun(args, stderr)
+	switch {
+	case help:
+		return 0
+	case err != nil:
+		fmt.Fprintf(stderr, "netconform run: %v\n", err)
+		return 2
+	}
+	ex, err := loadExpectations(cfg.expect)
+	if err != nil {
+		fmt.Fprintf(stderr, "netconform run: %v\n", err)
+		return 2
+	}
+	st, err := cfg.sel.load()
+	if err != nil {
+		fmt.Fprintf(stderr, "netconform run: %v\n", err)
+		return 2
+	}
+	picked := cfg.sel.pick(st)
+	if len(picked) == 0 {
+		fmt.Fprintf(stderr, "netconform run: no case matches the selection (%d loaded)\n", len(st.cases))
+		return 2
+	}
+	ids := make([]string, len(st.cases))
+	for i, c := range st.cases {
+		ids[i] = c.ID
+	}
+	for _, u := range ex.unknown(ids) {
+		fmt.Fprintf(stderr, "netconform run: warning: expectation for unknown case %s\n", u)
+	}
+	mk, ok := rc.drivers[cfg.drv.name]
+	if !ok {
+		fmt.Fprintf(stderr, "netconform run: unknown driver %q\n", cfg.drv.name)
+		return 2
+	}
+	drv, err := mk(cfg.drv)
+	if err != nil {
+		fmt.Fprintf(stderr, "netconform run: %v\n", err)
+		return 2
+	}
+	srv, err := mockserver.New()
+	if err != nil {
+		fmt.Fprintf(stderr, "netconform run: start mock server: %v\n", err)
+		return 2
+	}
+	defer func() { _ = srv.Close() }()
+	r, err := runner.New(runner.Params{Driver: drv, Fixture: srv, TimeScale: cfg.scale, Parallel: cfg.parallel,
+		Strict: cfg.strict, Levels: st.levelOf})
+	if err != nil {
+		fmt.Fprintf(stderr, "netconform run: %v\n", err)
+		return 2
+	}
+
+	fmt.Fprintf(stdout, "netconform: %d cases%s against %s (driver %s, time scale %g, parallel %d%s)\n",
+		len(picked), repeatNote(cfg.repeat), drv.Name(), cfg.drv.name, cfg.scale, cfg.parallel, strictNote(cfg.strict))
+	prog := newProgress(stdout, rc.terminal(stdout), cfg.verbose, rc.width, cfg.repeat)
+	started := time.Now()
+	prog.start(len(picked) * cfg.repeat)
+	runs := execute(ctx, r, picked, cfg.repeat, cfg.parallel, prog)
+	prog.finish()
+	ended := time.Now()
+
+	outs := make([]outcome, len(picked))
+	run := result.Run{Implementation: drv.Name(), Strict: cfg.strict, TimeScale: cfg.scale, Started: started,
+		Duration: ended.Sub(started), Cases: make([]result.CaseResult, len(picked))}
+	for i := range picked {
+		outs[i] = judge(runs[i], ex)
+		run.Cases[i] = outs[i].res
+	}
+	code := 0
+	if printUnexpected(stdout, outs) > 0 {
+		code = 1
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintf(stdout, "run interrupted: %v\n", context.Cause(ctx))
+		code = 1
+	}
+	if cfg.out != "" {
+		rep := reports.Report{
+			Info: reports.RunInfo{Implementation: drv.Name(), Driver: cfg.drv.name, Host: reports.CurrentHost(),
+				Started: started, Ended: ended, Args: append([]string{"netconform", "run"}, args...), Tool: toolVersion()},
+			Requirements: reports.FromCatalog(st.cat),
+			Run:          run,
+		}
+		paths, err := reports.WriteAll(cfg.out, rep)
+		if err != nil {
+			fmt.Fprintf(stderr, "netconform run: %v\n", err)
+			code = 2
+		}
+		if len(paths) > 0 {
+			fmt.Fprintf(stdout, "reports: %s\n", strings.Join(paths, " "))
+		}
+	}
+	s := reports.Summarize(run)
+	fmt.Fprintln(stdout, summaryLine(s))
+	fmt.Fprintln(stdout, detailLine(s, outs, cfg.repeat, run.Duration))
+	return code
+}
+
+func repeatNote(n int) string {
+	if n <= 1 {
+		return ""
+	}
+	return fmt.Sprintf(" × %d runs", n)
+}
+
+func strictNote(strict bool) string {
+	if strict {
+		return ", strict"
+	}
+	return ""
+}
+
+// summaryLine is the plain closing line CI parses: "N passed, N failed",
+// then ", N skipped" when any was. Errors count as failed, warn and info as
+// passed.
+func summaryLine(s reports.Summary) string {
+	line := fmt.Sprintf("%d passed, %d failed", s.Passed(), s.Failed())
+	if s.Skip > 0 {
+		line += fmt.Sprintf(", %d skipped", s.Skip)
+	}
+	return line
+}
+
+// detailLine follows the summary line: warn, info and error counts, the
+// expectation outcome, the repeat classification and the wall time.
+func detailLine(s reports.Summary, outs []outcome, repeat int, wall time.Duration) string {
+	parts := []string{fmt.Sprintf("%d warn, %d info, %d error", s.Warn, s.Info, s.Error)}
+	unexpected, expectedBad := 0, 0
+	counts := map[stability]int{}
+	for _, o := range outs {
+		counts[o.class]++
+		switch {
+		case !o.expected:
+			unexpected++
+		case o.named && o.class != stable:
+			expectedBad++
+		}
+	}
+	parts = append(parts, fmt.Sprintf("%d unexpected, %d expected non-pass", unexpected, expectedBad))
+	if repeat > 1 {
+		parts = append(parts, fmt.Sprintf("%d stable, %d flaky, %d broken over %d runs", counts[stable], counts[flaky],
+			counts[broken], repeat))
+	}
+	parts = append(parts, fmt.Sprintf("%.1fs", wall.Seconds()))
+	return strings.Join(parts, "; ")
+}
+
+// printUnexpected lists the outcomes the expectations did not allow and
+// returns how many there were.
+func printUnexpected(w io.Writer, outs []outcome) int {
+	var bad []outcome
+	for _, o := range outs {
+		if !o.expected {
+			bad = append(bad, o)
+		}
+	}
+	if len(bad) == 0 {
+		return 0
+	}
+	fmt.Fprintf(w, "unexpected results (%d):\n", len(bad))
+	for _, o := range bad {
+		got := string(o.res.Verdict)
+		switch {
+		case o.unexpectedPass():
+			got = "unexpected pass"
+		case o.class == flaky:
+			got = "flaky"
+		}
+		fmt.Fprintf(w, "  %-15s %s (expected %s)", strings.ToUpper(got), o.res.ID, o.want)
+		if o.res.Pos != "" {
+			fmt.Fprintf(w, " %s", o.res.Pos)
+		}
+		fmt.Fprintln(w)
+	}
+	return len(bad)
+}
