@@ -54,7 +54,7 @@ func TestCancelFromListener(t *testing.T) {
 	case <-time.After(waitLimit):
 		t.Fatal("server never saw the connection close (C2)")
 	}
-	if d := at.Sub(<-cancelledAt); d > 2*time.Second {
+	if d := at.Sub(recv(t, cancelledAt)); d > 2*time.Second {
 		t.Errorf("connection closed %v after cancel, want promptly (C2)", d)
 	}
 	drain(t, e, quick.URL)
@@ -77,7 +77,7 @@ func TestCancelDropsQueuedEvents(t *testing.T) {
 	if _, err := e.Request(srv.URL, "GET", func(Event) { close(blocked); <-release }, nil); err != nil {
 		t.Fatal(err)
 	}
-	<-blocked
+	recv(t, blocked)
 	// A second request ends completely while the dispatcher is blocked.
 	queued := make(chan struct{})
 	target := newRecorder()
@@ -96,7 +96,7 @@ func TestCancelDropsQueuedEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	close(hReady)
-	<-queued
+	recv(t, queued)
 	if !e.Cancel(h) {
 		t.Fatal("Cancel = false")
 	}
@@ -122,11 +122,11 @@ func TestCancelBeforeResponse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	<-arrived
+	recv(t, arrived)
 	if !e.Cancel(h) {
 		t.Fatal("Cancel = false")
 	}
-	<-gone
+	recv(t, gone)
 	drain(t, e, quick.URL)
 	if evs := r.snapshot(); len(evs) != 0 {
 		t.Errorf("got %v after cancel, want nothing", phases(evs))
@@ -150,11 +150,11 @@ func TestCloseStopsRequests(t *testing.T) {
 	if _, err := e.Request(srv.URL, "GET", r.listen, &Params{Progress: ProgressDownload}); err != nil {
 		t.Fatal(err)
 	}
-	<-began
+	recv(t, began)
 	if err := e.Close(); err != nil {
 		t.Fatal(err)
 	}
-	<-gone
+	recv(t, gone)
 	for _, ev := range r.snapshot() {
 		if ev.Phase == Ended {
 			t.Errorf("ended delivered after Close: %+v", ev)

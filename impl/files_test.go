@@ -179,7 +179,7 @@ func TestResponseFileReplacedAtomically(t *testing.T) {
 		Progress: ProgressDownload}); err != nil {
 		t.Fatal(err)
 	}
-	<-midway
+	recv(t, midway)
 	select {
 	case <-firstBytes:
 	case <-r.ended:

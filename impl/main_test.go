@@ -199,3 +199,15 @@ func dirNames(t *testing.T, dir string) []string {
 
 // ptr returns a pointer to v.
 func ptr[T any](v T) *T { return &v }
+
+// recv receives from ch, failing the test after waitLimit.
+func recv[T any](t testing.TB, ch <-chan T) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(waitLimit):
+		t.Fatalf("nothing received in %v", waitLimit)
+		panic("unreachable")
+	}
+}

@@ -82,7 +82,7 @@ func TestRedirectFollowed(t *testing.T) {
 			if ev.IsError || ev.Status != 200 || ev.Response.Text != "final" || ev.URL != url {
 				t.Errorf("ended %+v, want the final 200 with the original url (D1, E12)", ev)
 			}
-			if got := <-final; got.method != tc.wantMeth || got.body != tc.wantB {
+			if got := recv(t, final); got.method != tc.wantMeth || got.body != tc.wantB {
 				t.Errorf("final hop got %s %q, want %s %q (D3)", got.method, got.body, tc.wantMeth, tc.wantB)
 			}
 		})
@@ -103,7 +103,7 @@ func TestRedirectKeepsFileBody(t *testing.T) {
 	}
 	evs := r.wait(t)
 	ev := last(t, evs)
-	if got := <-final; got.method != "PUT" || got.body != "file body" || got.ctype != "text/x-mine" {
+	if got := recv(t, final); got.method != "PUT" || got.body != "file body" || got.ctype != "text/x-mine" {
 		t.Errorf("final hop got %+v, want the file re-sent (D3)", got)
 	}
 	var prev int64

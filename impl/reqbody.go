@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 )
 
 // bodySource is the request body: data, or the file at path when path != "".
@@ -61,7 +62,7 @@ func (c *countingBody) Read(p []byte) (int, error) {
 	if n > 0 {
 		c.t.timer.reset()
 		total := c.t.up.add(n)
-		if c.t.progress == ProgressUpload {
+		if c.t.progress == ProgressUpload && c.t.progressDue(time.Now()) {
 			c.t.emitProgress(Event{Status: -1, BytesTransferred: total, BytesEstimated: c.t.up.size})
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // copyBufSize is the fixed buffer of a body copy: memory stays flat whatever
@@ -41,7 +42,7 @@ func (t *transfer) readBody(body io.Reader, w io.Writer, base Event) (int64, err
 			}
 			n += int64(k)
 			t.down.Store(n)
-			if t.progress == ProgressDownload {
+			if t.progress == ProgressDownload && t.progressDue(time.Now()) {
 				ev := base
 				ev.BytesTransferred = n
 				ev.ResponseHeaders = cloneHeaders(base.ResponseHeaders)

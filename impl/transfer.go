@@ -181,6 +181,14 @@ func (t *transfer) emit(ev Event, final bool) {
 	t.postLocked(ev, final)
 }
 
+// progressDue reports whether a progress event posted now would pass the
+// rate limit, so that callers build events only when they may be sent.
+func (t *transfer) progressDue(now time.Time) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return !t.finished && (t.lastProg.IsZero() || now.Sub(t.lastProg) >= t.e.scaled(progressInterval))
+}
+
 // emitProgress posts a progress event unless one was posted less than the
 // scaled progress interval ago (E6).
 func (t *transfer) emitProgress(ev Event) {
