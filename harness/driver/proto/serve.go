@@ -1,0 +1,296 @@
+package proto
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/netconform/netconform/harness/driver"
+)
+
+// ServeOptions describes the implementation [Serve] offers.
+type ServeOptions struct {
+	// Name is the name sent in hello.
+	Name string
+	// Capabilities are sent in hello.
+	Capabilities driver.Capabilities
+	// MaxLine bounds the lines read (0 means MaxLine).
+	MaxLine int
+}
+
+// Serve is the driver end of the protocol: it says hello on w, then serves
+// the harness's requests read from r with sessions of d, one at a time,
+// keeping the protocol's ordering (a call's reply before its events, a
+// cancel's reply after the events it follows). It returns nil after bye or
+// at the end of r, an error when r or w fail or the harness breaks the
+// protocol. When ctx ends it closes the open session and returns; a Read
+// blocked on r is the caller's to unblock (by closing r).
+func Serve(ctx context.Context, r io.Reader, w io.Writer, d driver.Driver, opts ServeOptions) error {
+	srv := &server{d: d, w: w}
+	if err := srv.write(Hello(opts.Name, opts.Capabilities)); err != nil {
+		return err
+	}
+	lines := make(chan lineResult)
+	stop := make(chan struct{})
+	defer close(stop)
+	go readLines(NewLineReader(r, opts.MaxLine), lines, stop)
+	defer srv.closeSession(context.WithoutCancel(ctx))
+	welcomed := false
+	for {
+		var lr lineResult
+		select {
+		case lr = <-lines:
+		case <-ctx.Done():
+			return fmt.Errorf("serve: %w", context.Cause(ctx))
+		}
+		if lr.err == io.EOF {
+			return nil
+		}
+		if lr.err != nil {
+			return fmt.Errorf("serve: read: %w", lineError(lr.err))
+		}
+		m := lr.m
+		switch {
+		case m.Type == TypeBye:
+			return nil
+		case !welcomed && (m.Type != TypeWelcome || m.Version != Version):
+			return violation("want welcome to version %d, got %s version %d", Version, m.Type, m.Version)
+		case !welcomed:
+			welcomed = true
+			continue
+		}
+		if err := srv.handle(ctx, m); err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+	}
+}
+
+// lineResult is one decoded line or the reading error.
+type lineResult struct {
+	m   Message
+	err error
+}
+
+// readLines decodes lines into out until an error or stop.
+func readLines(lr *LineReader, out chan<- lineResult, stop <-chan struct{}) {
+	for {
+		line, err := lr.ReadLine()
+		var res lineResult
+		if err != nil {
+			res.err = err
+		} else {
+			res.m, res.err = Decode(line)
+		}
+		select {
+		case out <- res:
+		case <-stop:
+			return
+		}
+		if res.err != nil {
+			return
+		}
+	}
+}
+
+// server is Serve's state.
+type server struct {
+	d   driver.Driver
+	wmu sync.Mutex // serialises writes
+	w   io.Writer
+	cur *served // the open session, or nil; only the Serve loop touches it
+}
+
+// served is one session being served.
+type served struct {
+	id       string
+	s        driver.Session
+	logsSent int
+	fwdDone  chan struct{}
+
+	mu        sync.Mutex // guards below; cond waits on it
+	cond      *sync.Cond
+	announced map[string]bool // handles whose call reply was written
+	written   int64           // seq of the last event written
+	closing   bool
+	fwdExited bool
+	writeErr  error
+}
+
+// write encodes and writes one message.
+func (srv *server) write(m Message) error {
+	line, err := Encode(m)
+	if err != nil {
+		return err
+	}
+	srv.wmu.Lock()
+	defer srv.wmu.Unlock()
+	if _, err := srv.w.Write(append(line, '\n')); err != nil {
+		return fmt.Errorf("write %s: %w", m.Type, err)
+	}
+	return nil
+}
+
+// reply writes a reply to request m.
+func (srv *server) reply(m Message, r Message) error {
+	r.Type, r.ID = TypeReply, m.ID
+	return srv.write(r)
+}
+
+// handle serves one request.
+func (srv *server) handle(ctx context.Context, m Message) error {
+	if m.Type == TypeOpen {
+		return srv.open(ctx, m)
+	}
+	if m.Type != TypeCall && m.Type != TypeCancel && m.Type != TypeClose {
+		return violation("unexpected %s message from the harness", m.Type)
+	}
+	sv := srv.cur
+	if sv == nil || sv.id != m.Session {
+		return srv.reply(m, Message{Error: "no open session " + quote(m.Session)})
+	}
+	switch m.Type {
+	case TypeCall:
+		return srv.call(ctx, sv, m)
+	case TypeCancel:
+		c, err := sv.s.Cancel(ctx, m.Handle)
+		if err != nil {
+			return srv.reply(m, Message{Error: err.Error()})
+		}
+		sv.waitWritten(c.AfterSeq)
+		if err := srv.sendLogs(sv); err != nil {
+			return err
+		}
+		return srv.reply(m, Message{Cancelled: &c})
+	}
+	err := srv.closeSession(ctx)
+	if err != nil {
+		return srv.reply(m, Message{Error: err.Error()})
+	}
+	return srv.reply(m, Message{OK: true})
+}
+
+// open starts a session and its event forwarder.
+func (srv *server) open(ctx context.Context, m Message) error {
+	if srv.cur != nil {
+		return srv.reply(m, Message{Error: "session " + quote(srv.cur.id) + " is still open"})
+	}
+	if m.Config == nil || m.Session == "" {
+		return srv.reply(m, Message{Error: "open needs a session and a config"})
+	}
+	s, err := srv.d.Open(ctx, *m.Config)
+	if err != nil {
+		return srv.reply(m, Message{Error: err.Error()})
+	}
+	sv := &served{id: m.Session, s: s, fwdDone: make(chan struct{}), announced: make(map[string]bool)}
+	sv.cond = sync.NewCond(&sv.mu)
+	srv.cur = sv
+	go srv.forward(sv)
+	return srv.reply(m, Message{OK: true})
+}
+
+// call makes a call; its reply is written before any of its events.
+func (srv *server) call(ctx context.Context, sv *served, m Message) error {
+	if m.Call == nil {
+		return srv.reply(m, Message{Error: "call without arguments"})
+	}
+	h, err := sv.s.Call(ctx, *m.Call)
+	if lerr := srv.sendLogs(sv); lerr != nil {
+		return lerr
+	}
+	var rej *driver.RejectedError
+	switch {
+	case errors.As(err, &rej):
+		return srv.reply(m, Message{Rejected: rej})
+	case err != nil:
+		return srv.reply(m, Message{Error: err.Error()})
+	case h == "":
+		return srv.reply(m, Message{Error: "the implementation returned an empty handle"})
+	}
+	if err := srv.reply(m, Message{Handle: h}); err != nil {
+		return err
+	}
+	sv.mu.Lock()
+	sv.announced[h] = true
+	sv.cond.Broadcast()
+	sv.mu.Unlock()
+	return nil
+}
+
+// closeSession closes the open session, waits until its last event was
+// written and sends its last log lines.
+func (srv *server) closeSession(ctx context.Context) error {
+	sv := srv.cur
+	if sv == nil {
+		return nil
+	}
+	srv.cur = nil
+	sv.mu.Lock()
+	sv.closing = true
+	sv.cond.Broadcast()
+	sv.mu.Unlock()
+	err := sv.s.Close(ctx)
+	<-sv.fwdDone
+	if lerr := srv.sendLogs(sv); lerr != nil && err == nil {
+		err = lerr
+	}
+	sv.mu.Lock()
+	if sv.writeErr != nil && err == nil {
+		err = sv.writeErr
+	}
+	sv.mu.Unlock()
+	return err
+}
+
+// forward writes the session's events in order, each once its handle was
+// announced (or the session is closing).
+func (srv *server) forward(sv *served) {
+	defer close(sv.fwdDone)
+	defer func() {
+		sv.mu.Lock()
+		sv.fwdExited = true
+		sv.cond.Broadcast()
+		sv.mu.Unlock()
+	}()
+	for ev := range sv.s.Events() {
+		sv.mu.Lock()
+		for !sv.announced[ev.Handle] && !sv.closing {
+			sv.cond.Wait()
+		}
+		failed := sv.writeErr != nil
+		sv.mu.Unlock()
+		var err error
+		if !failed {
+			err = srv.write(eventMessage(sv.id, ev))
+		}
+		sv.mu.Lock()
+		if err != nil {
+			sv.writeErr = err
+		}
+		sv.written = ev.Seq
+		sv.cond.Broadcast()
+		sv.mu.Unlock()
+	}
+}
+
+// waitWritten waits until the event seq was written (or the forwarder ended).
+func (sv *served) waitWritten(seq int64) {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	for sv.written < seq && !sv.fwdExited {
+		sv.cond.Wait()
+	}
+}
+
+// sendLogs writes the session's new log lines.
+func (srv *server) sendLogs(sv *served) error {
+	logs := sv.s.Logs()
+	for _, l := range logs[min(sv.logsSent, len(logs)):] {
+		if err := srv.write(Message{Type: TypeLog, Session: sv.id, Line: l}); err != nil {
+			return err
+		}
+	}
+	sv.logsSent = len(logs)
+	return nil
+}

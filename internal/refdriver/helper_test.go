@@ -1,0 +1,125 @@
+package refdriver_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/netconform/netconform/internal/refdriver"
+)
+
+// The helper process: the test binary re-executed with NETCONFORM_HELPER set
+// serves the reference over stdio, optionally with one injected fault (only
+// once per marker file NETCONFORM_HELPER_ONCE, so the restarted process
+// behaves).
+const (
+	envMode = "NETCONFORM_HELPER"
+	envOnce = "NETCONFORM_HELPER_ONCE"
+)
+
+// helperArgs is the command line of the helper process.
+func helperArgs() []string { return []string{os.Args[0], "-test.run=^TestHelperProcess$"} }
+
+// helperEnv is the environment of a helper in mode, faulting once per marker.
+func helperEnv(mode, marker string) []string {
+	return []string{envMode + "=" + mode, envOnce + "=" + marker}
+}
+
+// TestHelperProcess is not a test: it is the helper process's body.
+func TestHelperProcess(t *testing.T) {
+	mode := os.Getenv(envMode)
+	if mode == "" {
+		t.Skip("helper process only")
+	}
+	if m := os.Getenv(envOnce); mode != "ref" && m != "" {
+		if f, err := os.OpenFile(m, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600); err != nil {
+			mode = "ref" // already faulted once
+		} else {
+			_ = f.Close()
+		}
+	}
+	out := &faultWriter{w: os.Stdout, mode: mode}
+	if mode == "hang" {
+		signal.Ignore(os.Interrupt) // only a kill ends it
+	}
+	err := refdriver.ServeStdio(context.Background(), os.Stdin, out)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "helper:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// faultWriter passes the server's lines through and injects its mode's fault
+// after the first call reply (or, for dup, the first event; for late, the
+// first close reply).
+type faultWriter struct {
+	w    io.Writer
+	mode string
+
+	mu      sync.Mutex
+	done    bool
+	lastSeq int64
+	session string
+}
+
+func (f *faultWriter) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var m struct {
+		Type    string `json:"type"`
+		Handle  string `json:"handle"`
+		Seq     int64  `json:"seq"`
+		Session string `json:"session"`
+		OK      bool   `json:"ok"`
+	}
+	_ = json.Unmarshal(bytes.TrimSpace(p), &m)
+	if m.Type == "event" {
+		f.lastSeq, f.session = m.Seq, m.Session
+	}
+	if _, err := f.w.Write(p); err != nil || f.done {
+		return len(p), err
+	}
+	callReply := m.Type == "reply" && m.Handle != ""
+	switch {
+	case f.mode == "crash" && callReply:
+		os.Exit(3)
+	case f.mode == "hang" && callReply:
+		select {} // never writes again, ignores interrupts
+	case f.mode == "garbage" && callReply:
+		f.done = true
+		_, err := io.WriteString(f.w, "oops, not JSON\n")
+		return len(p), err
+	case f.mode == "unknown-handle" && m.Type == "event":
+		f.done = true
+		_, err := fmt.Fprintf(f.w, `{"type":"event","session":%q,"seq":%d,"kind":"event","handle":"h-nope","fields":{"name":"networkRequest","phase":"ended"}}`+"\n", m.Session, m.Seq+1)
+		return len(p), err
+	case f.mode == "dup" && m.Type == "event":
+		f.done = true
+		_, err := f.w.Write(p)
+		return len(p), err
+	case f.mode == "late" && m.Type == "reply" && m.OK && f.session != "":
+		// The close reply (open's has no session events before it).
+		f.done = true
+		_, err := fmt.Fprintf(f.w, `{"type":"event","session":%q,"seq":%d,"kind":"event","handle":"h1","fields":{"name":"networkRequest","phase":"ended"}}`+"\n", f.session, f.lastSeq+1)
+		return len(p), err
+	}
+	return len(p), nil
+}
+
+// wantReason reports whether a result reason mentions every part.
+func wantReason(reason string, parts ...string) bool {
+	for _, p := range parts {
+		if !strings.Contains(reason, p) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,17 @@
+package refdriver
+
+import (
+	"context"
+	"io"
+
+	"github.com/netconform/netconform/harness/driver/proto"
+)
+
+// ServeStdio serves the reference implementation over the driver protocol
+// (docs/driver-protocol.md): it says hello on out, then runs the harness's
+// sessions read from in, one at a time. It returns nil after bye or at the
+// end of in. This is `netconform driver`, so that the exec driver can run
+// the reference as a subprocess.
+func ServeStdio(ctx context.Context, in io.Reader, out io.Writer) error {
+	return proto.Serve(ctx, in, out, New(), proto.ServeOptions{Name: Name, Capabilities: (&session{}).Capabilities()})
+}

@@ -1,0 +1,215 @@
+package refdriver_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"path/filepath"
+	"slices"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/netconform/netconform/cases"
+	"github.com/netconform/netconform/harness/casefile"
+	"github.com/netconform/netconform/harness/driver"
+	"github.com/netconform/netconform/harness/driver/exec"
+	"github.com/netconform/netconform/harness/result"
+	"github.com/netconform/netconform/harness/runner"
+	"github.com/netconform/netconform/internal/refdriver"
+	"github.com/netconform/netconform/mockserver"
+)
+
+// scale is the time scale of the suite runs.
+const scale = 0.05
+
+// loadCases returns the embedded suite.
+func loadCases(t *testing.T) []*casefile.Case {
+	t.Helper()
+	cs, err := casefile.LoadFS(cases.FS, "cases")
+	if err != nil {
+		t.Fatalf("load cases: %v", err)
+	}
+	return cs
+}
+
+// newServer starts a mock server for the test.
+func newServer(t *testing.T) *mockserver.Server {
+	t.Helper()
+	srv, err := mockserver.New()
+	if err != nil {
+		t.Fatalf("start server: %v", err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
+}
+
+// runAll runs cs through d and returns verdicts by case id.
+func runAll(t *testing.T, srv *mockserver.Server, d driver.Driver, p runner.Params, cs []*casefile.Case) map[string]result.CaseResult {
+	t.Helper()
+	p.Driver, p.Fixture, p.TimeScale, p.Strict = d, srv, scale, true
+	p.TempDir = t.TempDir()
+	r, err := runner.New(p)
+	if err != nil {
+		t.Fatalf("new runner: %v", err)
+	}
+	run := r.Run(t.Context(), cs)
+	out := make(map[string]result.CaseResult, len(run.Cases))
+	for _, c := range run.Cases {
+		out[c.ID] = c
+	}
+	return out
+}
+
+// newExec returns an exec driver running the helper in mode, closed (and
+// checked for leftover processes) at cleanup.
+func newExec(t *testing.T, mode string, o exec.Options) *exec.Driver {
+	t.Helper()
+	o.Args = helperArgs()
+	o.Env = helperEnv(mode, filepath.Join(t.TempDir(), "faulted"))
+	d, err := exec.New(o)
+	if err != nil {
+		t.Fatalf("new exec driver: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := d.Close(); err != nil {
+			t.Errorf("close exec driver: %v", err)
+		}
+		for _, pid := range d.PIDs() {
+			if err := syscall.Kill(pid, 0); err != syscall.ESRCH {
+				t.Errorf("driver process %d still exists after Close (kill 0: %v)", pid, err)
+			}
+		}
+	})
+	return d
+}
+
+// compare reports cases whose verdict differs from the in-process run.
+func compare(t *testing.T, name string, want, got map[string]result.CaseResult) {
+	t.Helper()
+	ids := slices.Sorted(func(yield func(string) bool) {
+		for id := range want {
+			if !yield(id) {
+				return
+			}
+		}
+	})
+	for _, id := range ids {
+		w, g := want[id], got[id]
+		if w.Verdict != g.Verdict {
+			t.Errorf("%s: %s verdict %s (%s), inproc %s (%s)", id, name, g.Verdict, g.Reason, w.Verdict, w.Reason)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%s ran %d cases, inproc %d", name, len(got), len(want))
+	}
+}
+
+// TestExecSameVerdicts: the whole suite through `netconform driver`'s code
+// path in a subprocess gives the in-process verdicts, case by case.
+func TestExecSameVerdicts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("full suite")
+	}
+	cs := loadCases(t)
+	srv := newServer(t)
+	want := runAll(t, srv, refdriver.New(), runner.Params{}, cs)
+	d := newExec(t, "ref", exec.Options{})
+	got := runAll(t, srv, d, runner.Params{}, cs)
+	compare(t, "exec", want, got)
+	if n := len(d.PIDs()); n > runner.DefaultParallel {
+		t.Errorf("started %d processes for %d parallel sessions; want reuse", n, runner.DefaultParallel)
+	}
+	if d.Name() != refdriver.Name {
+		t.Errorf("Name() = %q, want the hello's %q", d.Name(), refdriver.Name)
+	}
+}
+
+// TestExecFaults: a subprocess that crashes, hangs, prints garbage, reports
+// an unknown handle or a duplicate event errors its case with the reason;
+// the process is replaced and the next case passes; the run ends.
+func TestExecFaults(t *testing.T) {
+	all := loadCases(t)
+	pick := func(id string) *casefile.Case {
+		for _, c := range all {
+			if c.ID == id {
+				return c
+			}
+		}
+		t.Fatalf("no case %s", id)
+		return nil
+	}
+	first, second := pick("events.bytes.known-length"), pick("events.status.ok")
+	tests := []struct {
+		mode   string
+		reason []string
+	}{
+		{"crash", []string{"driver exited", "exit status 3"}},
+		{"hang", []string{"no reply to close within"}},
+		{"garbage", []string{"not a JSON message", "oops"}},
+		{"unknown-handle", []string{"unknown handle", "h-nope"}},
+		{"dup", []string{"duplicate or out of order"}},
+	}
+	srv := newServer(t)
+	for _, tc := range tests {
+		t.Run(tc.mode, func(t *testing.T) {
+			t.Parallel()
+			d := newExec(t, tc.mode, exec.Options{OpTimeout: time.Second, WaitDelay: 300 * time.Millisecond})
+			start := time.Now()
+			res := runAll(t, srv, d, runner.Params{Parallel: 1, CaseDeadline: time.Second}, []*casefile.Case{first, second})
+			if r := res[first.ID]; r.Verdict != result.Error || !wantReason(r.Reason, tc.reason...) {
+				t.Errorf("faulty case: verdict %s reason %q; want error mentioning %q", r.Verdict, r.Reason, tc.reason)
+			}
+			if r := res[second.ID]; r.Verdict != result.Pass {
+				t.Errorf("next case: verdict %s reason %q; want pass on a fresh process", r.Verdict, r.Reason)
+			}
+			if n := len(d.PIDs()); n != 2 {
+				t.Errorf("started %d processes, want 2 (one replacement)", n)
+			}
+			t.Logf("%s: run took %s", tc.mode, time.Since(start))
+		})
+	}
+}
+
+// TestExecLateEvent: an event after the close reply retires the process;
+// the next case runs on a fresh one and passes.
+func TestExecLateEvent(t *testing.T) {
+	all := loadCases(t)
+	var cs []*casefile.Case
+	for _, c := range all {
+		if c.ID == "events.bytes.known-length" || c.ID == "events.status.ok" {
+			cs = append(cs, c)
+		}
+	}
+	srv := newServer(t)
+	d := newExec(t, "late", exec.Options{OpTimeout: time.Second, WaitDelay: 300 * time.Millisecond})
+	res := runAll(t, srv, d, runner.Params{Parallel: 1, CaseDeadline: time.Second}, cs)
+	for id, r := range res {
+		if r.Verdict != result.Pass {
+			t.Errorf("%s: verdict %s reason %q", id, r.Verdict, r.Reason)
+		}
+	}
+	if n := len(d.PIDs()); n != 2 {
+		t.Errorf("started %d processes, want 2: the late one retired", n)
+	}
+}
+
+// TestServeStdioEndsAtBye: the server says hello, then ends at bye.
+func TestServeStdioEndsAtBye(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	inR, inW := io.Pipe()
+	defer inW.Close()
+	done := make(chan error, 1)
+	var out bytes.Buffer
+	go func() { done <- refdriver.ServeStdio(ctx, inR, &out) }()
+	if _, err := io.WriteString(inW, `{"type":"welcome","version":1}`+"\n"+`{"type":"bye"}`+"\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("ServeStdio = %v, want nil after bye", err)
+	}
+	if got := out.String(); !wantReason(got, `"type":"hello"`, `"name":"reference"`, `"versions":[1]`) {
+		t.Errorf("output %q, want a hello", got)
+	}
+}
