@@ -300,3 +300,27 @@ func TestNoTransparentCompression(t *testing.T) {
 		t.Errorf("server saw %q", ev.Response.Text)
 	}
 }
+
+func TestEmptyBody(t *testing.T) {
+	type got struct {
+		length int64
+		ctype  string
+		te     []string
+	}
+	seen := make(chan got, 2)
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/first" {
+			http.Redirect(w, r, "/second", http.StatusTemporaryRedirect)
+			return
+		}
+		seen <- got{r.ContentLength, r.Header.Get("Content-Type"), r.TransferEncoding}
+	})
+	e := newEngine(t)
+	ev := last(t, do(t, e, srv.URL+"/first", "POST", &Params{Body: &Body{Data: ""}, Progress: ProgressUpload}))
+	if g := recv(t, seen); g.length != 0 || g.ctype != "text/plain; charset=UTF-8" || len(g.te) != 0 {
+		t.Errorf("server got %+v, want an empty text body with Content-Length 0", g)
+	}
+	if ev.IsError || ev.BytesEstimated != 0 || ev.BytesTransferred != 0 {
+		t.Errorf("ended %+v", ev)
+	}
+}
