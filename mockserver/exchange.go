@@ -84,13 +84,17 @@ func (x *exchange) note(ev Event, fn func(*Record)) time.Time {
 func (x *exchange) finish() {
 	sent := hex.EncodeToString(x.sentHash.Sum(nil))
 	req := hex.EncodeToString(x.reqHash.Sum(nil))
-	x.note(Event{Kind: EventDone, Bytes: x.sent}, func(r *Record) {
+	var snap Record
+	x.sp.eventQuiet(x.rec, Event{At: now(), Kind: EventDone, Bytes: x.sent}, func(r *Record) {
 		r.Done = r.Events[len(r.Events)-1].At
 		r.BytesSent, r.BodySHA256 = x.sent, sent
 		r.RequestBytes, r.RequestSHA256, r.RequestHead = x.reqBytes, req, x.reqHead
-		// Logged under the lock, so the line exists once Await sees done.
-		x.s.logRequest(r)
+		snap = r.clone()
 	})
+	// Log outside the lock (a slow log must not stall the namespace), but
+	// before waking waiters, so the line exists once Await sees done.
+	x.s.logRequest(&snap)
+	x.sp.notify()
 }
 
 // closedByClient records, once, that the client went away mid-exchange. It

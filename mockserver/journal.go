@@ -60,6 +60,25 @@ func (sp *space) add(r *Record) {
 func (sp *space) event(r *Record, ev Event, fn func(*Record)) {
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
+	sp.eventLocked(r, ev, fn)
+	sp.notifyLocked()
+}
+
+// eventQuiet is event without waking waiters; the caller calls notify later.
+func (sp *space) eventQuiet(r *Record, ev Event, fn func(*Record)) {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	sp.eventLocked(r, ev, fn)
+}
+
+// notify wakes every Await on the space.
+func (sp *space) notify() {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	sp.notifyLocked()
+}
+
+func (sp *space) eventLocked(r *Record, ev Event, fn func(*Record)) {
 	if ev.Kind == EventBodyChunk || ev.Kind == EventRequestRead {
 		n := sp.chunks[r]
 		last := len(r.Events) - 1
@@ -78,7 +97,6 @@ func (sp *space) event(r *Record, ev Event, fn func(*Record)) {
 	if ev.Kind == EventDone {
 		delete(sp.chunks, r)
 	}
-	sp.notifyLocked()
 }
 
 // snapshot returns deep copies of the records and the current change channel.
