@@ -160,6 +160,11 @@ func (ex *execution) received(ctx context.Context, in *instance) (time.Time, boo
 	if err != nil {
 		return time.Time{}, false
 	}
+	// The server may see the request before Call returned its handle (an
+	// out-of-process driver replies over a pipe): cancel needs the handle.
+	if err := ex.st.wait(ctx, func() bool { return in.started }); err != nil {
+		return time.Time{}, false
+	}
 	return at, true
 }
 
