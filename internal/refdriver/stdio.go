@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 
+	"github.com/netconform/netconform/harness/driver"
+
 	"github.com/netconform/netconform/harness/driver/proto"
 )
 
@@ -13,5 +15,8 @@ import (
 // end of in. This is `netconform driver`, so that the exec driver can run
 // the reference as a subprocess.
 func ServeStdio(ctx context.Context, in io.Reader, out io.Writer) error {
-	return proto.Serve(ctx, in, out, New(), proto.ServeOptions{Name: Name, Capabilities: (&session{}).Capabilities()})
+	return proto.Serve(ctx, in, out, New(), proto.ServeOptions{Name: Name, Capabilities: Capabilities()})
 }
+
+// Capabilities returns what every reference session supports: the whole API.
+func Capabilities() driver.Capabilities { return (&session{}).Capabilities() }
