@@ -1,0 +1,134 @@
+package remote_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/netconform/netconform/harness/driver"
+	"github.com/netconform/netconform/harness/driver/proto"
+	"github.com/netconform/netconform/harness/driver/remote"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// echoDriver's sessions answer each call with handle h1 and an ended event.
+type echoDriver struct{}
+
+func (echoDriver) Name() string { return "echo" }
+func (echoDriver) Open(context.Context, driver.Config) (driver.Session, error) {
+	return &echoSession{events: make(chan driver.Event, 4)}, nil
+}
+
+type echoSession struct{ events chan driver.Event }
+
+func (*echoSession) Capabilities() driver.Capabilities { return driver.Capabilities{} }
+func (s *echoSession) Call(_ context.Context, c driver.Call) (string, error) {
+	s.events <- driver.Event{Seq: 1, Kind: driver.KindEvent, Handle: "h1",
+		Fields: map[string]any{"phase": "ended", "response": c.URL, "bin": "\xff\x00"}}
+	return "h1", nil
+}
+func (*echoSession) Cancel(context.Context, string) (driver.Cancelled, error) {
+	return driver.Cancelled{Returned: true, AfterSeq: 1}, nil
+}
+func (s *echoSession) Events() <-chan driver.Event { return s.events }
+func (*echoSession) Logs() []string                { return nil }
+func (s *echoSession) Close(context.Context) error  { close(s.events); return nil }
+
+// startDevice runs a Go device against d until the test ends.
+func startDevice(t *testing.T, d *remote.Driver) {
+	t.Helper()
+	tr := &http.Transport{}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		_ = remote.RunDevice(ctx, &http.Client{Transport: tr}, d.URL(), echoDriver{},
+			proto.ServeOptions{Name: "phone", Capabilities: driver.Capabilities{Fns: []string{driver.FnRequest}}})
+	})
+	t.Cleanup(func() {
+		cancel()
+		wg.Wait()
+		tr.CloseIdleConnections()
+	})
+}
+
+func newDriver(t *testing.T, o remote.Options) *remote.Driver {
+	t.Helper()
+	d, err := remote.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	return d
+}
+
+func TestSessionOverHTTP(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, remote.Options{PollWait: 200 * time.Millisecond})
+	startDevice(t, d)
+	for range 2 {
+		s, err := d.Open(t.Context(), driver.Config{})
+		if err != nil {
+			t.Fatalf("open: %v", err)
+		}
+		if h, err := s.Call(t.Context(), driver.Call{URL: "http://x/y"}); err != nil || h != "h1" {
+			t.Fatalf("call = %q, %v", h, err)
+		}
+		ev := <-s.Events()
+		if ev.Fields["response"] != "http://x/y" || ev.Fields["bin"] != "\xff\x00" {
+			t.Errorf("event %+v", ev)
+		}
+		if err := s.Close(t.Context()); err != nil {
+			t.Fatalf("close: %v", err)
+		}
+	}
+	if d.Name() != "phone" || d.Devices() != 1 {
+		t.Errorf("name %q devices %d, want phone and 1", d.Name(), d.Devices())
+	}
+}
+
+// TestOpenWaitsForDevice: without a device Open ends with ctx, saying where
+// the device should connect.
+func TestOpenWaitsForDevice(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, remote.Options{Advertise: "192.0.2.7"})
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	_, err := d.Open(ctx, driver.Config{})
+	if err == nil || !strings.Contains(err.Error(), "no device connected to http://192.0.2.7:") ||
+		!errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("open = %v, want no device with the advertised URL", err)
+	}
+}
+
+// TestSilentDeviceDropped: a device that stops polling breaks its session.
+func TestSilentDeviceDropped(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, remote.Options{IdleTimeout: 100 * time.Millisecond})
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr}).Post(d.URL()+"/hello", "application/x-ndjson", strings.NewReader(
+		`{"type":"hello","versions":[1],"name":"mute","capabilities":{"timeScale":false,"fns":[],"baseDirs":[],"cancelInListener":false}}`+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	_, err = d.Open(t.Context(), driver.Config{})
+	if err == nil || !strings.Contains(err.Error(), "stopped polling") {
+		t.Errorf("open = %v, want the device dropped for silence", err)
+	}
+	poll, err := (&http.Client{Transport: tr}).Get(d.URL() + "/poll?peer=p1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = poll.Body.Close()
+	if poll.StatusCode != http.StatusNotFound {
+		t.Errorf("poll of a dropped device: %s, want 404", poll.Status)
+	}
+}
