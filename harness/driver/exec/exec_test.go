@@ -86,7 +86,7 @@ func (*fakeSession) Cancel(context.Context, string) (driver.Cancelled, error) {
 }
 func (s *fakeSession) Events() <-chan driver.Event { return s.events }
 func (*fakeSession) Logs() []string                { return []string{"fake log line"} }
-func (s *fakeSession) Close(context.Context) error  { close(s.events); return nil }
+func (s *fakeSession) Close(context.Context) error { close(s.events); return nil }
 
 // newDriver returns a driver re-executing this binary in mode, closed and
 // checked for leftover processes at cleanup.

@@ -216,23 +216,35 @@ func TestPeerViolations(t *testing.T) {
 		want  string
 	}{
 		{"unknown reply id", func(req Message) []string { return []string{`{"type":"reply","id":99,"handle":"h1"}`} },
-			func(s driver.Session) error { _, err := s.Call(context.Background(), driver.Call{URL: "u"}); return err },
+			func(s driver.Session) error {
+				_, err := s.Call(context.Background(), driver.Call{URL: "u"})
+				return err
+			},
 			"reply to unknown request 99"},
 		{"two results", func(req Message) []string {
 			return []string{replyLine(req.ID, `"handle":"h1","error":"x"`)}
-		}, func(s driver.Session) error { _, err := s.Call(context.Background(), driver.Call{URL: "u"}); return err },
+		}, func(s driver.Session) error {
+			_, err := s.Call(context.Background(), driver.Call{URL: "u"})
+			return err
+		},
 			"has 2 results"},
 		{"cancel after unseen seq", func(req Message) []string {
 			return []string{replyLine(req.ID, `"cancelled":{"returned":true,"afterSeq":3}`)}
 		}, func(s driver.Session) error { _, err := s.Cancel(context.Background(), "h1"); return err },
 			"cancel after seq 3, but the last event was 0"},
 		{"no reply", func(Message) []string { return nil },
-			func(s driver.Session) error { _, err := s.Call(context.Background(), driver.Call{URL: "u"}); return err },
+			func(s driver.Session) error {
+				_, err := s.Call(context.Background(), driver.Call{URL: "u"})
+				return err
+			},
 			"no reply to call within"},
 		{"event before reply", func(req Message) []string {
 			return []string{`{"type":"event","session":"s1","seq":1,"kind":"event","handle":"h1","fields":{}}`,
 				replyLine(req.ID, `"handle":"h1"`)}
-		}, func(s driver.Session) error { _, err := s.Call(context.Background(), driver.Call{URL: "u"}); return err },
+		}, func(s driver.Session) error {
+			_, err := s.Call(context.Background(), driver.Call{URL: "u"})
+			return err
+		},
 			"unknown handle"},
 	}
 	for _, tc := range tests {

@@ -39,7 +39,7 @@ func (*echoSession) Cancel(context.Context, string) (driver.Cancelled, error) {
 }
 func (s *echoSession) Events() <-chan driver.Event { return s.events }
 func (*echoSession) Logs() []string                { return nil }
-func (s *echoSession) Close(context.Context) error  { close(s.events); return nil }
+func (s *echoSession) Close(context.Context) error { close(s.events); return nil }
 
 // startDevice runs a Go device against d until the test ends.
 func startDevice(t *testing.T, d *remote.Driver) {
