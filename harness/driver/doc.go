@@ -47,14 +47,14 @@
 // [Session.Logs] returns what the implementation logged (call-time errors
 // such as "network: bad headers"), one line each, for the case's report.
 //
-// # Out-of-process drivers (issue 6)
+// # Out-of-process drivers
 //
-// The subprocess protocol mirrors these types one for one: one JSON object
-// per line in each direction. The harness sends {"op":"open","config":
-// Config}, {"op":"call","id":n,"call":Call}, {"op":"cancel","id":n,
-// "handle":h} and {"op":"close"}; the driver answers each op with
-// {"id":n,"handle":h} or {"id":n,"rejected":RejectedError} or
-// {"id":n,"cancelled":Cancelled} or {"id":n,"error":"..."}, the open reply
-// carrying Capabilities, and writes every listener event as {"event":Event}
-// as it happens, with Seq numbering events in the order its listeners ran.
+// The driver protocol (docs/driver-protocol.md, JSON Schema in
+// protocol.schema.json) mirrors these types one for one over
+// newline-delimited JSON: hello/welcome, then per session open, call,
+// cancel and close requests answered by replies, with event and log
+// messages as they happen. Package proto implements both ends (a Peer is
+// the harness end and yields Sessions; Serve serves any Driver); package
+// exec runs a subprocess speaking it on stdio, package remote accepts
+// devices over an HTTP long-poll channel.
 package driver
