@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/netconform/netconform/harness/driver"
 )
@@ -39,6 +40,11 @@ func (r *LineReader) ReadLine() ([]byte, error) {
 		chunk, err := r.br.ReadSlice('\n')
 		if len(r.buf)+len(chunk) > r.max+2 { // room for \r\n
 			return nil, fmt.Errorf("line %d: %w (over %d bytes)", r.lines+1, ErrLineTooLong, r.max)
+		}
+		if free := cap(r.buf) - len(r.buf); free < len(chunk) {
+			// Grow by doubling (append grows big slices by 1.25x, which
+			// allocates ~5x the line in total), capped at the limit.
+			r.buf = slices.Grow(r.buf, min(max(2*cap(r.buf), len(r.buf)+len(chunk)), r.max+2)-len(r.buf))
 		}
 		r.buf = append(r.buf, chunk...)
 		switch {
