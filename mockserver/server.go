@@ -59,11 +59,13 @@ type Server struct {
 	logMu   sync.Mutex // serialises writes to cfg.requestLog
 	serves  sync.WaitGroup
 
-	mu       sync.Mutex // guards closed, spaces, hijacked and handlers.Add
+	mu       sync.Mutex // guards closed, spaces, hijacked, conns, handlers.Add and connWG.Add
 	closed   bool
 	spaces   map[string]*space
 	hijacked map[net.Conn]struct{}
 	handlers sync.WaitGroup
+	conns    map[net.Conn]struct{} // connections whose net/http goroutine still runs
+	connWG   sync.WaitGroup        // one count per entry of conns
 }
 
 // New starts every listener at once (plain HTTP, HTTPS and the untrusted,
@@ -89,7 +91,10 @@ func New(opts ...Option) (*Server, error) {
 	} else {
 		cfg.httpAddr = net.JoinHostPort(cfg.host, "0")
 	}
-	s := &Server{cfg: cfg, done: make(chan struct{}), spaces: map[string]*space{}, hijacked: map[net.Conn]struct{}{}}
+	s := &Server{
+		cfg: cfg, done: make(chan struct{}),
+		spaces: map[string]*space{}, hijacked: map[net.Conn]struct{}{}, conns: map[net.Conn]struct{}{},
+	}
 	if err := s.start(); err != nil {
 		s.Close()
 		return nil, err
@@ -136,6 +141,7 @@ func (s *Server) start() error {
 			ReadHeaderTimeout: 30 * time.Second,
 			IdleTimeout:       2 * time.Minute,
 			ErrorLog:          log.New(errorLogWriter{s.cfg.logger, sp.name}, "", 0),
+			ConnState:         s.connState,
 		}
 		scheme := "http"
 		if sp.cert != nil {
@@ -169,8 +175,10 @@ func (s *Server) start() error {
 func (s *Server) URLs() URLs { return s.urls }
 
 // Close closes the listeners and every connection, including hijacked ones,
-// waits for all of the server's goroutines to end, and removes the CA file.
-// Await calls in progress return ErrClosed. Close is idempotent.
+// waits for all of the server's goroutines to end (net/http's connection
+// goroutines included, which can take up to half a second after a request
+// whose body was not read to the end), and removes the CA file. Await calls
+// in progress return ErrClosed. Close is idempotent.
 func (s *Server) Close() error {
 	s.mu.Lock()
 	if s.closed {
@@ -192,8 +200,9 @@ func (s *Server) Close() error {
 		_ = c.Close()
 	}
 	s.mu.Unlock()
-	s.serves.Wait()
+	s.serves.Wait() // no new connections from here on
 	s.handlers.Wait()
+	s.connWG.Wait()
 	if s.caDir != "" {
 		if err := os.RemoveAll(s.caDir); err != nil {
 			errs = append(errs, fmt.Errorf("remove CA directory: %w", err))
@@ -229,6 +238,28 @@ func (s *Server) untrack(c net.Conn) {
 	s.mu.Lock()
 	delete(s.hijacked, c)
 	s.mu.Unlock()
+}
+
+// connState follows every connection from StateNew to its end, so Close can
+// wait for net/http's goroutine of each one: it outlives http.Server.Close,
+// for example sleeping 500ms after a request whose body was not read to the
+// end (net/http's RST avoidance).
+func (s *Server) connState(c net.Conn, st http.ConnState) {
+	switch st {
+	case http.StateNew:
+		s.mu.Lock()
+		s.conns[c] = struct{}{}
+		s.connWG.Add(1)
+		s.mu.Unlock()
+	case http.StateClosed, http.StateHijacked:
+		s.mu.Lock()
+		_, ok := s.conns[c]
+		delete(s.conns, c)
+		s.mu.Unlock()
+		if ok {
+			s.connWG.Done()
+		}
+	}
 }
 
 // handler is the entry point of every request on listener name.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -117,54 +116,6 @@ func TestMalformedRequestsGet400(t *testing.T) {
 	}
 	if _, body := get(t, newClient(t, s, false), base+"/ok"); string(body) != "fine" {
 		t.Fatalf("server did not go on: %q", body)
-	}
-}
-
-func TestManySlowConnectionsDoNotStallOthers(t *testing.T) {
-	t.Parallel()
-	const slow = 300
-	s := newServer(t, WithTimeScale(1))
-	install(t, s, "slow", Route{Path: "/s", Response: Response{DelayHeaders: Duration(time.Hour)}})
-	install(t, s, "fast", Route{Path: "/f", Response: Response{Body: Body{Text: "quick"}}})
-	conns := make([]*rawConn, slow)
-	for i := range conns {
-		conns[i] = dial(t, s, s.URLs().HTTP)
-		conns[i].send("GET", "/c/slow/s", nil, "")
-	}
-	// Half-sent requests (slowloris) on top.
-	for range 50 {
-		rc := dial(t, s, s.URLs().HTTP)
-		_, _ = io.WriteString(rc.c, "GET /c/fast/f HTTP/1.1\r\nHo")
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
-	defer cancel()
-	if err := s.Await(ctx, "slow", func(r []Record) bool { return len(r) == slow }); err != nil {
-		t.Fatalf("slow requests not all received: %v", err)
-	}
-	c := newClient(t, s, false)
-	var wg sync.WaitGroup
-	errs := make(chan error, 100)
-	for i := range 100 {
-		wg.Go(func() {
-			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/c/fast/f?i=%d", s.URLs().HTTP, i), nil)
-			resp, err := c.Do(req)
-			if err != nil {
-				errs <- err
-				return
-			}
-			defer resp.Body.Close()
-			if b, _ := io.ReadAll(resp.Body); string(b) != "quick" {
-				errs <- fmt.Errorf("body %q", b)
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-	if n := len(s.Journal("fast")); n != 100 {
-		t.Fatalf("fast namespace journal has %d records, want 100", n)
 	}
 }
 
