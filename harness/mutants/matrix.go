@@ -1,0 +1,268 @@
+package mutants
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/netconform/netconform/harness/casefile"
+	"github.com/netconform/netconform/harness/driver"
+	"github.com/netconform/netconform/harness/result"
+	"github.com/netconform/netconform/harness/runner"
+)
+
+// DefaultConcurrent is how many runs (the reference's and the variants')
+// Run makes at once when Params.Concurrent is 0.
+const DefaultConcurrent = 4
+
+// Params configures [Run]. It is plain data; the zero value of each optional
+// field is documented.
+type Params struct {
+	// Driver is the unmodified implementation the variants wrap. Required.
+	Driver driver.Driver
+	// Fixture is the mock server (at time scale 1). Required.
+	Fixture runner.Fixture
+	// Cases are the cases to choose from. Required.
+	Cases []*casefile.Case
+	// Variants are the variants to run; nil means [All].
+	Variants []Variant
+	// AllCases runs every case against every variant; false runs against
+	// each variant only the cases that check one of its Requirements.
+	AllCases bool
+	// TimeScale, Parallel, CaseDeadline, Levels and TempDir are passed to
+	// each run's runner.Params (Parallel: cases at once within one run).
+	TimeScale    float64
+	Parallel     int
+	CaseDeadline time.Duration
+	Levels       func(req string) (result.Level, bool)
+	TempDir      string
+	// Concurrent is how many runs are made at once (0 means
+	// DefaultConcurrent).
+	Concurrent int
+}
+
+// Validate reports missing or invalid fields.
+func (p Params) Validate() error {
+	var errs []error
+	if p.Driver == nil {
+		errs = append(errs, errors.New("driver is required"))
+	}
+	if p.Fixture == nil {
+		errs = append(errs, errors.New("fixture is required"))
+	}
+	if len(p.Cases) == 0 {
+		errs = append(errs, errors.New("no cases"))
+	}
+	if p.Concurrent < 0 {
+		errs = append(errs, fmt.Errorf("concurrent %d is negative", p.Concurrent))
+	}
+	return errors.Join(errs...)
+}
+
+// Row is one variant's line of the catch matrix.
+type Row struct {
+	// Variant, Doc and Requirements describe the variant.
+	Variant      string   `json:"variant"`
+	Doc          string   `json:"doc"`
+	Requirements []string `json:"requirements"`
+	// Ran is how many cases ran against the variant.
+	Ran int `json:"ran"`
+	// Caught are the ids of the cases that caught the variant: fail or warn
+	// against it, pass or info against the unmodified driver.
+	Caught []string `json:"caught"`
+	// Errors are the ids of cases that got an error verdict (the harness or
+	// the wrapped driver broke); they catch nothing.
+	Errors []string `json:"errors,omitempty"`
+	// Duration is the wall time of the variant's run.
+	Duration time.Duration `json:"duration"`
+}
+
+// Matrix is the outcome of [Run].
+type Matrix struct {
+	// Reference is the unmodified driver's run over every case any variant
+	// ran.
+	Reference result.Run `json:"reference"`
+	// ReferenceBroken are the ids of cases that did not pass (or info)
+	// against the unmodified driver; they catch nothing.
+	ReferenceBroken []string `json:"referenceBroken,omitempty"`
+	// Rows are the variants, in the order given.
+	Rows []Row `json:"rows"`
+	// Duration is the wall time of the whole run.
+	Duration time.Duration `json:"duration"`
+}
+
+// AllCaught reports whether every variant was caught by at least one case.
+func (m *Matrix) AllCaught() bool { return len(m.Uncaught()) == 0 }
+
+// Uncaught returns the names of the variants no case caught.
+func (m *Matrix) Uncaught() []string {
+	var out []string
+	for _, r := range m.Rows {
+		if len(r.Caught) == 0 {
+			out = append(out, r.Variant)
+		}
+	}
+	return out
+}
+
+// Run runs the selected cases against p.Driver and against each variant,
+// Concurrent runs at a time, and returns the catch matrix. An error means the
+// runs could not be set up; a variant nothing caught is a result
+// ([Matrix.Uncaught]), not an error.
+func Run(ctx context.Context, p Params) (*Matrix, error) {
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("run mutants: %w", err)
+	}
+	if p.Variants == nil {
+		p.Variants = All()
+	}
+	if p.Concurrent == 0 {
+		p.Concurrent = DefaultConcurrent
+	}
+	started := time.Now()
+	sel := make([][]*casefile.Case, len(p.Variants))
+	union := make(map[*casefile.Case]bool)
+	for i, v := range p.Variants {
+		sel[i] = p.selectCases(v)
+		for _, c := range sel[i] {
+			union[c] = true
+		}
+	}
+	var refCases []*casefile.Case
+	for _, c := range p.Cases {
+		if union[c] {
+			refCases = append(refCases, c)
+		}
+	}
+	runners := make([]*runner.Runner, len(p.Variants)+1)
+	for i := range runners {
+		d := p.Driver
+		if i > 0 {
+			d = p.Variants[i-1].Wrap(p.Driver)
+		}
+		r, err := runner.New(runner.Params{Driver: d, Fixture: p.Fixture, TimeScale: p.TimeScale,
+			Parallel: p.Parallel, CaseDeadline: p.CaseDeadline, Levels: p.Levels, TempDir: p.TempDir})
+		if err != nil {
+			return nil, fmt.Errorf("run mutants: %w", err)
+		}
+		runners[i] = r
+	}
+	runs := make([]result.Run, len(runners))
+	sem := make(chan struct{}, p.Concurrent)
+	var wg sync.WaitGroup
+	for i, r := range runners {
+		cs, tag := refCases, "~reference"
+		if i > 0 {
+			cs, tag = sel[i-1], "~"+p.Variants[i-1].Name
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			runs[i] = untag(r.Run(ctx, tagged(cs, tag)), tag)
+		})
+	}
+	wg.Wait()
+	m := &Matrix{Reference: runs[0], Rows: make([]Row, len(p.Variants))}
+	good := make(map[string]bool)
+	for _, c := range runs[0].Cases {
+		if c.Verdict == result.Pass || c.Verdict == result.Info {
+			good[c.ID] = true
+		} else {
+			m.ReferenceBroken = append(m.ReferenceBroken, c.ID)
+		}
+	}
+	for i, v := range p.Variants {
+		m.Rows[i] = row(v, runs[i+1], good)
+	}
+	m.Duration = time.Since(started)
+	return m, nil
+}
+
+// tagged returns copies of cs whose ids end in tag. A runner derives the
+// case's server namespace from its id and its own run counter, which starts
+// at 1 in every runner, so runners sharing one fixture would otherwise
+// install the same case under the same namespace at the same time.
+func tagged(cs []*casefile.Case, tag string) []*casefile.Case {
+	out := make([]*casefile.Case, len(cs))
+	for i, c := range cs {
+		cp := *c
+		cp.ID += tag
+		out[i] = &cp
+	}
+	return out
+}
+
+// untag removes tag from the case ids of run.
+func untag(run result.Run, tag string) result.Run {
+	for i := range run.Cases {
+		run.Cases[i].ID = strings.TrimSuffix(run.Cases[i].ID, tag)
+	}
+	return run
+}
+
+// selectCases returns the cases to run against v, in p.Cases order.
+func (p Params) selectCases(v Variant) []*casefile.Case {
+	if p.AllCases {
+		return p.Cases
+	}
+	var out []*casefile.Case
+	for _, c := range p.Cases {
+		if slices.ContainsFunc(c.Requirements, func(r string) bool { return slices.Contains(v.Requirements, r) }) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// row builds a variant's row from its run; good holds the cases that passed
+// against the unmodified driver.
+func row(v Variant, run result.Run, good map[string]bool) Row {
+	r := Row{Variant: v.Name, Doc: v.Doc, Requirements: v.Requirements, Ran: len(run.Cases), Duration: run.Duration}
+	for _, c := range run.Cases {
+		switch c.Verdict {
+		case result.Fail, result.Warn:
+			if good[c.ID] {
+				r.Caught = append(r.Caught, c.ID)
+			}
+		case result.Error:
+			r.Errors = append(r.Errors, c.ID)
+		}
+	}
+	return r
+}
+
+// Format renders the matrix as text: one block per variant with its rules,
+// how many cases ran and caught it, and the catching case ids; then the
+// summary.
+func (m *Matrix) Format() string {
+	var b strings.Builder
+	caught := 0
+	for _, r := range m.Rows {
+		mark := "caught"
+		if len(r.Caught) == 0 {
+			mark = "NOT CAUGHT"
+		} else {
+			caught++
+		}
+		fmt.Fprintf(&b, "%-26s %-10s %3d/%-3d %-10s %s\n", r.Variant, strings.Join(r.Requirements, ","),
+			len(r.Caught), r.Ran, mark, r.Duration.Round(time.Millisecond))
+		fmt.Fprintf(&b, "    %s\n", r.Doc)
+		if len(r.Caught) > 0 {
+			fmt.Fprintf(&b, "    by: %s\n", strings.Join(r.Caught, " "))
+		}
+		if len(r.Errors) > 0 {
+			fmt.Fprintf(&b, "    errors: %s\n", strings.Join(r.Errors, " "))
+		}
+	}
+	fmt.Fprintf(&b, "%d/%d variants caught; reference: %d cases, %d not passing", caught, len(m.Rows),
+		len(m.Reference.Cases), len(m.ReferenceBroken))
+	if len(m.ReferenceBroken) > 0 {
+		fmt.Fprintf(&b, " (%s)", strings.Join(m.ReferenceBroken, " "))
+	}
+	fmt.Fprintf(&b, "; %s\n", m.Duration.Round(time.Millisecond))
+	return b.String()
+}

@@ -1,0 +1,104 @@
+package mutants
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/netconform/netconform/harness/driver"
+)
+
+// Variant is one deliberately broken version of an implementation, made by
+// wrapping its driver. Variants come from [All]; the zero Variant wraps
+// nothing and behaves as the implementation itself.
+type Variant struct {
+	// Name identifies the variant, e.g. "ended-twice".
+	Name string
+	// Doc says in one line what the variant gets wrong.
+	Doc string
+	// Requirements are the profile rules the variant breaks, e.g. ["F2"].
+	Requirements []string
+
+	h hooks
+}
+
+// hooks are a variant's alterations; nil hooks leave things as they are.
+type hooks struct {
+	// in alters a call on the way in. c is a deep copy the hook may change;
+	// it runs before the wrapped session's Call.
+	in func(e *env, c *driver.Call)
+	// out alters one listener event (KindEvent) of a call on the way out and
+	// returns what to deliver instead, in order: nothing drops it, several
+	// add events. Seq numbers are reassigned afterwards. It runs on the
+	// session's single pump goroutine, so st needs no lock.
+	out func(e *env, st *stream, ev driver.Event) []driver.Event
+	// keepDelivering makes network.cancel a no-op that answers true: the
+	// call goes on and its events keep coming (C1).
+	keepDelivering bool
+}
+
+// stream is what a variant sees of one call while its events pass.
+type stream struct {
+	// call is the call as made (after the in hook).
+	call driver.Call
+	// phases counts the events of each phase seen from the implementation.
+	phases map[string]int
+	// held is an event a variant holds back to deliver later.
+	held *driver.Event
+	// fakeCancelAt is the phase at which a keepDelivering variant reports an
+	// in-listener cancel it did not make; fakeCancelled once reported.
+	fakeCancelAt  string
+	fakeCancelled bool
+}
+
+// Wrap returns d as broken by v. The wrapped driver is safe for concurrent
+// use when d is; its name is d's name plus "+" and the variant's name.
+func (v Variant) Wrap(d driver.Driver) driver.Driver {
+	return &wrapped{inner: d, v: v}
+}
+
+// wrapped is a driver.Driver broken by a variant.
+type wrapped struct {
+	inner driver.Driver
+	v     Variant
+}
+
+// Name returns the inner driver's name plus "+" and the variant's name.
+func (w *wrapped) Name() string { return w.inner.Name() + "+" + w.v.Name }
+
+// Open opens a session of the inner driver and wraps it.
+func (w *wrapped) Open(ctx context.Context, cfg driver.Config) (driver.Session, error) {
+	s, err := w.inner.Open(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", w.v.Name, err)
+	}
+	return newSession(s, w.v, &env{dirs: cfg.Dirs, baseURLs: cfg.BaseURLs}), nil
+}
+
+// All returns every variant, sorted by name. Each call returns fresh values.
+func All() []Variant {
+	var out []Variant
+	out = append(out, eventVariants()...)
+	out = append(out, callVariants()...)
+	out = append(out, fileVariants()...)
+	slices.SortFunc(out, func(a, b Variant) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// Lookup returns the variant called name.
+func Lookup(name string) (Variant, bool) {
+	for _, v := range All() {
+		if v.Name == name {
+			return v, true
+		}
+	}
+	return Variant{}, false
+}
+
+// env is what hooks know of the session: its sandbox folders and the mock
+// server's base URLs, as the session's Config gave them.
+type env struct {
+	dirs     map[string]string
+	baseURLs map[string]string
+}
