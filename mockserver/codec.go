@@ -12,39 +12,50 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-func (dur *Duration) decodeNode(d *decoder, n *yaml.Node, field string) {
+// UnmarshalStrict reads a Go duration string such as "150ms" (or a bare
+// 0); a number with no unit is an error that suggests one, and null leaves
+// the duration unchanged.
+func (dur *Duration) UnmarshalStrict(_ *Decoder, n *yaml.Node, _ string) error {
+	if isNull(n) {
+		return nil
+	}
 	if n.Kind != yaml.ScalarNode {
-		d.fail(n, field, "want a duration such as \"150ms\", got %s", describe(n))
-		return
+		return fmt.Errorf("want a duration such as \"150ms\", got %s", Describe(n))
 	}
 	if n.ShortTag() == "!!int" || n.ShortTag() == "!!float" {
 		if n.Value == "0" {
 			*dur = 0
-			return
+			return nil
 		}
-		d.fail(n, field, "duration %s needs a unit, such as \"%sms\" or \"%ss\"", n.Value, n.Value, n.Value)
-		return
+		return fmt.Errorf("duration %s needs a unit, such as \"%sms\" or \"%ss\"", n.Value, n.Value, n.Value)
 	}
 	v, err := parseDuration(n.Value)
 	if err != nil {
-		d.fail(n, field, "%v", err)
-		return
+		return err
 	}
 	*dur = v
+	return nil
 }
 
-func (h *Headers) decodeNode(d *decoder, n *yaml.Node, field string) {
+// UnmarshalStrict reads a mapping of header name to a string or a list of
+// strings (a repeated header), keeping the mapping's order; null leaves the
+// headers unchanged.
+func (h *Headers) UnmarshalStrict(d *Decoder, n *yaml.Node, field string) error {
+	if isNull(n) {
+		return nil
+	}
 	if n.Kind != yaml.MappingNode {
-		d.fail(n, field, "want a mapping of header name to a string or a list of strings, got %s", describe(n))
-		return
+		return fmt.Errorf("want a mapping of header name to a string or a list of strings, got %s", Describe(n))
 	}
 	out := Headers{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		sub := join(field, k.Value)
+		v = Resolve(v)
 		d.nodes[sub] = v
+		d.keys[sub] = k
 		if k.Kind != yaml.ScalarNode || k.Value == "" {
-			d.fail(k, field, "header names must be non-empty strings, got %s", describe(k))
+			d.Failf(k, field, "header names must be non-empty strings, got %s", Describe(k))
 			continue
 		}
 		switch {
@@ -52,17 +63,19 @@ func (h *Headers) decodeNode(d *decoder, n *yaml.Node, field string) {
 			out = append(out, Header{Name: k.Value, Value: v.Value})
 		case v.Kind == yaml.SequenceNode:
 			for j, item := range v.Content {
+				item = Resolve(item)
 				if item.Kind != yaml.ScalarNode || item.ShortTag() == "!!null" {
-					d.fail(item, fmt.Sprintf("%s[%d]", sub, j), "want a string, got %s", describe(item))
+					d.Failf(item, fmt.Sprintf("%s[%d]", sub, j), "want a string, got %s", Describe(item))
 					continue
 				}
 				out = append(out, Header{Name: k.Value, Value: item.Value})
 			}
 		default:
-			d.fail(v, sub, "want a string or a list of strings, got %s", describe(v))
+			d.Failf(v, sub, "want a string or a list of strings, got %s", Describe(v))
 		}
 	}
 	*h = out
+	return nil
 }
 
 // grouped returns the header names in first-appearance order with their
@@ -175,14 +188,19 @@ func (h Headers) MarshalYAML() (any, error) {
 // bodyFields is Body without its methods, for the mapping form.
 type bodyFields Body
 
-func (b *Body) decodeNode(d *decoder, n *yaml.Node, field string) {
-	if n.Kind == yaml.ScalarNode {
+// UnmarshalStrict reads a scalar (the text) or a mapping with one of text,
+// base64, generate or file; null leaves the body unchanged.
+func (b *Body) UnmarshalStrict(d *Decoder, n *yaml.Node, field string) error {
+	switch {
+	case isNull(n):
+	case n.Kind == yaml.ScalarNode:
 		*b = Body{Text: n.Value}
-		return
+	default:
+		var f bodyFields
+		d.structValue(n, reflect.ValueOf(&f).Elem(), field)
+		*b = Body(f)
 	}
-	var f bodyFields
-	d.structValue(n, reflect.ValueOf(&f).Elem(), field)
-	*b = Body(f)
+	return nil
 }
 
 func (b Body) textOnly() bool { return b.Base64 == "" && b.Generate == nil && b.File == "" }
@@ -226,18 +244,21 @@ type lieFields struct {
 	Lie int64 `yaml:"lie" json:"lie"`
 }
 
-func (l *Length) decodeNode(d *decoder, n *yaml.Node, field string) {
-	if n.Kind == yaml.ScalarNode {
+// UnmarshalStrict reads "auto", "none" or {lie: N}; null leaves the length
+// unchanged.
+func (l *Length) UnmarshalStrict(d *Decoder, n *yaml.Node, field string) error {
+	switch {
+	case isNull(n):
+	case n.Kind == yaml.ScalarNode:
 		*l = Length{Mode: n.Value}
-		return
+	case n.Kind == yaml.MappingNode:
+		var f lieFields
+		d.structValue(n, reflect.ValueOf(&f).Elem(), field)
+		*l = Length{Mode: LengthLie, Lie: f.Lie}
+	default:
+		return fmt.Errorf("want \"auto\", \"none\" or {lie: N}, got %s", Describe(n))
 	}
-	if n.Kind != yaml.MappingNode {
-		d.fail(n, field, "want \"auto\", \"none\" or {lie: N}, got %s", describe(n))
-		return
-	}
-	var f lieFields
-	d.structValue(n, reflect.ValueOf(&f).Elem(), field)
-	*l = Length{Mode: LengthLie, Lie: f.Lie}
+	return nil
 }
 
 // MarshalJSON writes "auto", "none" or {"lie": N}.

@@ -22,11 +22,11 @@ func Load(file string, data []byte) ([]*Case, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	root := resolve(&doc)
+	root := mockserver.Resolve(&doc)
 	if root.Kind == 0 || root.Kind == yaml.DocumentNode || isNull(root) {
 		return nil, fmt.Errorf("%s: empty case file", file)
 	}
-	d := &decoder{file: file, nodes: map[string]*yaml.Node{}}
+	d := newDecoder(file)
 	var items []*yaml.Node
 	prefix := func(i int) string { return "" }
 	switch {
@@ -34,18 +34,18 @@ func Load(file string, data []byte) ([]*Case, error) {
 		items = root.Content
 		prefix = func(i int) string { return fmt.Sprintf("[%d]", i) }
 	case root.Kind == yaml.MappingNode && len(root.Content) == 2 && root.Content[0].Value == "cases":
-		list := resolve(root.Content[1])
+		list := mockserver.Resolve(root.Content[1])
 		if list.Kind != yaml.SequenceNode {
-			d.fail(list, "cases", "want a list of cases, got %s", describe(list))
-			return nil, errors.Join(d.errs...)
+			d.Failf(list, "cases", "want a list of cases, got %s", mockserver.Describe(list))
+			return nil, d.Err()
 		}
 		items = list.Content
 		prefix = func(i int) string { return fmt.Sprintf("cases[%d]", i) }
 	case root.Kind == yaml.MappingNode:
 		items = []*yaml.Node{root}
 	default:
-		d.fail(root, "", "want a case (a mapping) or a list of cases, got %s", describe(root))
-		return nil, errors.Join(d.errs...)
+		d.Failf(root, "", "want a case (a mapping) or a list of cases, got %s", mockserver.Describe(root))
+		return nil, d.Err()
 	}
 	if len(items) == 0 {
 		return nil, fmt.Errorf("%s: no cases", file)
@@ -55,22 +55,28 @@ func Load(file string, data []byte) ([]*Case, error) {
 	for i, n := range items {
 		c := &Case{}
 		field := prefix(i)
-		d.value(n, reflectValue(c), field, 0)
-		c.Pos = d.pos(resolve(n))
+		d.Decode(n, c, field)
+		c.Pos = posOf(d, mockserver.Resolve(n))
 		v := &validator{d: d, c: c, field: field}
 		v.validate()
 		if c.ID != "" && ids[c.ID] {
-			d.fail(d.node(join(field, "id"), n), join(field, "id"), "duplicate case id %q", c.ID)
+			idField := join(field, "id")
+			at := d.Node(idField)
+			if at == nil {
+				at = n
+			}
+			d.Failf(at, idField, "duplicate case id %q", c.ID)
 		}
 		ids[c.ID] = true
 		cases = append(cases, c)
 	}
-	if len(d.errs) > 0 {
-		sortErrors(d.errs)
-		return nil, errors.Join(d.errs...)
+	if err := d.Err(); err != nil {
+		return nil, err
 	}
 	return cases, nil
 }
+
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" }
 
 // LoadFS loads every case file matching */*.yaml in fsys (cases/<area>/<name>.yaml
 // when fsys is rooted at cases/), in path order, and checks that case ids
@@ -116,21 +122,4 @@ func LoadFS(fsys fs.FS, dir string) ([]*Case, error) {
 		return nil, errors.Join(errs...)
 	}
 	return all, nil
-}
-
-// sortErrors orders positioned errors by line and column (the decoder and the
-// validator find them in two passes).
-func sortErrors(errs []error) {
-	key := func(e error) (int, int) {
-		var pe *mockserver.PosError
-		if errors.As(e, &pe) {
-			return pe.Line, pe.Col
-		}
-		return 0, 0
-	}
-	sort.SliceStable(errs, func(i, j int) bool {
-		li, ci := key(errs[i])
-		lj, cj := key(errs[j])
-		return li < lj || li == lj && ci < cj
-	})
 }

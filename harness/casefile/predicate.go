@@ -1,188 +1,142 @@
 package casefile
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/netconform/netconform/mockserver"
 )
 
 // predicateKeys are the operators of a predicate mapping.
-var predicateKeys = []string{"equals", "oneOf", "matches", "present", "absent", "gte", "lte", "contains", "served"}
+func predicateKeys() []string {
+	return []string{"equals", "oneOf", "matches", "present", "absent", "gte", "lte", "contains", "served"}
+}
 
-// predicate decodes a bare value (equals) or an operator mapping.
-func (d *decoder) predicate(n *yaml.Node, p *Predicate, field string, depth int) {
-	p.Pos = d.pos(n)
+// UnmarshalStrict reads a predicate for the strict decoder: a bare scalar is
+// shorthand for equals, a bare null means absent (Lua has no nil field), and
+// a mapping holds operators. Pos is set to the predicate's node.
+func (p *Predicate) UnmarshalStrict(d *mockserver.Decoder, n *yaml.Node, field string) error {
+	p.Pos = posOf(d, n)
 	switch {
-	case isNull(n):
-		p.Absent = true // Lua has no nil field: a bare null means absent
-		return
+	case n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null":
+		p.Absent = true
+		return nil
 	case n.Kind == yaml.ScalarNode:
-		p.Equals, p.HasEquals = d.free(n, field, depth), true
-		return
-	case n.Kind == yaml.SequenceNode:
-		d.fail(n, field, "a list is not a predicate (want a value, or {oneOf: [...]})")
-		return
+		p.Equals, p.HasEquals = d.Free(n, field), true
+		return nil
+	case n.Kind != yaml.MappingNode:
+		return errors.New("a list is not a predicate (want a value, or {oneOf: [...]})")
+	case len(n.Content) == 0:
+		return errors.New("empty predicate")
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, val := n.Content[i], resolve(n.Content[i+1])
+		k, val := n.Content[i], mockserver.Resolve(n.Content[i+1])
 		sub := join(field, k.Value)
 		if seen[k.Value] {
-			d.fail(k, sub, "duplicate key %q", k.Value)
+			d.Failf(k, sub, "duplicate key %q", k.Value)
 			continue
 		}
 		seen[k.Value] = true
-		d.nodes[sub] = val
-		switch k.Value {
-		case "equals":
-			p.Equals, p.HasEquals = d.free(val, sub, depth+1), true
-		case "oneOf":
-			if val.Kind != yaml.SequenceNode {
-				d.fail(val, sub, "want a list, got %s", describe(val))
-				continue
-			}
-			list, _ := d.free(val, sub, depth+1).([]any)
-			p.OneOf = list
-			if p.OneOf == nil {
-				p.OneOf = []any{}
-			}
-		case "matches":
-			if s, ok := d.str(val, sub); ok {
-				if _, err := regexp.Compile(s); err != nil {
-					d.fail(val, sub, "invalid regexp: %v", err)
-				}
-				p.Matches = s
-			}
-		case "present":
-			if b, ok := d.boolean(val, sub); ok {
-				p.Present = &b
-			}
-		case "absent":
-			if b, ok := d.boolean(val, sub); ok {
-				p.Absent = b
-			}
-		case "gte", "lte":
-			f, ok := d.free(val, sub, depth+1).(float64)
-			if !ok {
-				d.fail(val, sub, "want a number, got %s", describe(val))
-				continue
-			}
-			if k.Value == "gte" {
-				p.Gte = &f
-			} else {
-				p.Lte = &f
-			}
-		case "contains":
-			p.Contains = &Contains{}
-			d.contains(val, p.Contains, sub, depth+1)
-		case "served":
-			if s, ok := d.str(val, sub); ok {
-				if s != "size" && s != "body" {
-					d.fail(val, sub, "served must be size or body, got %q", s)
-				}
-				p.Served = s
-			}
-		default:
-			d.fail(k, sub, "unknown predicate %q%s (a mapping holds operators; to compare a table use equals or contains)",
-				k.Value, suggest(k.Value, predicateKeys))
-		}
+		p.operator(d, k, val, sub)
 	}
-	if len(n.Content) == 0 {
-		d.fail(n, field, "empty predicate")
+	return nil
+}
+
+// operator decodes one operator k of a predicate mapping.
+func (p *Predicate) operator(d *mockserver.Decoder, k, val *yaml.Node, sub string) {
+	switch k.Value {
+	case "equals":
+		p.Equals, p.HasEquals = d.Free(val, sub), true
+	case "oneOf":
+		if val.Kind != yaml.SequenceNode {
+			d.Failf(val, sub, "want a list, got %s", mockserver.Describe(val))
+			return
+		}
+		list, _ := d.Free(val, sub).([]any)
+		p.OneOf = list
+		if p.OneOf == nil {
+			p.OneOf = []any{}
+		}
+	case "matches":
+		if s, ok := str(d, val, sub); ok {
+			if _, err := regexp.Compile(s); err != nil {
+				d.Failf(val, sub, "invalid regexp: %v", err)
+			}
+			p.Matches = s
+		}
+	case "present":
+		if b, ok := boolean(d, val, sub); ok {
+			p.Present = &b
+		}
+	case "absent":
+		if b, ok := boolean(d, val, sub); ok {
+			p.Absent = b
+		}
+	case "gte", "lte":
+		f, ok := d.Free(val, sub).(float64)
+		if !ok {
+			d.Failf(val, sub, "want a number, got %s", mockserver.Describe(val))
+			return
+		}
+		if k.Value == "gte" {
+			p.Gte = &f
+		} else {
+			p.Lte = &f
+		}
+	case "contains":
+		p.Contains = &Contains{}
+		d.Decode(val, p.Contains, sub)
+	case "served":
+		if s, ok := str(d, val, sub); ok {
+			if s != "size" && s != "body" {
+				d.Failf(val, sub, "served must be size or body, got %q", s)
+			}
+			p.Served = s
+		}
+	default:
+		d.Failf(k, sub, "unknown predicate %q%s (a mapping holds operators; to compare a table use equals or contains)",
+			k.Value, mockserver.Suggest(k.Value, predicateKeys()))
 	}
 }
 
-func (d *decoder) contains(n *yaml.Node, c *Contains, field string, depth int) {
-	n = resolve(n)
+// UnmarshalStrict reads the operand of contains for the strict decoder: a
+// string (Text) or a mapping of key to predicate (Keys).
+func (c *Contains) UnmarshalStrict(d *mockserver.Decoder, n *yaml.Node, field string) error {
 	switch n.Kind {
 	case yaml.ScalarNode:
-		if s, ok := d.str(n, field); ok {
+		if s, ok := str(d, n, field); ok {
 			c.Text = &s
 		}
 	case yaml.MappingNode:
-		c.Keys = make(map[string]*Predicate, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
-			sub := join(field, k.Value)
-			p := &Predicate{}
-			d.nodes[sub] = resolve(n.Content[i+1])
-			d.predicate(resolve(n.Content[i+1]), p, sub, depth+1)
-			c.Keys[k.Value] = p
-		}
+		d.Decode(n, &c.Keys, field)
 	default:
-		d.fail(n, field, "contains wants a string or a mapping, got %s", describe(n))
+		return fmt.Errorf("contains wants a string or a mapping, got %s", mockserver.Describe(n))
 	}
+	return nil
 }
 
-func (d *decoder) str(n *yaml.Node, field string) (string, bool) {
+// str decodes a YAML string at field.
+func str(d *mockserver.Decoder, n *yaml.Node, field string) (string, bool) {
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
-		d.fail(n, field, "want a string, got %s", describe(n))
+		d.Failf(n, field, "want a string, got %s", mockserver.Describe(n))
 		return "", false
 	}
-	return n.Value, true
+	var s string
+	d.Decode(n, &s, field)
+	return s, true
 }
 
-func (d *decoder) boolean(n *yaml.Node, field string) (bool, bool) {
+// boolean decodes true or false at field.
+func boolean(d *mockserver.Decoder, n *yaml.Node, field string) (bool, bool) {
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
-		d.fail(n, field, "want true or false, got %s", describe(n))
+		d.Failf(n, field, "want true or false, got %s", mockserver.Describe(n))
 		return false, false
 	}
 	var b bool
-	_ = n.Decode(&b)
+	d.Decode(n, &b, field)
 	return b, true
-}
-
-// suggest returns ` (did you mean "x"?)` for the known name closest to got,
-// or "" when none is close.
-func suggest(got string, known []string) string {
-	best, bestD := "", 1<<30
-	for _, k := range known {
-		dist := editDistance(got, k)
-		if len(got) >= 3 && strings.HasPrefix(strings.ToLower(k), strings.ToLower(got)) {
-			dist = min(dist, 1) // a prefix: "Documents" → "DocumentsDirectory"
-		}
-		if dist < bestD {
-			best, bestD = k, dist
-		}
-	}
-	if best == "" || bestD > max(2, len(got)/3) {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-// editDistance is the optimal-string-alignment distance (a swap of two
-// letters counts as one edit), case-insensitive.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) > 64 || len(rb) > 64 {
-		return 1 << 20
-	}
-	prev2, prev, cur := make([]int, len(rb)+1), make([]int, len(rb)+1), make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	lower := func(r rune) rune {
-		if r >= 'A' && r <= 'Z' {
-			return r + 'a' - 'A'
-		}
-		return r
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if lower(ra[i-1]) == lower(rb[j-1]) {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && lower(ra[i-1]) == lower(rb[j-2]) && lower(ra[i-2]) == lower(rb[j-1]) {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(rb)]
 }

@@ -17,11 +17,19 @@ import (
 
 	"github.com/netconform/netconform/cases"
 	"github.com/netconform/netconform/harness/trace"
+	"github.com/netconform/netconform/mockserver"
 )
 
 var update = flag.Bool("update", false, "rewrite cases/schema.json from the Go model")
 
 const schemaPath = "../../cases/schema.json"
+
+// The model types the schema writes by hand.
+var (
+	typePredicate = reflect.TypeFor[Predicate]()
+	typeScenario  = reflect.TypeFor[mockserver.Scenario]()
+	typeDuration  = reflect.TypeFor[Duration]()
+)
 
 // enums lists the closed value sets of string fields, by "Type.yamlKey".
 var enums = map[string][]string{

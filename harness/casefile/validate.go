@@ -3,13 +3,13 @@ package casefile
 import (
 	"errors"
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/netconform/netconform/harness/trace"
+	"github.com/netconform/netconform/mockserver"
 )
 
 // BaseDirs returns the Solar2D base directory constant names a case may use.
@@ -36,19 +36,9 @@ func (c *Case) AllLabels() []string {
 	return append(out, c.Labels...)
 }
 
-func reflectValue(c *Case) reflect.Value { return reflect.ValueOf(c).Elem() }
-
-// node returns the node decoded at field, else fallback.
-func (d *decoder) node(field string, fallback *yaml.Node) *yaml.Node {
-	if n, ok := d.nodes[field]; ok {
-		return n
-	}
-	return fallback
-}
-
 // validator checks one decoded case and fills its defaults in.
 type validator struct {
-	d     *decoder
+	d     *mockserver.Decoder
 	c     *Case
 	field string
 	calls map[string]*Call
@@ -58,7 +48,7 @@ type validator struct {
 // the closest decoded parent.
 func (v *validator) failAt(field, format string, args ...any) {
 	full := join(v.field, field)
-	n := v.d.nodes[full]
+	n := nodeAt(v.d, full)
 	for p := full; n == nil && p != ""; {
 		i := strings.LastIndexAny(p, ".[")
 		if i < 0 {
@@ -66,12 +56,12 @@ func (v *validator) failAt(field, format string, args ...any) {
 		} else {
 			p = p[:i]
 		}
-		n = v.d.nodes[p]
+		n = nodeAt(v.d, p)
 	}
 	if n == nil {
 		n = &yaml.Node{Line: v.c.Pos.Line, Column: v.c.Pos.Col}
 	}
-	v.d.fail(n, strings.TrimSuffix(full, "#key"), format, args...)
+	v.d.Failf(n, strings.TrimSuffix(full, "#key"), format, args...)
 }
 
 func (v *validator) validate() {
@@ -115,7 +105,7 @@ func (v *validator) req(field, r string) {
 
 func (v *validator) dir(field, d string) {
 	if d != "" && !slices.Contains(BaseDirs(), d) {
-		v.failAt(field, "unknown base directory %q%s", d, suggest(d, BaseDirs()))
+		v.failAt(field, "unknown base directory %q%s", d, mockserver.Suggest(d, BaseDirs()))
 	}
 }
 
@@ -212,7 +202,7 @@ func (v *validator) callRef(field, id string) {
 	base, inst, hasInst := strings.Cut(id, "#")
 	cl := v.calls[base]
 	if cl == nil {
-		v.failAt(field, "no call %q%s", id, suggest(base, v.callIDs()))
+		v.failAt(field, "no call %q%s", id, mockserver.Suggest(base, v.callIDs()))
 		return
 	}
 	if hasInst {
@@ -304,7 +294,7 @@ func (v *validator) expect() {
 	}
 	for i, name := range e.SkipInvariants {
 		if _, ok := InvariantReqs()[Invariant(name)]; !ok {
-			v.failAt(fmt.Sprintf("expect.skipInvariants[%d]", i), "unknown invariant %q%s", name, suggest(name, invariantNames()))
+			v.failAt(fmt.Sprintf("expect.skipInvariants[%d]", i), "unknown invariant %q%s", name, mockserver.Suggest(name, invariantNames()))
 		}
 	}
 }
@@ -331,7 +321,7 @@ func (v *validator) callExpect(field string, ce *CallExpect) {
 	}{{"began", ce.Began}, {"progress", ce.Progress}, {"ended", ce.Ended}, {"each", ce.Each}} {
 		for k := range ph.f {
 			if !slices.Contains(eventFields, k) {
-				v.failAt(field+"."+ph.name+"."+k+"#key", "unknown event field %q%s", k, suggest(k, eventFields))
+				v.failAt(field+"."+ph.name+"."+k+"#key", "unknown event field %q%s", k, mockserver.Suggest(k, eventFields))
 			}
 		}
 	}
@@ -343,7 +333,7 @@ func (v *validator) callExpect(field string, ce *CallExpect) {
 // traceError positions a grammar error at its column inside the scalar.
 func (v *validator) traceError(field string, err error) {
 	full := join(v.field, field)
-	n := v.d.nodes[full]
+	n := nodeAt(v.d, full)
 	var se *trace.SyntaxError
 	if n == nil || !errors.As(err, &se) {
 		v.failAt(field, "%v", err)
@@ -353,7 +343,7 @@ func (v *validator) traceError(field string, err error) {
 	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
 		col++
 	}
-	v.d.fail(&yaml.Node{Line: n.Line, Column: col}, full, "trace: %s", se.Msg)
+	v.d.Failf(&yaml.Node{Line: n.Line, Column: col}, full, "trace: %s", se.Msg)
 }
 
 func (v *validator) fileExpect(field string, fe *FileExpect) {
@@ -400,7 +390,7 @@ func (v *validator) timing(field string, te *TimingExpect) {
 		if m.val == "" {
 			v.failAt(field+"."+m.key, "missing %s", m.key)
 		} else if !slices.Contains(TimingMoments(), m.val) {
-			v.failAt(field+"."+m.key, "unknown moment %q%s", m.val, suggest(m.val, TimingMoments()))
+			v.failAt(field+"."+m.key, "unknown moment %q%s", m.val, mockserver.Suggest(m.val, TimingMoments()))
 		}
 	}
 }

@@ -13,11 +13,9 @@ import (
 	"github.com/netconform/netconform/specs"
 )
 
-// update rewrites the golden files and docs/profile.md instead of comparing.
-var update = flag.Bool("update", false, "rewrite testdata golden files and docs/profile.md")
-
-// profileDoc is docs/profile.md, relative to this package.
-const profileDoc = "../../docs/profile.md"
+// update rewrites the golden files instead of comparing. docs/profile.md is
+// kept in sync by specs' TestProfileDoc, which has the case map.
+var update = flag.Bool("update", false, "rewrite testdata golden files")
 
 // checkGolden compares got with the file at path, or rewrites it with -update.
 func checkGolden(t *testing.T, path string, got []byte) {
@@ -122,14 +120,6 @@ func TestRenderProfileContent(t *testing.T) {
 			t.Errorf("profile lacks section %q", sec)
 		}
 	}
-}
-
-// TestProfileDoc keeps docs/profile.md in sync with the embedded catalogue.
-// It renders with no cases; once cases exist, the test that owns the case
-// map should take this over.
-func TestProfileDoc(t *testing.T) {
-	t.Parallel()
-	checkGolden(t, profileDoc, catalog.RenderProfile(loadEmbedded(t), nil))
 }
 
 // TestDocQuotesAreVerbatim checks that every doc quote appears word for word
