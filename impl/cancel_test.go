@@ -84,9 +84,9 @@ func TestCancelDropsQueuedEvents(t *testing.T) {
 	var h *Handle
 	hReady := make(chan struct{})
 	e.disp.mu.Lock()
-	e.disp.posted = func(ev Event) {
+	e.disp.posted = func(dv delivery) {
 		<-hReady
-		if ev.RequestID == h && ev.Phase == Ended {
+		if dv.ev.RequestID == h && dv.ev.Phase == Ended {
 			close(queued)
 		}
 	}

@@ -31,8 +31,11 @@
 // event, with Params.Progress "download" began (after the headers), progress
 // (at most one per scaled second) and ended, with "upload" began (before the
 // body is sent), progress and ended. All listeners of an engine run on one
-// goroutine, one at a time, in order, like Solar2D's main thread.
+// goroutine, one at a time, in order, like Solar2D's main thread; the
+// progress rate limit is applied there, when the listener is called.
 // [Engine.Cancel] stops a request: no event of it is delivered afterwards.
+// [Engine.Do] runs a function on that goroutine between two listener calls,
+// so code on other goroutines can cancel at an exact point of the stream.
 //
 // Event.IsError reports transport and local file failures only: a 404 is an
 // ended event with Status 404, IsError false and the body in Response.Text.

@@ -53,13 +53,14 @@ type Handle struct {
 	e         *Engine
 	cancelled atomic.Bool
 	cancel    context.CancelCauseFunc
+	prog      progressGate // E6, shared by the transfer and the dispatcher
 }
 
 // ID returns the handle's number, unique within its engine and starting at 1.
 func (h *Handle) ID() uint64 { return h.id }
 
 // Listener receives the events of a request, one at a time on the engine's
-// dispatcher goroutine (E14). It may call Cancel, but not Close.
+// dispatcher goroutine (E14). It may call Cancel, but not Close or Do.
 type Listener func(Event)
 
 // New returns an engine configured by opts. It fails only when the sandbox
@@ -78,7 +79,7 @@ func New(opts ...Option) (*Engine, error) {
 	}
 	e.transport = newTransport(c.transport, c.roots)
 	e.client = &http.Client{Transport: e.transport, CheckRedirect: checkRedirect}
-	e.disp = newDispatcher()
+	e.disp = newDispatcher(e.scaled(progressInterval))
 	return e, nil
 }
 

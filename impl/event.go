@@ -8,8 +8,9 @@ const (
 	// Began is the first notification: for download progress it comes after the
 	// status line and headers (E3), for upload progress before the body is sent (E4).
 	Began Phase = "began"
-	// Progress is an intermediate notification, at most one per second of
-	// (scaled) time for a request (E6).
+	// Progress is an intermediate notification: a listener call for it starts
+	// at least one second of (scaled) time after the previous progress call of
+	// the same request returned (E6).
 	Progress Phase = "progress"
 	// Ended is the last notification of a request; it is always sent unless the
 	// request was cancelled or has no listener.

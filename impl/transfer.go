@@ -39,9 +39,8 @@ type transfer struct {
 	up    uploadMeter  // request body bytes
 	down  atomic.Int64 // response body bytes
 
-	mu       sync.Mutex // guards finished and lastProg
+	mu       sync.Mutex // guards finished
 	finished bool       // ended was posted: nothing may follow it
-	lastProg time.Time
 }
 
 // run performs the request and posts its events. Cancel and Close cancel
@@ -184,24 +183,24 @@ func (t *transfer) emit(ev Event, final bool) {
 // progressDue reports whether a progress event posted now would pass the
 // rate limit, so that callers build events only when they may be sent.
 func (t *transfer) progressDue(now time.Time) bool {
+	if t.l == nil {
+		return false
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return !t.finished && (t.lastProg.IsZero() || now.Sub(t.lastProg) >= t.e.scaled(progressInterval))
+	return !t.finished && t.h.prog.due(now, t.e.disp.interval)
 }
 
-// emitProgress posts a progress event unless one was posted less than the
-// scaled progress interval ago (E6).
+// emitProgress posts a progress event if the request's progress gate is
+// free and the scaled progress interval has passed since the previous
+// progress call returned (E6, see progressGate).
 func (t *transfer) emitProgress(ev Event) {
 	now := time.Now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if !t.lastProg.IsZero() && now.Sub(t.lastProg) < t.e.scaled(progressInterval) {
+	if t.finished || t.l == nil || !t.h.prog.reserve(now, t.e.disp.interval) {
 		return
 	}
-	if t.finished {
-		return
-	}
-	t.lastProg = now
 	ev.Phase = Progress
 	t.postLocked(ev, false)
 }

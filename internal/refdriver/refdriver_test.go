@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -19,8 +20,14 @@ func TestMain(m *testing.M) {
 }
 
 // setup starts a mock server with sc under namespace "t" and opens a session
-// on a fresh sandbox.
+// on a fresh sandbox at time scale 0.05.
 func setup(t *testing.T, sc mockserver.Scenario) (driver.Session, string) {
+	t.Helper()
+	return setupAt(t, sc, 0.05)
+}
+
+// setupAt is setup at the given time scale.
+func setupAt(t *testing.T, sc mockserver.Scenario, scale float64) (driver.Session, string) {
 	t.Helper()
 	srv, err := mockserver.New()
 	if err != nil {
@@ -37,7 +44,7 @@ func setup(t *testing.T, sc mockserver.Scenario) (driver.Session, string) {
 			t.Fatal(err)
 		}
 	}
-	s, err := New().Open(t.Context(), driver.Config{Dirs: dirs, CAPEM: string(srv.CACertPEM()), TimeScale: 0.05})
+	s, err := New().Open(t.Context(), driver.Config{Dirs: dirs, CAPEM: string(srv.CACertPEM()), TimeScale: scale})
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
@@ -154,6 +161,46 @@ func TestCancelOrdering(t *testing.T) {
 	}
 	if c, err := s.Cancel(t.Context(), "nope"); err != nil || c.Returned != nil {
 		t.Errorf("cancel(unknown) = %+v, %v; want nil", c, err)
+	}
+}
+
+// TestCancelFromAnotherGoroutine: a cancel issued from the caller's goroutine
+// while progress events stream falls exactly between two deliveries: no
+// event of the handle is delivered after the one its AfterSeq names (C1).
+func TestCancelFromAnotherGoroutine(t *testing.T) {
+	t.Parallel()
+	// At time scale 1e-4 the progress interval is 100 µs: about one progress
+	// event per 100-byte chunk, one chunk a millisecond.
+	s, base := setupAt(t, mockserver.Scenario{Routes: []mockserver.Route{
+		{Path: "/stream", Response: mockserver.Response{Body: mockserver.Body{Generate: &mockserver.Generate{Size: 200000}},
+			Trickle: &mockserver.Trickle{Bytes: 100, Every: mockserver.Duration(time.Millisecond)}}},
+		{Path: "/quick", Response: mockserver.Response{Body: mockserver.Body{Text: "ok"}}},
+	}}, 1e-4)
+	const rounds = 25
+	for i := range rounds {
+		h, err := s.Call(t.Context(), driver.Call{URL: base + "/stream",
+			Params: map[string]any{"progress": "download", "timeout": 1e4}})
+		if err != nil {
+			t.Fatalf("call: %v", err)
+		}
+		for range 1 + i%5 { // cancel after a varying number of progress events
+			until(t, s, h, "progress")
+		}
+		c, err := s.Cancel(t.Context(), h)
+		if err != nil || c.Returned != true {
+			t.Fatalf("round %d: cancel = %+v, %v; want true", i, c, err)
+		}
+		// A request made after the cancel: its ended follows every delivery
+		// that could have raced with the cancel.
+		q, err := s.Call(t.Context(), driver.Call{URL: base + "/quick"})
+		if err != nil {
+			t.Fatalf("call: %v", err)
+		}
+		for _, ev := range until(t, s, q, "ended") {
+			if ev.Handle == h && ev.Seq > c.AfterSeq {
+				t.Fatalf("round %d: %s event seq %d after the cancel at seq %d (C1)", i, ev.Fields["phase"], ev.Seq, c.AfterSeq)
+			}
+		}
 	}
 }
 

@@ -15,21 +15,18 @@ import (
 // session is one impl.Engine behind the driver.Session interface.
 //
 // Ordering: every listener call runs on the engine's single dispatcher
-// goroutine. The session holds deliverMu for the whole of each listener call
-// and for each Cancel, so a cancel always falls between two deliveries and
-// its AfterSeq is exact. impl offers no way to run a function on its
-// dispatcher, so one window remains: an event the dispatcher had already
-// taken past its cancelled check when Cancel ran is delivered after it (see
-// the package report; an Engine method running a func between deliveries
-// would close it).
+// goroutine, and Cancel runs impl's Cancel there too (impl.Engine.Do), so a
+// cancel always falls between two deliveries: its AfterSeq is exact and no
+// event of the handle follows it (C1).
 type session struct {
 	e     *impl.Engine
 	logs  *logLines
 	queue *queue
 
-	deliverMu sync.Mutex // held during each listener call and each Cancel; guards seq and handles
-	seq       int64
-	handles   map[string]*impl.Handle
+	seq int64 // only touched on the engine's dispatcher goroutine
+
+	mu      sync.Mutex // guards handles
+	handles map[string]*impl.Handle
 
 	closeOnce sync.Once
 	closeErr  error
@@ -99,9 +96,9 @@ func (s *session) Call(ctx context.Context, c driver.Call) (string, error) {
 		return "", &driver.RejectedError{Message: "network: " + err.Error()}
 	}
 	tok := token(h)
-	s.deliverMu.Lock()
+	s.mu.Lock()
 	s.handles[tok] = h
-	s.deliverMu.Unlock()
+	s.mu.Unlock()
 	return tok, nil
 }
 
@@ -127,13 +124,13 @@ func deref(p *string) string {
 func (s *session) listener(cancelAt string) impl.Listener {
 	cancelled := false // only touched on the dispatcher goroutine
 	return func(ev impl.Event) {
-		s.deliverMu.Lock()
-		defer s.deliverMu.Unlock()
 		now := time.Now()
 		s.seq++
 		tok := token(ev.RequestID)
-		if ev.RequestID != nil {
+		if ev.RequestID != nil { // known before Call returns, for a cancel triggered by this event
+			s.mu.Lock()
 			s.handles[tok] = ev.RequestID
+			s.mu.Unlock()
 		}
 		s.queue.push(driver.Event{Seq: s.seq, Kind: driver.KindEvent, Handle: tok, Time: now, Fields: fields(ev, tok)})
 		if cancelAt == "" || cancelled || string(ev.Phase) != cancelAt {
@@ -157,15 +154,25 @@ func luaCancel(ok bool) any {
 	return nil
 }
 
-// Cancel cancels between two listener calls.
+// Cancel cancels on the engine's dispatcher goroutine, between two listener
+// calls, and reports the last event delivered before it.
 func (s *session) Cancel(ctx context.Context, handle string) (driver.Cancelled, error) {
 	if err := ctx.Err(); err != nil {
 		return driver.Cancelled{}, fmt.Errorf("cancel: %w", err)
 	}
-	s.deliverMu.Lock()
-	defer s.deliverMu.Unlock()
+	s.mu.Lock()
 	h := s.handles[handle] // nil for an unknown token: impl answers false
-	return driver.Cancelled{Returned: luaCancel(s.e.Cancel(h)), AfterSeq: s.seq}, nil
+	s.mu.Unlock()
+	var c driver.Cancelled
+	err := s.e.Do(func() { c = driver.Cancelled{Returned: luaCancel(s.e.Cancel(h)), AfterSeq: s.seq} })
+	if errors.Is(err, impl.ErrClosed) {
+		// The engine is closed: no listener runs again, so seq is final.
+		return driver.Cancelled{Returned: luaCancel(s.e.Cancel(h)), AfterSeq: s.seq}, nil
+	}
+	if err != nil {
+		return driver.Cancelled{}, fmt.Errorf("cancel %s: %w", handle, err)
+	}
+	return c, nil
 }
 
 // Events returns the event channel.
