@@ -7,23 +7,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/driver/proto"
 	"github.com/netconform/netconform/harness/driver/remote"
+	"github.com/netconform/netconform/harness/result"
 	"github.com/netconform/netconform/harness/runner"
 	"github.com/netconform/netconform/internal/refdriver"
+	"github.com/netconform/netconform/mockserver"
 )
 
-// TestRemoteSameVerdicts: the whole suite through the HTTP long-poll
-// control channel, with Go clients playing devices that run the reference,
-// gives the in-process verdicts.
-func TestRemoteSameVerdicts(t *testing.T) {
-	if testing.Short() {
-		t.Skip("full suite")
-	}
-	cs := loadCases(t)
-	srv := newServer(t)
-	want := runAll(t, srv, refdriver.New(), runner.Params{}, cs)
-
+// remoteSameVerdicts runs cs through the HTTP long-poll control channel,
+// with Go clients playing devices that run the reference, and compares the
+// verdicts with want.
+func remoteSameVerdicts(t *testing.T, srv *mockserver.Server, cs []*casefile.Case, want map[string]result.CaseResult) {
 	d, err := remote.New(remote.Options{PollWait: 2 * time.Second})
 	if err != nil {
 		t.Fatalf("new remote driver: %v", err)

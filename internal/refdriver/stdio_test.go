@@ -105,28 +105,32 @@ func compare(t *testing.T, name string, want, got map[string]result.CaseResult) 
 	}
 }
 
-// TestExecSameVerdicts: the whole suite through `netconform driver`'s code
-// path in a subprocess gives the in-process verdicts, case by case.
-func TestExecSameVerdicts(t *testing.T) {
+// TestSameVerdicts: the whole suite gives the in-process verdicts, case by
+// case, through a subprocess (`netconform driver`'s code path) and through
+// the remote driver with Go clients playing devices.
+func TestSameVerdicts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("full suite")
 	}
 	cs := loadCases(t)
 	srv := newServer(t)
 	want := runAll(t, srv, refdriver.New(), runner.Params{}, cs)
-	d := newExec(t, "ref", exec.Options{})
-	got := runAll(t, srv, d, runner.Params{}, cs)
-	compare(t, "exec", want, got)
-	t.Logf("verdicts: inproc %v, exec %v", tally(want), tally(got))
 	if n := tally(want)[result.Pass]; n < len(cs)/2 {
-		t.Errorf("only %d of %d cases pass in process: the comparison would mean little", n, len(cs))
+		t.Fatalf("only %d of %d cases pass in process: the comparison would mean little", n, len(cs))
 	}
-	if n := len(d.PIDs()); n > runner.DefaultParallel {
-		t.Errorf("started %d processes for %d parallel sessions; want reuse", n, runner.DefaultParallel)
-	}
-	if d.Name() != refdriver.Name {
-		t.Errorf("Name() = %q, want the hello's %q", d.Name(), refdriver.Name)
-	}
+	t.Run("exec", func(t *testing.T) {
+		d := newExec(t, "ref", exec.Options{})
+		got := runAll(t, srv, d, runner.Params{}, cs)
+		compare(t, "exec", want, got)
+		t.Logf("verdicts: inproc %v, exec %v", tally(want), tally(got))
+		if n := len(d.PIDs()); n > runner.DefaultParallel {
+			t.Errorf("started %d processes for %d parallel sessions; want reuse", n, runner.DefaultParallel)
+		}
+		if d.Name() != refdriver.Name {
+			t.Errorf("Name() = %q, want the hello's %q", d.Name(), refdriver.Name)
+		}
+	})
+	t.Run("remote", func(t *testing.T) { remoteSameVerdicts(t, srv, cs, want) })
 }
 
 // TestExecFaults: a subprocess that crashes, hangs, prints garbage, reports

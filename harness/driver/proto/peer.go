@@ -350,6 +350,11 @@ func (p *Peer) request(ctx context.Context, s *session, m Message) (Message, err
 	case r := <-pd.ch:
 		return r, nil
 	case <-p.done:
+		select {
+		case r := <-pd.ch: // the reply came before the break
+			return r, nil
+		default:
+		}
 		return Message{}, p.Err()
 	case <-timer.C:
 		p.Fail(violation("no reply to %s within %s", m.Type, p.opts.OpTimeout))
