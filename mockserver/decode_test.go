@@ -134,19 +134,26 @@ func TestParseConfigErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			_, err := ParseConfig("r.yaml", []byte(tc.in))
-			if err == nil {
-				t.Fatal("no error")
-			}
-			msg := err.Error() + "\n"
-			at := 0
-			for _, w := range tc.want {
-				i := strings.Index(msg[at:], w)
-				if i < 0 {
-					t.Fatalf("error\n%s\ndoes not contain (after offset %d)\n%s", msg, at, w)
-				}
-				at += i + len(w)
-			}
+			wantInOrder(t, err, tc.want)
 		})
+	}
+}
+
+// wantInOrder fails unless err's message, plus a final newline, holds each
+// of want in order.
+func wantInOrder(t *testing.T, err error, want []string) {
+	t.Helper()
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error() + "\n"
+	at := 0
+	for _, w := range want {
+		i := strings.Index(msg[at:], w)
+		if i < 0 {
+			t.Fatalf("error\n%s\ndoes not contain (after offset %d)\n%s", msg, at, w)
+		}
+		at += i + len(w)
 	}
 }
 
