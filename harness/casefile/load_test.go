@@ -168,6 +168,11 @@ func TestLoadErrors(t *testing.T) {
 		{"list predicate", head + "expect: {ended: {status: [1, 2]}}\n", []string{`expect.ended.status: a list is not a predicate`}},
 		{"duplicate ids", "- " + strings.ReplaceAll(head, "\n", "\n  ") + "\n- " + strings.ReplaceAll(head, "\n", "\n  "), []string{`[1].id: duplicate case id "files.x"`}},
 		{"two problems", head + "expext: 1\nminScale: x\n", []string{`5:1: expext`, `6:11: minScale`}},
+		{"number for string", head + "labels: [1]\n", []string{`f.yaml:5:10: labels[0]: want a string, got integer 1 (quote it)`}},
+		{"duration unit", head + "budget: 5\n", []string{`f.yaml:5:9: budget: duration 5 needs a unit, such as "5ms" or "5s"`}},
+		{"contains duplicate", head + "expect: {ended: {responseHeaders: {contains: {A: 1, A: 2}}}}\n",
+			[]string{`f.yaml:5:53: expect.ended.responseHeaders.contains.A: duplicate key "A"`}},
+		{"server validated in place", head + "server:\n  routes:\n    - {status: 200}\n", []string{`f.yaml:7:7: server.routes[0].path: missing path`}},
 		{"not a case", "- 1\n", []string{`f.yaml:1:3: [0]: want a mapping, got integer 1`}},
 		{"empty", "", []string{`f.yaml: empty case file`}},
 	}
@@ -184,6 +189,52 @@ func TestLoadErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestLoadPositions(t *testing.T) {
+	t.Parallel()
+	src := `id: files.pos
+title: t
+requirements: [F2]
+calls:
+  - {id: a, url: x}
+  - id: b
+    url: y
+server:
+  routes: [{path: /x, method: 200}]
+expect:
+  calls:
+    b: {ended: {responseHeaders: {contains: {Location: ~}}}}
+  files:
+    - {name: f, absent: true}
+  journal: {count: 2}
+`
+	cs, err := Load("p.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cs[0]
+	for _, tc := range []struct {
+		name      string
+		got       Pos
+		line, col int
+	}{
+		{"case", c.Pos, 1, 1},
+		{"calls[0]", c.Calls[0].Pos, 5, 5},
+		{"calls[1]", c.Calls[1].Pos, 6, 5},
+		{"expect.calls.b", c.Expect.Calls["b"].Pos, 12, 8},
+		{"contains key predicate", c.Expect.Calls["b"].Ended["responseHeaders"].Contains.Keys["Location"].Pos, 12, 56},
+		{"expect.files[0]", c.Expect.Files[0].Pos, 14, 7},
+		{"expect.journal", c.Expect.Journal.Pos, 15, 12},
+	} {
+		if tc.got != (Pos{File: "p.yaml", Line: tc.line, Col: tc.col}) {
+			t.Errorf("%s: pos %v, want p.yaml:%d:%d", tc.name, tc.got, tc.line, tc.col)
+		}
+	}
+	// The server block reads strings as serve --config does: any scalar.
+	if m := c.Server.Routes[0].Method; m != "200" {
+		t.Errorf("server method = %q, want the text 200", m)
 	}
 }
 
