@@ -14,7 +14,9 @@
 // returns a [Matrix]: for each variant, the cases that caught it. A case
 // catches a variant when its verdict against the variant is fail or warn (a
 // must or should mismatch; info does not count) while the same case passes
-// against the unmodified driver.
+// against the unmodified driver. A control run, the wrapper with no
+// alteration ([Control]), must catch nothing: a catch is then the variant's
+// doing, not the wrapper's.
 //
 //	m, err := mutants.Run(ctx, mutants.Params{Driver: ref, Fixture: srv, Cases: cs, TimeScale: 0.05})
 //	if err != nil { ... }

@@ -17,7 +17,7 @@ import (
 
 // DefaultConcurrent is how many runs (the reference's and the variants')
 // Run makes at once when Params.Concurrent is 0.
-const DefaultConcurrent = 4
+const DefaultConcurrent = 3
 
 // Params configures [Run]. It is plain data; the zero value of each optional
 // field is documented.
@@ -89,6 +89,10 @@ type Matrix struct {
 	// ReferenceBroken are the ids of cases that did not pass (or info)
 	// against the unmodified driver; they catch nothing.
 	ReferenceBroken []string `json:"referenceBroken,omitempty"`
+	// Control is the unmodified driver behind the variant wrapper with no
+	// alteration, over the same cases as Reference: anything it "caught"
+	// would be the wrapper's own doing, so it must catch nothing.
+	Control Row `json:"control"`
 	// Rows are the variants, in the order given.
 	Rows []Row `json:"rows"`
 	// Duration is the wall time of the whole run.
@@ -138,11 +142,13 @@ func Run(ctx context.Context, p Params) (*Matrix, error) {
 			refCases = append(refCases, c)
 		}
 	}
-	runners := make([]*runner.Runner, len(p.Variants)+1)
+	// Run 0 is the reference, run 1 the control, run i+2 variant i.
+	all := append([]Variant{Control()}, p.Variants...)
+	runners := make([]*runner.Runner, len(all)+1)
 	for i := range runners {
 		d := p.Driver
 		if i > 0 {
-			d = p.Variants[i-1].Wrap(p.Driver)
+			d = all[i-1].Wrap(p.Driver)
 		}
 		r, err := runner.New(runner.Params{Driver: d, Fixture: p.Fixture, TimeScale: p.TimeScale,
 			Parallel: p.Parallel, CaseDeadline: p.CaseDeadline, Levels: p.Levels, TempDir: p.TempDir})
@@ -156,8 +162,11 @@ func Run(ctx context.Context, p Params) (*Matrix, error) {
 	var wg sync.WaitGroup
 	for i, r := range runners {
 		cs, tag := refCases, "~reference"
-		if i > 0 {
-			cs, tag = sel[i-1], "~"+p.Variants[i-1].Name
+		switch {
+		case i == 1:
+			tag = "~" + all[0].Name
+		case i > 1:
+			cs, tag = sel[i-2], "~"+all[i-1].Name
 		}
 		sem <- struct{}{}
 		wg.Go(func() {
@@ -175,8 +184,9 @@ func Run(ctx context.Context, p Params) (*Matrix, error) {
 			m.ReferenceBroken = append(m.ReferenceBroken, c.ID)
 		}
 	}
+	m.Control = row(all[0], runs[1], good)
 	for i, v := range p.Variants {
-		m.Rows[i] = row(v, runs[i+1], good)
+		m.Rows[i] = row(v, runs[i+2], good)
 	}
 	m.Duration = time.Since(started)
 	return m, nil
@@ -262,6 +272,10 @@ func (m *Matrix) Format() string {
 		len(m.Reference.Cases), len(m.ReferenceBroken))
 	if len(m.ReferenceBroken) > 0 {
 		fmt.Fprintf(&b, " (%s)", strings.Join(m.ReferenceBroken, " "))
+	}
+	fmt.Fprintf(&b, "; control (wrapper, no alteration): %d caught", len(m.Control.Caught))
+	if len(m.Control.Caught) > 0 {
+		fmt.Fprintf(&b, " (%s)", strings.Join(m.Control.Caught, " "))
 	}
 	fmt.Fprintf(&b, "; %s\n", m.Duration.Round(time.Millisecond))
 	return b.String()

@@ -54,6 +54,9 @@ func TestVariants(t *testing.T) {
 		if v.Name == "" || v.Doc == "" || len(v.Requirements) == 0 {
 			t.Errorf("variant %q: name, doc and requirements are required", v.Name)
 		}
+		if v.Name == mutants.ControlName || v.Name == "reference" {
+			t.Errorf("variant %q: name reserved for the matrix's own runs", v.Name)
+		}
 		if seen[v.Name] {
 			t.Errorf("variant %q: duplicate name", v.Name)
 		}
@@ -106,7 +109,7 @@ func TestEveryVariantIsCaught(t *testing.T) {
 		Cases:     cs,
 		AllCases:  *allCases,
 		TimeScale: *timeScale,
-		Parallel:  8,
+		Parallel:  6,
 		Levels: func(req string) (result.Level, bool) {
 			l, ok := cat.Level(req)
 			return result.Level(l), ok
@@ -121,6 +124,10 @@ func TestEveryVariantIsCaught(t *testing.T) {
 		if c.Verdict != result.Pass && c.Verdict != result.Info {
 			t.Errorf("reference: %s: %s: %s", c.ID, c.Verdict, c.Reason)
 		}
+	}
+	if len(m.Control.Caught) > 0 || len(m.Control.Errors) > 0 || m.Control.Ran != len(m.Reference.Cases) {
+		t.Errorf("control: ran %d of %d cases, caught by %v, errors %v; want every case and no catch",
+			m.Control.Ran, len(m.Reference.Cases), m.Control.Caught, m.Control.Errors)
 	}
 	for _, name := range m.Uncaught() {
 		t.Errorf("variant %s: no case caught it", name)

@@ -86,6 +86,16 @@ func All() []Variant {
 	return out
 }
 
+// ControlName is the name of the [Control] variant.
+const ControlName = "control"
+
+// Control returns the variant that alters nothing: the wrapper alone, which
+// renumbers events and maps cancels. [Run] runs it as a control; no case may
+// catch it.
+func Control() Variant {
+	return Variant{Name: ControlName, Doc: "the wrapper alone: nothing is altered"}
+}
+
 // Lookup returns the variant called name.
 func Lookup(name string) (Variant, bool) {
 	for _, v := range All() {
