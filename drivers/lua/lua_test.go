@@ -1,0 +1,265 @@
+package lua_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	osexec "os/exec"
+	"path/filepath"
+	"slices"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/netconform/netconform/cases"
+	"github.com/netconform/netconform/harness/casefile"
+	"github.com/netconform/netconform/harness/driver"
+	"github.com/netconform/netconform/harness/driver/exec"
+	"github.com/netconform/netconform/harness/driver/remote"
+	"github.com/netconform/netconform/harness/result"
+	"github.com/netconform/netconform/harness/runner"
+	"github.com/netconform/netconform/mockserver"
+)
+
+// scale is the time scale of the exec runs (the LuaSocket implementation
+// scales its timeouts and progress interval).
+const scale = 0.05
+
+// fullEnv names the variable that makes TestLuaSocketSuite run every case.
+const fullEnv = "NETCONFORM_LUA_FULL"
+
+// basicExec returns cases the LuaSocket implementation must pass: plain
+// requests, events, files, cancel, redirects, TLS, timeouts and bad input.
+func basicExec() []string {
+	return []string{
+		"events.name-phase.no-progress",
+		"events.status.ok",
+		"events.request-id.two-calls",
+		"files.success-200",
+		"files.error-404-no-file",
+		"files.escape-dotdot",
+		"cancel.returns-true",
+		"redirects.follow.302",
+		"tls.trusted-get",
+		"timeouts.fraction",
+		"input.bad-url.scheme-only",
+		"convenience.download.basic",
+		"request.headers.number",
+	}
+}
+
+// extraExec returns further cases of the subset: the run must give them
+// verdicts, pass or not.
+func extraExec() []string {
+	return []string{
+		"events.download-phases.known-length",
+		"events.upload-phases.file-body",
+		"events.rate-limit.trickle",
+		"cancel.in-listener-began",
+		"cancel.mid-body",
+		"files.atomic-late-failure",
+		"tls.bad-cert.untrusted",
+		"timeouts.idle-body",
+		"convenience.upload.basic",
+		"concurrency.echo.own-request-body",
+	}
+}
+
+// basicRemote returns the cases the Solar2D app must pass under the
+// LuaSocket host (time scale 1, so only quick ones).
+func basicRemote() []string {
+	return []string{
+		"events.name-phase.no-progress",
+		"events.status.ok",
+		"input.bad-url.scheme-only",
+		"cancel.returns-true",
+	}
+}
+
+// needLua returns the lua5.1 path, skipping the test when Lua or its
+// modules are missing, unless CI=true, where that is a failure.
+func needLua(t *testing.T) string {
+	t.Helper()
+	lua, err := osexec.LookPath("lua5.1")
+	if err == nil {
+		err = osexec.Command(lua, "-e", `require("socket"); require("ssl"); require("cjson")`).Run()
+	}
+	if err != nil {
+		msg := fmt.Sprintf("lua5.1 with lua-socket, lua-sec and lua-cjson is needed (apt-get install lua5.1 lua-socket lua-sec lua-cjson): %v", err)
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return lua
+}
+
+// pick returns the embedded cases with the given ids, failing on unknown ids.
+func pick(t *testing.T, all []*casefile.Case, ids ...[]string) []*casefile.Case {
+	t.Helper()
+	var out []*casefile.Case
+	for _, list := range ids {
+		for _, id := range list {
+			i := slices.IndexFunc(all, func(c *casefile.Case) bool { return c.ID == id })
+			if i < 0 {
+				t.Fatalf("no case %q in the suite", id)
+			}
+			out = append(out, all[i])
+		}
+	}
+	return out
+}
+
+// loadCases returns the embedded suite.
+func loadCases(t *testing.T) []*casefile.Case {
+	t.Helper()
+	cs, err := casefile.LoadFS(cases.FS, "cases")
+	if err != nil {
+		t.Fatalf("load cases: %v", err)
+	}
+	return cs
+}
+
+// newServer starts a mock server for the test.
+func newServer(t *testing.T) *mockserver.Server {
+	t.Helper()
+	srv, err := mockserver.New()
+	if err != nil {
+		t.Fatalf("start server: %v", err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
+}
+
+// run runs cs through d and returns the results by case id.
+func run(t *testing.T, d driver.Driver, srv *mockserver.Server, ts float64, parallel int, cs []*casefile.Case) map[string]result.CaseResult {
+	t.Helper()
+	r, err := runner.New(runner.Params{Driver: d, Fixture: srv, TimeScale: ts, Strict: true, Parallel: parallel,
+		TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("new runner: %v", err)
+	}
+	out := make(map[string]result.CaseResult)
+	for _, c := range r.Run(t.Context(), cs).Cases {
+		out[c.ID] = c
+	}
+	return out
+}
+
+// check asserts a verdict for every case and a pass for each of want, and
+// logs the tally and every case that did not pass.
+func check(t *testing.T, name string, cs []*casefile.Case, got map[string]result.CaseResult, want []string) {
+	t.Helper()
+	tally := map[result.Verdict]int{}
+	for _, c := range cs {
+		r, ok := got[c.ID]
+		if !ok || r.Verdict == "" {
+			t.Errorf("%s: case %s has no verdict", name, c.ID)
+			continue
+		}
+		tally[r.Verdict]++
+		if r.Verdict != result.Pass {
+			why := r.Reason
+			for _, m := range r.Mismatches {
+				why += fmt.Sprintf("; %s %s: want %s, got %s", m.Requirement, m.Check, m.Want, m.Got)
+			}
+			t.Logf("%s: %s %s: %s", name, c.ID, r.Verdict, why)
+		}
+	}
+	for _, id := range want {
+		if r := got[id]; r.Verdict != result.Pass {
+			t.Errorf("%s: basic case %s: verdict %s, want pass (%s)", name, id, r.Verdict, r.Reason)
+		}
+	}
+	t.Logf("%s: %d cases: %v", name, len(cs), tally)
+}
+
+// TestLuaSocketSuite runs a subset of the suite (the whole suite with
+// NETCONFORM_LUA_FULL=1 or CI=true, about 10 s) through the exec driver with
+// `lua5.1 stdio_driver.lua network_luasocket`.
+func TestLuaSocketSuite(t *testing.T) {
+	lua := needLua(t)
+	all := loadCases(t)
+	cs := pick(t, all, basicExec(), extraExec())
+	if os.Getenv(fullEnv) == "1" || os.Getenv("CI") == "true" {
+		cs = all // the full-suite figures in CI's log; only the basic cases are asserted
+	}
+	srv := newServer(t)
+	d, err := exec.New(exec.Options{Args: []string{lua, "stdio_driver.lua", "network_luasocket"},
+		WaitDelay: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("new exec driver: %v", err)
+	}
+	t.Cleanup(func() { checkStopped(t, d) })
+	got := run(t, d, srv, scale, 0, cs)
+	check(t, "lua:luasocket", cs, got, basicExec())
+	if n := d.Name(); n != "lua:luasocket" {
+		t.Errorf("driver name %q, want the hello's lua:luasocket", n)
+	}
+}
+
+// checkStopped closes the driver and checks that no process is left.
+func checkStopped(t *testing.T, d *exec.Driver) {
+	t.Helper()
+	if err := d.Close(); err != nil {
+		t.Errorf("close exec driver: %v", err)
+	}
+	for _, pid := range d.PIDs() {
+		if err := syscall.Kill(pid, 0); err != syscall.ESRCH {
+			t.Errorf("driver process %d still exists after Close (kill 0: %v)", pid, err)
+		}
+	}
+}
+
+// TestSolar2DAppRemote runs drivers/solar2d/main.lua under plain Lua (the
+// LuaSocket implementation plays the engine) against the remote driver:
+// the app says hello over HTTP long-poll, runs the cases and leaves after
+// bye.
+func TestSolar2DAppRemote(t *testing.T) {
+	lua := needLua(t)
+	cs := pick(t, loadCases(t), basicRemote())
+	srv := newServer(t)
+	d, err := remote.New(remote.Options{PollWait: 5 * time.Second})
+	if err != nil {
+		t.Fatalf("new remote driver: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	logPath := filepath.Join(t.TempDir(), "host.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		t.Fatalf("create host log: %v", err)
+	}
+	t.Cleanup(func() { _ = logFile.Close() })
+	hostLog := func() string { b, _ := os.ReadFile(logPath); return string(b) }
+	cmd := osexec.CommandContext(ctx, lua, "solar2d_host.lua", d.URL(), t.TempDir())
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = time.Second
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start app host: %v", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cancel()
+		<-exited
+	})
+
+	got := run(t, d, srv, 1, 1, cs)
+	check(t, "solar2d:luasocket-host", cs, got, basicRemote())
+	if n := d.Name(); n != "solar2d:luasocket-host" {
+		t.Errorf("driver name %q, want the app's hello name", n)
+	}
+	if err := d.Close(); err != nil { // says bye: the app leaves
+		t.Errorf("close remote driver: %v", err)
+	}
+	select {
+	case err := <-exited:
+		exited <- err
+		if err != nil {
+			t.Errorf("app host: %v\n%s", err, hostLog())
+		}
+	case <-time.After(15 * time.Second):
+		t.Errorf("app host still running 15s after bye\n%s", hostLog())
+	}
+}

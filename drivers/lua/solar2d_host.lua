@@ -1,0 +1,60 @@
+-- solar2d_host: runs the Solar2D device driver (drivers/solar2d/main.lua)
+-- under plain Lua 5.1, with the engine's globals (network, system, timer,
+-- json) provided by the LuaSocket implementation, so CI tests the app's
+-- protocol logic against the real remote driver.
+--
+--   lua5.1 drivers/lua/solar2d_host.lua CONTROL_URL [DOCS_DIR]
+--
+-- The app says hello, runs the sessions the harness sends and exits after
+-- the harness says bye (settings.once). Session folders are the app's own
+-- (DOCS_DIR/<name>, default the current directory), as on a device.
+
+local here = (arg and arg[0] or ""):match("^(.*)[/\\][^/\\]*$") or "."
+package.path = here .. "/?.lua;" .. here .. "/../solar2d/?.lua;" .. package.path
+
+local url = arg and arg[1]
+if not url then
+  io.stderr:write("usage: lua5.1 solar2d_host.lua CONTROL_URL [DOCS_DIR]\n")
+  os.exit(2)
+end
+local root = (arg[2] or ".")
+
+local cjson = require("cjson")
+local nl = require("network_luasocket")
+local sched = require("nc_sched")
+
+local dirs = {}
+for _, n in ipairs(nl.DIRS) do dirs[n] = root .. "/" .. n end
+local inst = nl.new({ dirs = dirs, log = function(line) io.stderr:write(line, "\n") end })
+
+-- the engine's globals
+network, system = inst.network, inst.system
+function system.getInfo(key)
+  if key == "platform" or key == "platformName" then return "luasocket-host" end
+  return nil
+end
+timer = {
+  -- performWithDelay runs fn after ms milliseconds, from the frame loop.
+  performWithDelay = function(ms, fn)
+    inst.sched:spawn(function()
+      sched.wait(nil, "t", inst.sched:now() + ms / 1000)
+      fn()
+    end, function(err) io.stderr:write("timer: ", tostring(err), "\n") end)
+  end,
+}
+package.preload["json"] = function()
+  local c = cjson.new()
+  return { decode = c.decode, encode = c.encode, null = c.null }
+end
+package.preload["settings"] = function()
+  return { url = url, once = true, pollWait = 5, name = "solar2d:luasocket-host" }
+end
+
+dofile(here .. "/../solar2d/main.lua")
+
+-- the frame loop
+local app = netconformApp
+while not app.done do
+  inst.step(0.02)
+end
+os.exit(0)

@@ -1,0 +1,124 @@
+-- stdio_driver: netconform's driver protocol v1 on stdin/stdout for Lua 5.1
+-- hosts (docs/driver-protocol.md).
+--
+--   netconform run --driver exec -- lua5.1 drivers/lua/stdio_driver.lua network_luasocket
+--
+-- The argument names the implementation module (default network_luasocket),
+-- looked up next to this file first. The module must provide
+-- new(opts) -> {network, system, step(maxwait, extraReaders), close()}
+-- (see network_luasocket.lua), where opts has dirs, caFile, timeScale and
+-- log. Each protocol session gets a fresh instance; its network and system
+-- are also set as the globals `network` and `system`, so Solar2D game code
+-- can run unchanged. print() goes to the harness as log lines (stdout is
+-- the protocol channel). JSON: lua-cjson, else dkjson.
+--
+-- The loop waits on stdin and the instance's sockets in one socket.select,
+-- so reading the harness never blocks the network coroutines. stdin is
+-- unbuffered, so select never misses a line hidden in a stdio buffer.
+
+local here = (arg and arg[0] or ""):match("^(.*)[/\\][^/\\]*$") or "."
+package.path = here .. "/?.lua;" .. package.path
+
+local socket = require("socket")
+local proto = require("ncproto")
+
+local function jsonDecoder()
+  local ok, cjson = pcall(require, "cjson")
+  if ok then
+    local c = cjson.new and cjson.new() or cjson
+    if c.decode_max_depth then c.decode_max_depth(1000) end
+    return c.decode, c.null
+  end
+  local okd, dk = pcall(require, "dkjson")
+  if okd then
+    return function(s)
+      local v, _, err = dk.decode(s, 1, nil)
+      if err then error(err) end
+      return v
+    end, nil
+  end
+  return nil
+end
+
+local decode, null = jsonDecoder()
+if not decode then
+  io.stderr:write("stdio_driver: needs lua-cjson or dkjson\n")
+  os.exit(2)
+end
+
+local modname = arg and arg[1] or "network_luasocket"
+local okm, impl = pcall(require, modname)
+if not okm or type(impl) ~= "table" or type(impl.new) ~= "function" then
+  io.stderr:write("stdio_driver: cannot load implementation module " .. modname .. ": " .. tostring(impl) .. "\n")
+  os.exit(2)
+end
+
+local out = io.stdout
+local function write(line)
+  out:write(line, "\n")
+  out:flush()
+end
+
+local driver
+local current -- the open session's instance
+
+-- print goes to the harness as a log line of the current session.
+print = function(...)
+  local parts = {}
+  for i = 1, select("#", ...) do parts[#parts + 1] = tostring((select(i, ...))) end
+  driver:log(table.concat(parts, "\t"))
+end
+
+driver = proto.new({
+  name = impl.NAME or ("lua:" .. modname),
+  write = write,
+  decode = decode,
+  null = null,
+  now = socket.gettime,
+  open = function(cfg)
+    local ok, inst = pcall(impl.new, {
+      dirs = cfg.dirs, caFile = cfg.caFile, timeScale = cfg.timeScale,
+      log = function(line) driver:log(line) end,
+    })
+    if not ok then return nil, "cannot start " .. modname .. ": " .. tostring(inst) end
+    current = inst
+    _G.network, _G.system = inst.network, inst.system
+    return {
+      network = inst.network,
+      system = inst.system,
+      close = function()
+        inst.close()
+        if current == inst then current = nil end
+      end,
+    }
+  end,
+})
+
+io.stdin:setvbuf("no")
+local stdin = { getfd = function() return 0 end, dirty = function() return false end }
+local readers = { stdin }
+
+driver:hello()
+local status = 0
+while true do
+  local ready
+  if current then
+    ready = current.step(0.05, readers)
+  else
+    local r = socket.select(readers, nil, 1)
+    ready = r or {}
+  end
+  if ready[stdin] then
+    local line = io.stdin:read("*l")
+    if line == nil then break end -- end of stdin: the harness is done
+    local ok, res = pcall(driver.handle, driver, line)
+    if not ok then
+      io.stderr:write("stdio_driver: " .. tostring(res) .. "\n")
+      status = 3
+      break
+    end
+    if res == "bye" then break end
+  end
+end
+if current then current.close() end
+os.exit(status)

@@ -1,0 +1,56 @@
+-- netconform device driver for Solar2D: runs the harness's conformance
+-- cases with the engine's real network.* API, driven over the HTTP
+-- long-poll control channel of docs/driver-protocol.md. See
+-- docs/validate-solar2d.md for the step-by-step guide.
+--
+-- Set the harness's control URL in settings.lua. Under plain Lua (CI), the
+-- host drivers/lua/solar2d_host.lua provides network, system, timer and json
+-- from the LuaSocket implementation and runs this same file.
+
+local settings = require("settings")
+local json = require("json")
+local remote = require("remote")
+
+local statusText
+if display and display.newText then
+  statusText = display.newText({
+    text = "netconform", x = display.contentCenterX, y = display.contentCenterY,
+    width = display.contentWidth - 20, fontSize = 14, align = "left",
+  })
+end
+
+local function status(text)
+  if statusText then statusText.text = "netconform\n" .. text end
+  io.write("netconform: ", text, "\n")
+end
+
+local platform = "device"
+if system.getInfo then
+  platform = tostring(system.getInfo("platform") or system.getInfo("platformName") or platform)
+end
+
+local app = remote.new({
+  base = settings.url,
+  network = network,
+  system = system,
+  decode = function(s) return json.decode(s) end,
+  null = json.null,
+  after = function(ms, fn) timer.performWithDelay(ms, fn) end,
+  name = settings.name or ("solar2d:" .. platform),
+  status = status,
+  once = settings.once,
+  pollWait = settings.pollWait,
+})
+
+-- print also goes to the harness, so call-time errors the engine prints
+-- (rule B1) end up in the case's logs and in rejection messages.
+local rawPrint = print
+print = function(...)
+  rawPrint(...)
+  local parts = {}
+  for i = 1, select("#", ...) do parts[#parts + 1] = tostring((select(i, ...))) end
+  app:log(table.concat(parts, "\t"))
+end
+
+netconformApp = app -- for the plain-Lua host's loop
+app:start()

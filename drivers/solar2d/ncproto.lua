@@ -1,0 +1,513 @@
+-- ncproto: the driver side of netconform's driver protocol v1
+-- (docs/driver-protocol.md), independent of how lines travel.
+--
+-- It maps protocol messages onto a Solar2D-style network.* API and turns
+-- listener calls into event messages. The host supplies the transport
+-- (write one line), a JSON decoder, the runtime of each session (network,
+-- system and a close function) and optionally a wall clock. The same file
+-- runs under plain Lua 5.1 (drivers/lua/stdio_driver.lua) and inside a
+-- Solar2D app (drivers/solar2d/, which holds a byte-identical copy).
+--
+-- Pure Lua 5.1: no C module is required (mime.b64 is used when present).
+
+local M = {}
+
+M.VERSION = 1
+
+-- null stands for JSON null in values given to M.encode.
+M.null = setmetatable({}, { __tostring = function() return "null" end })
+
+-- array_mt marks a table that M.encode must write as a JSON array, even empty.
+M.array_mt = { __jsontype = "array" }
+
+-- DIRS are the base directory constant names, in the protocol's order.
+M.DIRS = { "DocumentsDirectory", "TemporaryDirectory", "CachesDirectory", "ResourceDirectory" }
+
+------------------------------------------------------------------------------
+-- UTF-8 validation (as Go's utf8.ValidString: no overlongs, no surrogates)
+
+local byte, char, sub, find, format = string.byte, string.char, string.sub, string.find, string.format
+local floor, concat = math.floor, table.concat
+
+-- is_utf8 reports whether s is valid UTF-8.
+function M.is_utf8(s)
+  local i, n = 1, #s
+  while true do
+    i = find(s, "[\128-\255]", i)
+    if not i then return true end
+    local c = byte(s, i)
+    local need, lo, hi = 0, 0x80, 0xBF
+    if c >= 0xC2 and c <= 0xDF then need = 1
+    elseif c == 0xE0 then need, lo = 2, 0xA0
+    elseif c == 0xED then need, hi = 2, 0x9F
+    elseif c >= 0xE1 and c <= 0xEF then need = 2
+    elseif c == 0xF0 then need, lo = 3, 0x90
+    elseif c >= 0xF1 and c <= 0xF3 then need = 3
+    elseif c == 0xF4 then need, hi = 3, 0x8F
+    else return false end
+    if i + need > n then return false end
+    local c2 = byte(s, i + 1)
+    if c2 < lo or c2 > hi then return false end
+    for k = 2, need do
+      local ck = byte(s, i + k)
+      if ck < 0x80 or ck > 0xBF then return false end
+    end
+    i = i + need + 1
+  end
+end
+
+------------------------------------------------------------------------------
+-- Base64 (RFC 4648 section 4, with padding)
+
+local B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+local enc, dec = {}, {}
+for i = 1, 64 do
+  local c = sub(B64, i, i)
+  enc[i - 1] = c
+  dec[byte(c)] = i - 1
+end
+
+local has_mime, mime = pcall(require, "mime")
+if not (has_mime and type(mime) == "table" and mime.b64 and mime.unb64) then mime = nil end
+
+-- b64encode_lua is the pure Lua encoder (also used to test mime's).
+function M.b64encode_lua(s)
+  local out, n = {}, #s
+  for i = 1, n - 2, 3 do
+    local a, b, c = byte(s, i, i + 2)
+    local v = a * 65536 + b * 256 + c
+    out[#out + 1] = enc[floor(v / 262144)] .. enc[floor(v / 4096) % 64] .. enc[floor(v / 64) % 64] .. enc[v % 64]
+  end
+  local rest = n % 3
+  if rest == 1 then
+    local a = byte(s, n)
+    out[#out + 1] = enc[floor(a / 4)] .. enc[(a % 4) * 16] .. "=="
+  elseif rest == 2 then
+    local a, b = byte(s, n - 1, n)
+    local v = a * 256 + b
+    out[#out + 1] = enc[floor(v / 1024)] .. enc[floor(v / 16) % 64] .. enc[(v % 16) * 4] .. "="
+  end
+  return concat(out)
+end
+
+-- b64decode_lua is the pure Lua decoder; it returns nil and a message for
+-- text that is not padded standard base64.
+function M.b64decode_lua(s)
+  if #s % 4 ~= 0 or find(s, "[^%w%+/=]") or find(s, "=[^=]") or find(s, "===") then
+    return nil, "invalid base64"
+  end
+  local out = {}
+  for i = 1, #s, 4 do
+    local a, b, c, d = byte(s, i, i + 3)
+    local va, vb, vc, vd = dec[a], dec[b], dec[c], dec[d]
+    if va == nil or vb == nil then return nil, "invalid base64" end
+    local v = va * 262144 + vb * 4096 + (vc or 0) * 64 + (vd or 0)
+    local x, y, z = floor(v / 65536), floor(v / 256) % 256, v % 256
+    if vc == nil then
+      out[#out + 1] = char(x)
+    elseif vd == nil then
+      out[#out + 1] = char(x, y)
+    else
+      out[#out + 1] = char(x, y, z)
+    end
+  end
+  return concat(out)
+end
+
+-- b64encode encodes bytes (with LuaSocket's mime when available).
+function M.b64encode(s)
+  if mime then return (mime.b64(s)) or "" end
+  return M.b64encode_lua(s)
+end
+
+-- b64decode decodes padded standard base64, or returns nil and a message.
+function M.b64decode(s)
+  if mime and not find(s, "[^%w%+/=]") and #s % 4 == 0 then return (mime.unb64(s)) or "" end
+  return M.b64decode_lua(s)
+end
+
+------------------------------------------------------------------------------
+-- JSON encoding (decoding is the host's: cjson, dkjson or Solar2D's json)
+
+local escapes = { ['"'] = '\\"', ['\\'] = '\\\\', ['\b'] = '\\b', ['\f'] = '\\f', ['\n'] = '\\n', ['\r'] = '\\r', ['\t'] = '\\t' }
+local function escape_char(c)
+  return escapes[c] or format("\\u%04x", byte(c))
+end
+
+local function quote(s)
+  return '"' .. s:gsub('[%c"\\]', escape_char) .. '"'
+end
+
+-- is_array reports whether t is a non-empty sequence 1..n with no other keys
+-- (or is marked with array_mt).
+local function is_array(t)
+  if getmetatable(t) == M.array_mt then return true end
+  local n = #t
+  if n == 0 then return false end
+  local k = 0
+  for _ in pairs(t) do k = k + 1 end
+  return k == n
+end
+
+local encode_value
+
+local function encode_number(v)
+  if v ~= v or v == math.huge or v == -math.huge then return "null" end
+  if v == floor(v) and v > -1e15 and v < 1e15 then return format("%d", v) end
+  return format("%.17g", v)
+end
+
+function encode_value(v, out, depth)
+  if depth > 64 then error("json: nesting too deep") end
+  local t = type(v)
+  if v == nil or v == M.null then
+    out[#out + 1] = "null"
+  elseif t == "boolean" then
+    out[#out + 1] = v and "true" or "false"
+  elseif t == "number" then
+    out[#out + 1] = encode_number(v)
+  elseif t == "string" then
+    if M.is_utf8(v) then
+      out[#out + 1] = quote(v)
+    else
+      out[#out + 1] = '{"$bytes":"' .. M.b64encode(v) .. '"}'
+    end
+  elseif t == "table" then
+    if is_array(v) then
+      out[#out + 1] = "["
+      for i = 1, #v do
+        if i > 1 then out[#out + 1] = "," end
+        encode_value(v[i], out, depth + 1)
+      end
+      out[#out + 1] = "]"
+    else
+      local keys = {}
+      for k in pairs(v) do keys[#keys + 1] = tostring(k) end
+      table.sort(keys)
+      out[#out + 1] = "{"
+      for i, k in ipairs(keys) do
+        if i > 1 then out[#out + 1] = "," end
+        local x = v[k]
+        if x == nil then x = v[tonumber(k)] end
+        out[#out + 1] = quote(k) .. ":"
+        encode_value(x, out, depth + 1)
+      end
+      out[#out + 1] = "}"
+    end
+  else
+    out[#out + 1] = quote(tostring(v))
+  end
+end
+
+-- encode returns v as one line of JSON. Strings that are not valid UTF-8
+-- become {"$bytes": base64}; M.null is null; empty tables are objects unless
+-- marked with array_mt.
+function M.encode(v)
+  local out = {}
+  encode_value(v, out, 0)
+  return concat(out)
+end
+
+-- unbytes undoes the $bytes convention at any depth and drops JSON nulls
+-- (the decoder's null sentinel), returning the new value.
+function M.unbytes(v, null)
+  if type(v) ~= "table" then
+    if v == null and null ~= nil then return nil end
+    return v
+  end
+  local only, count = nil, 0
+  for k in pairs(v) do count = count + 1; only = k end
+  if count == 1 and only == "$bytes" and type(v["$bytes"]) == "string" then
+    local s, err = M.b64decode(v["$bytes"])
+    if not s then error("bad $bytes value: " .. err) end
+    return s
+  end
+  local out = {}
+  for k, x in pairs(v) do out[k] = M.unbytes(x, null) end
+  return out
+end
+
+------------------------------------------------------------------------------
+-- The driver
+
+-- rfc3339 formats seconds since the epoch as UTC with microseconds.
+function M.rfc3339(t)
+  local s = floor(t)
+  local us = floor((t - s) * 1e6 + 0.5)
+  if us >= 1000000 then s, us = s + 1, 0 end
+  return os.date("!%Y-%m-%dT%H:%M:%S", s) .. format(".%06dZ", us)
+end
+
+local Driver = {}
+Driver.__index = Driver
+
+-- new returns a driver. host fields:
+--   write(line)       writes one message line (no newline); required
+--   decode(text)      decodes JSON text; required
+--   null              the decoder's null value (cjson.null), or nil
+--   open(config)      returns the session runtime {network, system, close}
+--                     or nil and a message; required. Without close, closing
+--                     the session cancels every handle it issued
+--                     (a shared engine, as on Solar2D)
+--   now()             seconds since the epoch with a fraction, or nil
+--   name              the implementation's name for hello
+--   capabilities      hello's capabilities (defaults: everything, timeScale)
+function M.new(host)
+  assert(type(host.write) == "function", "host.write is required")
+  assert(type(host.decode) == "function", "host.decode is required")
+  assert(type(host.open) == "function", "host.open is required")
+  local d = setmetatable({ host = host, nreq = 0 }, Driver)
+  return d
+end
+
+-- send writes one message.
+function Driver:send(msg)
+  self.host.write(M.encode(msg))
+end
+
+-- hello writes the hello message.
+function Driver:hello()
+  local caps = self.host.capabilities or {}
+  local function arr(t) return setmetatable(t, M.array_mt) end
+  self:send({
+    type = "hello",
+    versions = arr({ M.VERSION }),
+    name = self.host.name or "lua",
+    capabilities = {
+      timeScale = caps.timeScale ~= false,
+      fns = arr(caps.fns or { "request", "upload", "download" }),
+      baseDirs = arr(caps.baseDirs or M.DIRS),
+      cancelInListener = caps.cancelInListener ~= false,
+    },
+  })
+end
+
+-- log writes a log message (split on newlines) for the current session.
+function Driver:log(text)
+  local s = self.session
+  for line in (tostring(text) .. "\n"):gmatch("([^\n]*)\n") do
+    line = line:gsub("\r$", "")
+    if s then s.lastLog = line end
+    self:send({ type = "log", session = s and not s.closed and s.id or nil, line = line })
+  end
+end
+
+-- reply answers request id with the fields of res.
+function Driver:reply(id, res)
+  res.type, res.id = "reply", id
+  self:send(res)
+end
+
+-- handle processes one line from the harness. It returns "bye" when the
+-- connection ends, nil otherwise; a bad line raises an error.
+function Driver:handle(line)
+  line = line:gsub("\r$", "")
+  if line == "" then return nil end
+  local ok, msg = pcall(self.host.decode, line)
+  if not ok or type(msg) ~= "table" then
+    error("driver protocol: line is not a JSON object: " .. tostring(msg))
+  end
+  local t = msg.type
+  if t == "welcome" then
+    self.version = msg.version
+    return nil
+  elseif t == "bye" then
+    if self.session then self:closeSession() end
+    return "bye"
+  end
+  local h = Driver["on_" .. tostring(t)]
+  if not h then
+    self:log("driver: ignoring message of unknown type " .. tostring(t))
+    return nil
+  end
+  local okh, err = pcall(h, self, msg)
+  if not okh and msg.id ~= nil then
+    self:reply(msg.id, { error = "driver: " .. tostring(err) })
+  elseif not okh then
+    self:log("driver: " .. tostring(err))
+  end
+  return nil
+end
+
+-- session returns the open session a message names, or raises.
+function Driver:sessionOf(msg)
+  local s = self.session
+  if not s or s.id ~= msg.session then
+    error("no open session " .. tostring(msg.session))
+  end
+  return s
+end
+
+function Driver:on_open(msg)
+  if self.session then error("session " .. self.session.id .. " is still open") end
+  local cfg = M.unbytes(msg.config or {}, self.host.null) or {}
+  local rt, err = self.host.open(cfg)
+  if not rt then
+    self:reply(msg.id, { error = tostring(err or "cannot open session") })
+    return
+  end
+  local consts = {}
+  for _, name in ipairs(M.DIRS) do
+    local c = rt.system and rt.system[name]
+    if c ~= nil then consts[c] = name end
+  end
+  self.session = { id = msg.session, rt = rt, seq = 0, n = 0, tokens = {}, handles = {}, consts = consts, closed = false }
+  self:reply(msg.id, { ok = true })
+end
+
+-- toLua converts a JSON params value to Lua: $bytes become strings,
+-- baseDirectory names become the runtime's constants.
+local function toLua(v, system, key)
+  if type(v) == "table" then
+    local out = {}
+    for k, x in pairs(v) do out[k] = toLua(x, system, k) end
+    return out
+  end
+  if key == "baseDirectory" and type(v) == "string" and system and system[v] ~= nil then
+    for _, name in ipairs(M.DIRS) do
+      if name == v then return system[v] end
+    end
+  end
+  return v
+end
+
+-- fieldsOf converts a listener's event table to JSON fields.
+local function fieldsOf(s, v, depth)
+  if depth > 16 then return tostring(v) end
+  local name = s.consts[v]
+  if name then return name end
+  local t = type(v)
+  if t == "table" then
+    local out = {}
+    for k, x in pairs(v) do
+      if type(k) == "string" or type(k) == "number" then
+        if k == "requestId" and depth == 0 then
+          out.requestId = s.tokens[x] or ("unknown handle " .. tostring(x))
+        else
+          local fx = fieldsOf(s, x, depth + 1)
+          if fx ~= nil then out[tostring(k)] = fx end
+        end
+      end
+    end
+    return out
+  elseif t == "string" or t == "number" or t == "boolean" then
+    return v
+  elseif t == "function" or t == "thread" then
+    return nil
+  end
+  return tostring(v)
+end
+
+-- listener returns the listener of one call of session s; call.tok is set
+-- once the call returned.
+function Driver:listener(s, call, cancelAt)
+  local cancelled = false
+  return function(event)
+    if s.closed or self.session ~= s then return end
+    s.seq = s.seq + 1
+    local now = self.host.now and self.host.now()
+    self:send({
+      type = "event", session = s.id, seq = s.seq, kind = "event",
+      handle = call.tok or s.tokens[event.requestId] or "",
+      time = now and M.rfc3339(now) or nil,
+      fields = fieldsOf(s, event, 0),
+    })
+    if cancelAt and not cancelled and event.phase == cancelAt then
+      cancelled = true
+      local after = s.seq
+      local ok, ret = pcall(s.rt.network.cancel, event.requestId)
+      if not ok then
+        self:log("network.cancel raised: " .. tostring(ret))
+        ret = nil
+      end
+      s.seq = s.seq + 1
+      self:send({
+        type = "event", session = s.id, seq = s.seq, kind = "cancel",
+        handle = call.tok or "", time = now and M.rfc3339(self.host.now()) or nil,
+        cancel = { returned = (ret == nil) and M.null or ret, afterSeq = after },
+      })
+    end
+  end
+end
+
+function Driver:on_call(msg)
+  local s = self:sessionOf(msg)
+  local c = M.unbytes(msg.call or {}, self.host.null) or {}
+  local net, sys = s.rt.network, s.rt.system
+  local fn = c.fn or "request"
+  if fn ~= "request" and fn ~= "upload" and fn ~= "download" then
+    self:reply(msg.id, { error = "unknown function " .. format("%q", tostring(fn)) })
+    return
+  end
+  local call = {}
+  local listener = nil
+  if not c.noListener then listener = self:listener(s, call, c.cancelInListener) end
+  local params = c.params
+  if params ~= nil then params = toLua(params, sys) end
+  local bd = c.baseDirectory
+  if type(bd) == "string" and sys and sys[bd] ~= nil then bd = sys[bd] end
+  s.lastLog = nil
+  local ok, h
+  if fn == "request" then
+    ok, h = pcall(net.request, c.url, c.method, listener, params)
+  elseif params ~= nil then
+    ok, h = pcall(net[fn], c.url, c.method, listener, params, c.filename, bd, c.contentType)
+  else
+    ok, h = pcall(net[fn], c.url, c.method, listener, c.filename, bd, c.contentType)
+  end
+  if not ok then
+    local m = "network." .. fn .. " raised an error: " .. tostring(h)
+    self:log(m)
+    self:reply(msg.id, { rejected = { message = m } })
+    return
+  end
+  if h == nil then
+    self:reply(msg.id, { rejected = { message = s.lastLog or ("network." .. fn .. " returned nil") } })
+    return
+  end
+  s.n = s.n + 1
+  local tok = "h" .. s.n
+  call.tok = tok
+  s.tokens[h] = tok
+  s.handles[tok] = h
+  self:reply(msg.id, { handle = tok })
+end
+
+function Driver:on_cancel(msg)
+  local s = self:sessionOf(msg)
+  local h = s.handles[msg.handle]
+  if h == nil then h = msg.handle end -- a value network.cancel never issued (C3)
+  local ok, ret = pcall(s.rt.network.cancel, h)
+  if not ok then
+    self:log("network.cancel raised: " .. tostring(ret))
+    ret = nil
+  end
+  self:reply(msg.id, { cancelled = { returned = (ret == nil) and M.null or ret, afterSeq = s.seq } })
+end
+
+-- closeSession abandons the session's requests: no event is written after it.
+function Driver:closeSession()
+  local s = self.session
+  if not s then return end
+  s.closed = true
+  self.session = nil
+  local ok, err
+  if s.rt.close then
+    ok, err = pcall(s.rt.close)
+  else -- a shared engine (Solar2D): cancel what the session started
+    ok = true
+    for _, h in pairs(s.handles) do
+      local okc, errc = pcall(s.rt.network.cancel, h)
+      if not okc then ok, err = false, errc end
+    end
+  end
+  if not ok then self:log("driver: closing the session failed: " .. tostring(err)) end
+end
+
+function Driver:on_close(msg)
+  self:sessionOf(msg)
+  self:closeSession()
+  self:reply(msg.id, { ok = true })
+end
+
+return M
