@@ -20,7 +20,7 @@ import (
 // with Go clients playing devices that run the reference, and compares the
 // verdicts with want.
 func remoteSameVerdicts(t *testing.T, srv *mockserver.Server, cs []*casefile.Case, want map[string]result.CaseResult) {
-	d, err := remote.New(remote.Options{PollWait: 2 * time.Second})
+	d, err := remote.New(remote.Options{PollWait: 2 * time.Second, DeviceClock: true})
 	if err != nil {
 		t.Fatalf("new remote driver: %v", err)
 	}
@@ -48,7 +48,7 @@ func remoteSameVerdicts(t *testing.T, srv *mockserver.Server, cs []*casefile.Cas
 			t.Errorf("device: %v", err)
 		}
 	}
-	compare(t, "remote", want, got)
+	recheck(t, srv, d, compare(t, "remote", want, got), cs)
 	t.Logf("verdicts: inproc %v, remote %v", tally(want), tally(got))
 	if d.Name() != "go-device" {
 		t.Errorf("Name() = %q, want the device's hello name", d.Name())

@@ -48,6 +48,11 @@ type Options struct {
 	// IdleTimeout drops a device that neither polls nor posts for that
 	// long (0 means DefaultIdleTimeout).
 	IdleTimeout time.Duration
+	// DeviceClock uses the times devices put in their events, for devices
+	// whose clock agrees with the host's (NTP, or the same machine). By
+	// default events are stamped when they arrive, which adds the control
+	// channel's delay to every timing check.
+	DeviceClock bool
 }
 
 // Driver serves the control channel and runs sessions on connected devices.

@@ -41,7 +41,7 @@ func (d *Driver) handleHello(w http.ResponseWriter, r *http.Request) {
 	}
 	c := newConn()
 	dev := &device{id: d.newDeviceID(), c: c}
-	dev.peer = proto.NewPeer(c, hello, v, proto.PeerOptions{OpTimeout: d.o.OpTimeout, StampReceipt: true})
+	dev.peer = proto.NewPeer(c, hello, v, proto.PeerOptions{OpTimeout: d.o.OpTimeout, StampReceipt: !d.o.DeviceClock})
 	d.devices[dev.id] = dev
 	if d.hello == "" {
 		d.hello = hello.Name

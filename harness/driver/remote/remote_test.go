@@ -30,7 +30,7 @@ type echoSession struct{ events chan driver.Event }
 
 func (*echoSession) Capabilities() driver.Capabilities { return driver.Capabilities{} }
 func (s *echoSession) Call(_ context.Context, c driver.Call) (string, error) {
-	s.events <- driver.Event{Seq: 1, Kind: driver.KindEvent, Handle: "h1",
+	s.events <- driver.Event{Seq: 1, Kind: driver.KindEvent, Handle: "h1", Time: deviceTime,
 		Fields: map[string]any{"phase": "ended", "response": c.URL, "bin": "\xff\x00"}}
 	return "h1", nil
 }
@@ -40,6 +40,9 @@ func (*echoSession) Cancel(context.Context, string) (driver.Cancelled, error) {
 func (s *echoSession) Events() <-chan driver.Event { return s.events }
 func (*echoSession) Logs() []string                { return nil }
 func (s *echoSession) Close(context.Context) error { close(s.events); return nil }
+
+// deviceTime is the time the echo device puts in its events.
+var deviceTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // startDevice runs a Go device against d until the test ends.
 func startDevice(t *testing.T, d *remote.Driver) {
@@ -83,6 +86,9 @@ func TestSessionOverHTTP(t *testing.T) {
 		ev := <-s.Events()
 		if ev.Fields["response"] != "http://x/y" || ev.Fields["bin"] != "\xff\x00" {
 			t.Errorf("event %+v", ev)
+		}
+		if time.Since(ev.Time) > time.Minute {
+			t.Errorf("event time %v: want the time of receipt by default", ev.Time)
 		}
 		if err := s.Close(t.Context()); err != nil {
 			t.Fatalf("close: %v", err)
@@ -130,5 +136,25 @@ func TestSilentDeviceDropped(t *testing.T) {
 	_ = poll.Body.Close()
 	if poll.StatusCode != http.StatusNotFound {
 		t.Errorf("poll of a dropped device: %s, want 404", poll.Status)
+	}
+}
+
+// TestDeviceClock: with DeviceClock the device's event times are kept.
+func TestDeviceClock(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, remote.Options{PollWait: 200 * time.Millisecond, DeviceClock: true})
+	startDevice(t, d)
+	s, err := d.Open(t.Context(), driver.Config{})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	if _, err := s.Call(t.Context(), driver.Call{URL: "u"}); err != nil {
+		t.Fatalf("call: %v", err)
+	}
+	if ev := <-s.Events(); !ev.Time.Equal(deviceTime) {
+		t.Errorf("event time %v, want the device's %v", ev.Time, deviceTime)
+	}
+	if err := s.Close(t.Context()); err != nil {
+		t.Errorf("close: %v", err)
 	}
 }
