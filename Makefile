@@ -1,14 +1,21 @@
 # netconform: common tasks. `make test` is what CI runs (see .ci/run).
 GO      ?= go
 PKGS    ?= ./...
+LUA     ?= lua5.1
 
-.PHONY: all test lint vet fmt cover bench
+.PHONY: all test lua-test lint vet fmt cover bench
 
 all: lint test
 
 ## test: the whole test suite with the race detector, as CI runs it.
-test:
+test: lua-test
 	$(GO) test -race -count=1 $(PKGS)
+
+## lua-test: the Lua drivers' unit tests (skipped without lua5.1 unless CI=true).
+lua-test:
+	@if command -v $(LUA) >/dev/null 2>&1; then $(LUA) drivers/lua/test_unit.lua; \
+	elif [ "$$CI" = true ]; then echo "lua-test: $(LUA) is required in CI (see .ci/run)" >&2; exit 1; \
+	else echo "lua-test: skipped, $(LUA) is not installed (apt-get install lua5.1 lua-socket lua-sec lua-cjson)"; fi
 
 ## lint: gofmt and go vet must be clean.
 lint: vet

@@ -72,7 +72,8 @@ func basicRemote() []string {
 		"events.name-phase.no-progress",
 		"events.status.ok",
 		"input.bad-url.scheme-only",
-		"cancel.returns-true",
+		"cancel.returns-true-after-ended",
+		"events.request-id.two-calls",
 	}
 }
 

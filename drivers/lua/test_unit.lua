@@ -70,15 +70,17 @@ test("unbytes decodes $bytes at any depth and drops nulls", function()
   eq(type(v.keep), "table", "two keys stay a table")
 end)
 
-test("the Solar2D app's ncproto.lua is a copy of drivers/lua/ncproto.lua", function()
+test("the Solar2D app's ncproto.lua and ncjson.lua are copies of drivers/lua's", function()
   local function read(p)
     local f = assert(io.open(p, "rb"))
     local s = f:read("*a")
     f:close()
     return s
   end
-  if read(here .. "/ncproto.lua") ~= read(here .. "/../solar2d/ncproto.lua") then
-    error("drivers/solar2d/ncproto.lua differs: cp drivers/lua/ncproto.lua drivers/solar2d/")
+  for _, name in ipairs({ "ncproto.lua", "ncjson.lua" }) do
+    if read(here .. "/" .. name) ~= read(here .. "/../solar2d/" .. name) then
+      error("drivers/solar2d/" .. name .. " differs: cp drivers/lua/" .. name .. " drivers/solar2d/")
+    end
   end
 end)
 
