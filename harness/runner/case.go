@@ -49,7 +49,7 @@ type execution struct {
 func (r *Runner) Case(ctx context.Context, c *casefile.Case) result.CaseResult {
 	started := time.Now()
 	ex := &execution{r: r, c: c, calls: caseCalls(c), scale: max(r.p.TimeScale, c.MinScale)}
-	ex.ns = c.ID + "." + strconv.FormatInt(r.runs.Add(1), 10)
+	ex.ns = c.ID + "." + r.id + "." + strconv.FormatInt(r.runs.Add(1), 10)
 	res := result.CaseResult{ID: c.ID, Title: c.Title, Pos: c.Pos.String(), Requirements: c.Requirements}
 	pol := r.Policy()
 	obs, pending, err := ex.run(ctx)

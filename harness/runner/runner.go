@@ -7,6 +7,8 @@ package runner
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -119,6 +121,7 @@ func (p Params) Validate() error {
 type Runner struct {
 	p       Params
 	refused string       // base URL of a loopback port that refuses connections
+	id      string       // random, so Runners sharing one fixture never share a namespace
 	runs    atomic.Int64 // run number, part of each case's namespace
 }
 
@@ -143,7 +146,11 @@ func New(p Params) (*Runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new runner: %w", err)
 	}
-	return &Runner{p: p, refused: refused}, nil
+	var id [4]byte
+	if _, err := rand.Read(id[:]); err != nil {
+		return nil, fmt.Errorf("new runner: %w", err)
+	}
+	return &Runner{p: p, refused: refused, id: hex.EncodeToString(id[:])}, nil
 }
 
 // refusedURL returns the base URL of a loopback port nothing listens on: it

@@ -270,3 +270,24 @@ func TestIsolation(t *testing.T) {
 		t.Errorf("namespaces left installed: %v", fx.scenarios)
 	}
 }
+
+// TestRunnersShareAFixture runs the same case through two Runners over one
+// fixture: their namespaces must differ, or the second Install would replace
+// the first one's routes and the journals would mix.
+func TestRunnersShareAFixture(t *testing.T) {
+	t.Parallel()
+	d := &fakeDriver{onCall: func(s *fakeSession, h string, c driver.Call) error {
+		s.emit(h, ended(h, c, 200, "ok"))
+		return nil
+	}}
+	fx := newFakeFixture()
+	c := loadCase(t, okCase)
+	for range 2 {
+		newRunner(t, d, fx).Case(t.Context(), c)
+	}
+	fx.mu.Lock()
+	defer fx.mu.Unlock()
+	if len(fx.installed) != 2 || fx.installed[0] == fx.installed[1] {
+		t.Fatalf("namespaces of two runners: %q, want two different ones", fx.installed)
+	}
+}
