@@ -29,6 +29,10 @@ type command struct {
 // commands is the dispatch table; add new subcommands here.
 func commands() []command {
 	return []command{
+		{"run", "run the conformance cases and write the reports (the whole job, no flags needed)", runRun},
+		{"list", "list cases and requirements (same selection flags as run, --json)", runList},
+		{"check", "validate case files (the embedded set or --cases DIR); file:line:col messages", runCheck},
+		{"report", "render several report.json files side by side in one HTML page", runReport},
 		{"serve", "run the mock HTTP/HTTPS server from a routes file", runServe},
 	}
 }

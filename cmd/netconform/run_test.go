@@ -359,3 +359,21 @@ func TestRunLiveProgressOnTerminal(t *testing.T) {
 		t.Errorf("summary line %q is not alone on its line", summary)
 	}
 }
+
+func TestDispatchReachesTheCommands(t *testing.T) {
+	t.Parallel()
+	var out, errb bytes.Buffer
+	if code := run(t.Context(), []string{"help"}, &out, &errb); code != 0 {
+		t.Fatalf("help: exit %d", code)
+	}
+	for _, name := range []string{"run", "list", "check", "report", "serve"} {
+		if !regexp.MustCompile(`(?m)^  ` + name + ` `).MatchString(out.String()) {
+			t.Errorf("help does not list %s:\n%s", name, out.String())
+		}
+	}
+	out.Reset()
+	code := run(t.Context(), []string{"run", "--cases", probeDir(t), "--id", "probe.ok", "--out", t.TempDir()}, &out, &errb)
+	if summary, _ := lastLines(t, out.String()); code != 0 || summary != "1 passed, 0 failed" {
+		t.Errorf("netconform run: exit %d, summary %q\n%s", code, summary, errb.String())
+	}
+}
