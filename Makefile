@@ -3,7 +3,7 @@ GO      ?= go
 PKGS    ?= ./...
 LUA     ?= lua5.1
 
-.PHONY: all test lua-test lint vet fmt cover bench
+.PHONY: all test lua-test lint vet fmt cover bench run
 
 all: lint test
 
@@ -27,6 +27,10 @@ vet:
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
+
+## run: the whole conformance run against the reference (reports in reports/out/); RUNFLAGS adds flags.
+run:
+	$(GO) run ./cmd/netconform run $(RUNFLAGS)
 
 ## cover: statement coverage of the reference implementation.
 cover:
