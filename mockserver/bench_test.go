@@ -49,6 +49,7 @@ func runParallelGets(b *testing.B, u string) {
 	c := &http.Client{Transport: tr}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0, cpuOK := processCPU()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			resp, err := c.Get(u)
@@ -65,4 +66,9 @@ func runParallelGets(b *testing.B, u string) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+	// CPU time per request (client and server: same process) is steadier
+	// than req/s on a machine shared with other work.
+	if cpu1, ok := processCPU(); ok && cpuOK {
+		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
+	}
 }

@@ -1,13 +1,13 @@
 package mockserver
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
 	"strings"
+	"sync"
 )
 
 // GenerateBytes returns the bytes of a generated body: size pseudo-random
@@ -27,9 +27,10 @@ func generator(size int64, seed uint64) io.Reader {
 	return io.LimitReader(rand.NewChaCha8(key), size)
 }
 
-// bodySource is an opened response body.
+// bodySource is an opened response body: in memory (text) or streamed (r).
 type bodySource struct {
-	r    io.Reader
+	text string    // the body when r is nil
+	r    io.Reader // the body when not nil
 	size int64
 	file *os.File // non-nil for file bodies; closed by close
 }
@@ -40,41 +41,57 @@ func (b *bodySource) close() {
 	}
 }
 
+// read fills p from offset off of the body (off counts the bytes read so
+// far; streamed bodies ignore it).
+func (b *bodySource) read(p []byte, off int64) (int, error) {
+	if b.r != nil {
+		return io.ReadFull(b.r, p)
+	}
+	n := copy(p, b.text[min(off, int64(len(b.text))):])
+	if n < len(p) {
+		return n, io.ErrUnexpectedEOF
+	}
+	return n, nil
+}
+
 // openBody opens the body of a response, expanding templates in text bodies.
-func openBody(b Body, expand func(string) string) (*bodySource, error) {
+func openBody(b Body, expand func(string) string) (bodySource, error) {
 	switch {
 	case b.Base64 != "":
 		raw, err := decodeBase64(b.Base64)
 		if err != nil {
-			return nil, err
+			return bodySource{}, err
 		}
-		return &bodySource{r: bytes.NewReader(raw), size: int64(len(raw))}, nil
+		return bodySource{text: string(raw), size: int64(len(raw))}, nil
 	case b.Generate != nil:
-		return &bodySource{r: generator(b.Generate.Size, b.Generate.Seed), size: b.Generate.Size}, nil
+		return bodySource{r: generator(b.Generate.Size, b.Generate.Seed), size: b.Generate.Size}, nil
 	case b.File != "":
 		f, err := os.Open(b.File)
 		if err != nil {
-			return nil, fmt.Errorf("open body file: %w", err)
+			return bodySource{}, fmt.Errorf("open body file: %w", err)
 		}
 		st, err := f.Stat()
 		if err != nil {
 			_ = f.Close()
-			return nil, fmt.Errorf("stat body file: %w", err)
+			return bodySource{}, fmt.Errorf("stat body file: %w", err)
 		}
-		return &bodySource{r: f, size: st.Size(), file: f}, nil
+		return bodySource{r: f, size: st.Size(), file: f}, nil
 	}
 	text := expand(b.Text)
-	return &bodySource{r: strings.NewReader(text), size: int64(len(text))}, nil
+	return bodySource{text: text, size: int64(len(text))}, nil
 }
 
-// templater expands {{http}}, {{https}} and {{ns}} for one namespace.
+// templater expands {{http}}, {{https}} and {{ns}} for one namespace. The
+// replacer is built on first use (most values have no template).
 func (s *Server) templater(ns string) func(string) string {
-	p := nsPrefix(ns)
-	rep := strings.NewReplacer("{{http}}", s.urls.HTTP+p, "{{https}}", s.urls.HTTPS+p, "{{ns}}", p)
+	rep := sync.OnceValue(func() *strings.Replacer {
+		p := nsPrefix(ns)
+		return strings.NewReplacer("{{http}}", s.urls.HTTP+p, "{{https}}", s.urls.HTTPS+p, "{{ns}}", p)
+	})
 	return func(v string) string {
 		if !strings.Contains(v, "{{") {
 			return v
 		}
-		return rep.Replace(v)
+		return rep().Replace(v)
 	}
 }

@@ -17,7 +17,8 @@ import (
 type exchange struct {
 	s      *Server
 	sp     *space
-	rec    *Record
+	e      *entry
+	rec    *Record // &e.rec
 	w      http.ResponseWriter
 	r      *http.Request
 	rc     *http.ResponseController
@@ -25,76 +26,143 @@ type exchange struct {
 	rel    string
 	expand func(string) string
 
-	sentHash       hash.Hash
+	sentHash       *hasher // from s.hashes; given back by finish
 	sent           int64
-	reqHash        hash.Hash
+	reqHash        *hasher // nil until the first request body byte; from s.hashes
 	reqBytes       int64
 	reqHead        []byte
 	status         int  // the status passed to WriteHeader
 	pendingHeaders bool // WriteHeader called, headers not yet flushed
 	clientGone     bool
+	chunkEvents    int // bodyChunk and requestRead events in rec (guarded by the space's lock)
 }
 
-// exchange serves one request on the named listener.
-func (s *Server) exchange(listener string, w http.ResponseWriter, r *http.Request) {
-	ns, rel := splitNamespace(r.URL.Path)
-	sp := s.space(ns)
-	if sp == nil {
-		http.Error(w, "server closing", http.StatusServiceUnavailable)
-		return
-	}
-	hdr := r.Header.Clone()
-	if r.Host != "" {
-		hdr.Set("Host", r.Host)
-	}
+// emptySHA256 is the hex SHA-256 of no bytes.
+const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+// exchange serves one request on the named listener, in namespace ns of
+// space sp, at path rel relative to it.
+func (s *Server) exchange(listener string, sp *space, ns, rel string, w http.ResponseWriter, r *http.Request) {
 	t := now()
-	rec := &Record{
+	e := newEntry(Record{
 		Seq: s.seq.Add(1), Namespace: ns, Listener: listener, Method: r.Method, Path: rel,
 		FullPath: r.URL.Path, Query: r.URL.RawQuery, Proto: r.Proto, TLS: r.TLS != nil,
-		RemoteAddr: r.RemoteAddr, Headers: hdr, Route: -1, Received: t,
-		Events: []Event{{At: t, Kind: EventReceived}},
-	}
-	sp.add(rec)
+		RemoteAddr: r.RemoteAddr, Route: -1, Received: t,
+	}, r.Header, r.Host, Event{At: t, Kind: EventReceived})
 	x := &exchange{
-		s: s, sp: sp, rec: rec, w: w, r: r, rc: http.NewResponseController(w), ns: ns, rel: rel,
-		expand: s.templater(ns), sentHash: sha256.New(), reqHash: sha256.New(),
+		s: s, sp: sp, e: e, rec: &e.rec, w: w, r: r, rc: http.NewResponseController(w), ns: ns, rel: rel,
+		expand: sp.expand, sentHash: s.getHash(),
 	}
 	defer x.finish()
-	m, ok := sp.match(r.Method, rel)
+	m, ok := sp.add(e, r.Method, rel)
 	if !ok {
 		x.notFound()
 		return
 	}
-	x.note(Event{}, func(r *Record) { r.Route, r.Call = m.route.index, m.call })
 	x.play(m)
 }
 
-// note records an event (if ev.Kind is set, stamped now when ev.At is zero)
-// and applies fn to the record, under the space's lock.
+// hasher is a SHA-256 with room for its sum, pooled in Server.hashes.
+type hasher struct {
+	hash.Hash
+	sum [sha256.Size]byte
+}
+
+// getHash returns a reset hasher from the pool; putHash gives it back.
+func (s *Server) getHash() *hasher {
+	if h, ok := s.hashes.Get().(*hasher); ok {
+		return h
+	}
+	return &hasher{Hash: sha256.New()}
+}
+
+func (s *Server) putHash(h *hasher) {
+	if h != nil {
+		h.Reset()
+		s.hashes.Put(h)
+	}
+}
+
+// hexSum returns the hex SHA-256 of what h hashed (emptySHA256 for nil).
+func hexSum(h *hasher) string {
+	if h == nil {
+		return emptySHA256
+	}
+	var dst [2 * sha256.Size]byte
+	hex.Encode(dst[:], h.Sum(h.sum[:0]))
+	return string(dst[:])
+}
+
+// getBuf returns a buffer of n bytes, from the pool when n <= writeSize;
+// putBuf gives it back.
+func (s *Server) getBuf(n int) []byte {
+	if n > writeSize {
+		return make([]byte, n)
+	}
+	if p, ok := s.bufs.Get().(*[writeSize]byte); ok {
+		return p[:n]
+	}
+	return new([writeSize]byte)[:n]
+}
+
+func (s *Server) putBuf(b []byte) {
+	if cap(b) == writeSize {
+		s.bufs.Put((*[writeSize]byte)(b[:writeSize]))
+	}
+}
+
+// note records ev (if ev.Kind is set, stamped now when ev.At is zero) and
+// applies fn to the record, under the space's lock.
 func (x *exchange) note(ev Event, fn func(*Record)) time.Time {
-	if ev.Kind != "" && ev.At.IsZero() {
+	if ev.Kind == "" {
+		x.sp.event(x.rec, &x.chunkEvents, fn)
+		return time.Time{}
+	}
+	if ev.At.IsZero() {
 		ev.At = now()
 	}
-	x.sp.event(x.rec, ev, fn)
+	x.sp.event(x.rec, &x.chunkEvents, fn, ev)
 	return ev.At
 }
 
 // finish records the end of the exchange; it runs deferred, also while a
 // handler aborts with http.ErrAbortHandler.
 func (x *exchange) finish() {
-	sent := hex.EncodeToString(x.sentHash.Sum(nil))
-	req := hex.EncodeToString(x.reqHash.Sum(nil))
+	x.sentHash.Sum(x.sentHash.sum[:0])
+	if x.reqHash != nil {
+		x.reqHash.Sum(x.reqHash.sum[:0])
+	}
+	logging := x.s.cfg.requestLog != nil
 	var snap Record
-	x.sp.eventQuiet(x.rec, Event{At: now(), Kind: EventDone, Bytes: x.sent}, func(r *Record) {
+	fn := func(r *Record) {
 		r.Done = r.Events[len(r.Events)-1].At
-		r.BytesSent, r.BodySHA256 = x.sent, sent
-		r.RequestBytes, r.RequestSHA256, r.RequestHead = x.reqBytes, req, x.reqHead
-		snap = r.clone()
-	})
-	// Log outside the lock (a slow log must not stall the namespace), but
-	// before waking waiters, so the line exists once Await sees done.
-	x.s.logRequest(&snap)
-	x.sp.notify()
+		if r.Status == 0 {
+			r.Status = x.status // sent by net/http when the handler returns
+		}
+		r.BytesSent = x.sent
+		r.RequestBytes, r.RequestHead = x.reqBytes, x.reqHead
+		x.e.sums[0] = x.sentHash.sum
+		if x.reqHash != nil {
+			x.e.sums[1], x.e.reqBody = x.reqHash.sum, true
+		}
+		x.e.summed = true
+		if logging {
+			snap = r.clone()
+		}
+	}
+	done := Event{At: now(), Kind: EventDone, Bytes: x.sent}
+	if !logging {
+		x.sp.event(x.rec, &x.chunkEvents, fn, done)
+	} else {
+		// Log outside the lock (a slow log must not stall the namespace),
+		// but before waking waiters, so the line exists once Await sees done.
+		x.sp.eventQuiet(x.rec, &x.chunkEvents, fn, done)
+		x.s.logRequest(&snap)
+		x.sp.notify()
+	}
+	x.s.putHash(x.sentHash)
+	x.s.putHash(x.reqHash)
+	x.sentHash, x.reqHash = nil, nil
 }
 
 // closedByClient records, once, that the client went away mid-exchange. It
@@ -154,7 +222,8 @@ func (x *exchange) readBody(ctl RequestControl) bool {
 		size = p.Bytes
 		pace = x.s.scale(p.Every)
 	}
-	buf := make([]byte, size)
+	buf := x.s.getBuf(size)
+	defer x.s.putBuf(buf)
 	const maxReads = 1 << 40 // bounded: far beyond any body
 	for range maxReads {
 		want := len(buf)
@@ -166,6 +235,9 @@ func (x *exchange) readBody(ctl RequestControl) bool {
 		}
 		n, err := fill(body, buf[:want], pace > 0)
 		if n > 0 {
+			if x.reqHash == nil {
+				x.reqHash = x.s.getHash()
+			}
 			x.reqHash.Write(buf[:n])
 			if keep := RequestHeadLimit - len(x.reqHead); keep > 0 {
 				x.reqHead = append(x.reqHead, buf[:min(n, keep)]...)
@@ -207,31 +279,64 @@ func fill(r io.Reader, buf []byte, whole bool) (int, error) {
 // headersSent the first time.
 func (x *exchange) flush() error {
 	err := x.rc.Flush()
-	if x.pendingHeaders {
-		x.pendingHeaders = false
-		x.note(Event{Kind: EventHeadersSent, Detail: itoa(int64(x.status))}, func(r *Record) {
-			r.HeadersSent = r.Events[len(r.Events)-1].At
-		})
-	}
+	x.headersHandedOver()
 	if err != nil {
 		x.closedByClient("flush: " + err.Error())
 	}
 	return err
 }
 
-// write sends body bytes, flushes them and records a bodyChunk event.
-func (x *exchange) write(p []byte) error {
+// headersHandedOver records headersSent if the headers are pending.
+func (x *exchange) headersHandedOver() {
+	if x.pendingHeaders {
+		x.pendingHeaders = false
+		x.note(Event{Kind: EventHeadersSent, Detail: statusText(x.status)}, x.noteStatus)
+	}
+}
+
+// noteStatus sets the record's status and headersSent time (the last event).
+func (x *exchange) noteStatus(r *Record) {
+	r.Status = x.status
+	r.HeadersSent = r.Events[len(r.Events)-1].At
+}
+
+// write sends body bytes, flushes them unless told not to, and records a
+// bodyChunk event (after headersSent, with the same time, when the headers
+// went out with them). Unflushed bytes stay in net/http's buffer and leave
+// in one write as the handler returns; the events then record when they were
+// handed over (see play).
+func (x *exchange) write(p []byte, flush bool) error {
 	n, err := x.w.Write(p)
 	x.sentHash.Write(p[:n])
 	x.sent += int64(n)
-	if err == nil {
-		err = x.flush()
-	} else {
+	wrote := err == nil
+	switch {
+	case !wrote:
 		x.closedByClient("write: " + err.Error())
+	case flush:
+		if err = x.rc.Flush(); err != nil {
+			x.closedByClient("flush: " + err.Error())
+		}
 	}
-	total := x.sent
-	x.note(Event{Kind: EventBodyChunk, Bytes: total}, func(r *Record) { r.BytesSent = total })
+	t := now()
+	chunk := Event{At: t, Kind: EventBodyChunk, Bytes: x.sent}
+	if x.pendingHeaders && wrote {
+		x.pendingHeaders = false
+		x.sp.event(x.rec, &x.chunkEvents, x.noteSent, Event{At: t, Kind: EventHeadersSent, Detail: statusText(x.status)}, chunk)
+	} else {
+		x.sp.event(x.rec, &x.chunkEvents, x.noteSent, chunk)
+	}
 	return err
+}
+
+// noteSent sets the record's status, headersSent time (if not yet set) and
+// bytes sent.
+func (x *exchange) noteSent(r *Record) {
+	r.Status = x.status
+	if r.HeadersSent.IsZero() {
+		r.HeadersSent = r.Events[len(r.Events)-1].At
+	}
+	r.BytesSent = x.sent
 }
 
 // notFound answers an unmatched request with a 404 explaining the near
@@ -249,15 +354,29 @@ func (x *exchange) notFound() {
 		_ = x.flush()
 		return
 	}
-	_ = x.write([]byte(msg))
+	_ = x.write([]byte(msg), true)
 }
 
-// writeHeader sends the status (buffered until the next flush).
+// writeHeader sends the status (buffered until the next flush, which
+// records it with headersSent).
 func (x *exchange) writeHeader(status int) {
 	x.status = status
-	x.note(Event{}, func(r *Record) { r.Status = status })
 	x.w.WriteHeader(status)
 	x.pendingHeaders = true
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// statusText is itoa for a status code, without allocating for the common
+// ones.
+func statusText(code int) string {
+	switch code {
+	case http.StatusOK:
+		return "200"
+	case http.StatusNoContent:
+		return "204"
+	case http.StatusNotFound:
+		return "404"
+	}
+	return itoa(int64(code))
+}

@@ -2,9 +2,12 @@ package mockserver
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"maps"
+	"net/http"
 	"slices"
 	"sync"
 	"time"
@@ -19,56 +22,134 @@ const maxChunkEvents = 1024
 
 // space is one namespace: its routes, call counters and journal.
 type space struct {
-	ns string
+	ns     string
+	expand func(string) string // expands the templates of this namespace; safe for concurrent use
 
 	mu      sync.Mutex    // guards the fields below
 	routes  []*routeState // nil when no scenario is installed
-	records []*Record     // arrival order, at most limit
-	changed chan struct{} // closed and replaced on every change
+	records []*entry      // at most limit; a ring once full, the oldest at records[oldest]
+	oldest  int
+	changed chan struct{} // nil until a waiter needs it; closed and cleared on the next change
 	limit   int
-	chunks  map[*Record]int // chunk events per record in progress
 }
 
-func newSpace(ns string, limit int) *space {
-	return &space{ns: ns, changed: make(chan struct{}), limit: limit, chunks: map[*Record]int{}}
+func newSpace(ns string, limit int, expand func(string) string) *space {
+	return &space{ns: ns, limit: limit, expand: expand}
 }
 
-// notifyLocked wakes every Await on the space; sp.mu must be held.
+// notifyLocked wakes every Await on the space; sp.mu must be held. It costs
+// nothing when nobody waits.
 func (sp *space) notifyLocked() {
-	close(sp.changed)
-	sp.changed = make(chan struct{})
-}
-
-// add appends a new record and returns it; the record is then only changed
-// through event and update, under sp.mu.
-func (sp *space) add(r *Record) {
-	sp.mu.Lock()
-	defer sp.mu.Unlock()
-	if sp.limit > 0 && len(sp.records) >= sp.limit {
-		drop := len(sp.records) - sp.limit + 1
-		for _, old := range sp.records[:drop] {
-			delete(sp.chunks, old)
-		}
-		sp.records = slices.Delete(sp.records, 0, drop)
+	if sp.changed != nil {
+		close(sp.changed)
+		sp.changed = nil
 	}
-	sp.records = append(sp.records, r)
-	sp.notifyLocked()
 }
 
-// event appends an event to r's timeline (chunk events are capped) and
-// lets fn update r's fields, both under the lock, then wakes waiters.
-func (sp *space) event(r *Record, ev Event, fn func(*Record)) {
+// entry is a record as the journal keeps it: the Record without its Headers
+// map, which Journal builds from hdr (flat name/value pairs cost the
+// garbage collector far less to keep), and room for the first events.
+type entry struct {
+	rec    Record // rec.Headers is nil, and so are the SHA-256 fields until done (see sums)
+	hdr    []string
+	events [initialEvents]Event
+	// sums, once done, holds the SHA-256 of the response body and of the
+	// request body (hex-encoded only when a Journal asks).
+	sums    [2][sha256.Size]byte
+	summed  bool // sums is set
+	reqBody bool // the request had body bytes (else its hash is emptySHA256)
+}
+
+// initialEvents is the initial capacity of a record's timeline: received,
+// headersSent, one bodyChunk and done.
+const initialEvents = 4
+
+// newEntry returns an entry for rec (whose Headers it takes as pairs) with
+// ev as its first event.
+func newEntry(rec Record, h http.Header, host string, ev Event) *entry {
+	e := &entry{rec: rec, hdr: headerPairs(h, host)}
+	e.events[0] = ev
+	e.rec.Events = e.events[:1]
+	return e
+}
+
+// headerPairs flattens h into name/value pairs, with Host set to host when
+// not empty.
+func headerPairs(h http.Header, host string) []string {
+	n := 2
+	for _, vv := range h {
+		n += 2 * len(vv)
+	}
+	out := make([]string, 0, n)
+	for k, vv := range h {
+		if k == "Host" && host != "" {
+			continue
+		}
+		for _, v := range vv {
+			out = append(out, k, v)
+		}
+	}
+	if host != "" {
+		out = append(out, "Host", host)
+	}
+	return out
+}
+
+// record returns a deep copy of the entry's record, with its Headers.
+func (e *entry) record() Record {
+	c := e.rec.clone()
+	if e.summed {
+		c.BodySHA256, c.RequestSHA256 = hex.EncodeToString(e.sums[0][:]), emptySHA256
+		if e.reqBody {
+			c.RequestSHA256 = hex.EncodeToString(e.sums[1][:])
+		}
+	}
+	c.Headers = make(http.Header, len(e.hdr)/2)
+	for i := 0; i+1 < len(e.hdr); i += 2 {
+		c.Headers[e.hdr[i]] = append(c.Headers[e.hdr[i]], e.hdr[i+1])
+	}
+	return c
+}
+
+// add appends a new record and routes its request (see matchLocked) under
+// one lock; the record is then only changed through event, under sp.mu.
+func (sp *space) add(r *entry, method, path string) (match, bool) {
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
-	sp.eventLocked(r, ev, fn)
+	defer sp.notifyLocked()
+	sp.append(r)
+	return sp.matchLocked(method, path, &r.rec)
+}
+
+// append adds r to the records; sp.mu must be held.
+func (sp *space) append(r *entry) {
+	if sp.limit > 0 && len(sp.records) >= sp.limit {
+		// Full: overwrite the oldest (O(1); shifting the slice cost a
+		// copy of every pointer per request).
+		sp.records[sp.oldest] = r
+		sp.oldest = (sp.oldest + 1) % len(sp.records)
+	} else {
+		sp.records = append(sp.records, r)
+	}
+}
+
+// event appends evs to r's timeline and lets fn (if not nil) update r's
+// fields, both under the lock, then wakes waiters. chunks counts the
+// bodyChunk and requestRead events of r so far (the caller's counter, also
+// guarded by the lock); past maxChunkEvents the last such event is updated
+// instead of appended.
+func (sp *space) event(r *Record, chunks *int, fn func(*Record), evs ...Event) {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	sp.eventLocked(r, chunks, fn, evs)
 	sp.notifyLocked()
 }
 
 // eventQuiet is event without waking waiters; the caller calls notify later.
-func (sp *space) eventQuiet(r *Record, ev Event, fn func(*Record)) {
+func (sp *space) eventQuiet(r *Record, chunks *int, fn func(*Record), evs ...Event) {
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
-	sp.eventLocked(r, ev, fn)
+	sp.eventLocked(r, chunks, fn, evs)
 }
 
 // notify wakes every Await on the space.
@@ -78,34 +159,40 @@ func (sp *space) notify() {
 	sp.notifyLocked()
 }
 
-func (sp *space) eventLocked(r *Record, ev Event, fn func(*Record)) {
-	if ev.Kind == EventBodyChunk || ev.Kind == EventRequestRead {
-		n := sp.chunks[r]
-		last := len(r.Events) - 1
-		if n >= maxChunkEvents && last >= 0 && r.Events[last].Kind == ev.Kind {
-			r.Events[last] = ev
-		} else {
-			r.Events = append(r.Events, ev)
-			sp.chunks[r] = n + 1
+func (sp *space) eventLocked(r *Record, chunks *int, fn func(*Record), evs []Event) {
+	for _, ev := range evs {
+		if ev.Kind == EventBodyChunk || ev.Kind == EventRequestRead {
+			last := len(r.Events) - 1
+			if *chunks >= maxChunkEvents && last >= 0 && r.Events[last].Kind == ev.Kind {
+				r.Events[last] = ev
+				continue
+			}
+			*chunks++
 		}
-	} else if ev.Kind != "" {
 		r.Events = append(r.Events, ev)
 	}
 	if fn != nil {
 		fn(r)
 	}
-	if ev.Kind == EventDone {
-		delete(sp.chunks, r)
-	}
 }
 
-// snapshot returns deep copies of the records and the current change channel.
-func (sp *space) snapshot() ([]Record, <-chan struct{}) {
+// snapshot returns deep copies of the records and, if watch is set, a
+// channel closed on the next change.
+func (sp *space) snapshot(watch bool) ([]Record, <-chan struct{}) {
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
-	out := make([]Record, len(sp.records))
-	for i, r := range sp.records {
-		out[i] = r.clone()
+	out := make([]Record, 0, len(sp.records))
+	for _, e := range sp.records[sp.oldest:] {
+		out = append(out, e.record())
+	}
+	for _, e := range sp.records[:sp.oldest] {
+		out = append(out, e.record())
+	}
+	if !watch {
+		return out, nil
+	}
+	if sp.changed == nil {
+		sp.changed = make(chan struct{})
 	}
 	return out, sp.changed
 }
@@ -126,9 +213,14 @@ func (s *Server) space(ns string) *space {
 	if s.closed {
 		return nil
 	}
+	return s.spaceLocked(ns)
+}
+
+// spaceLocked is space with s.mu held and the server open.
+func (s *Server) spaceLocked(ns string) *space {
 	sp, ok := s.spaces[ns]
 	if !ok {
-		sp = newSpace(ns, s.cfg.journalCap)
+		sp = newSpace(ns, s.cfg.journalCap, s.templater(ns))
 		s.spaces[ns] = sp
 	}
 	return sp
@@ -144,7 +236,7 @@ func (s *Server) Journal(ns string) []Record {
 	if sp == nil {
 		return []Record{}
 	}
-	recs, _ := sp.snapshot()
+	recs, _ := sp.snapshot(false)
 	return recs
 }
 
@@ -159,7 +251,7 @@ func (s *Server) Await(ctx context.Context, ns string, cond func([]Record) bool)
 		if sp == nil {
 			return ErrClosed
 		}
-		recs, changed := sp.snapshot()
+		recs, changed := sp.snapshot(true)
 		if cond(recs) {
 			return nil
 		}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -170,5 +172,27 @@ func TestRemoveAndInstallErrors(t *testing.T) {
 	install(t, s, "", Route{Path: "/root", Response: Response{Body: Body{Text: "r"}}})
 	if _, b := get(t, c, s.URLs().HTTP+"/root"); string(b) != "r" {
 		t.Fatalf("root namespace: %q", b)
+	}
+}
+
+func TestJournalLimitKeepsTheNewest(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, WithJournalLimit(3))
+	base := install(t, s, "lim", Route{Path: "/x"})
+	c := newClient(t, s, false)
+	for i := range 7 {
+		get(t, c, base+"/x?i="+strconv.Itoa(i))
+		recs := awaitDone(t, s, "lim", min(i+1, 3))
+		var got []string
+		for _, r := range recs {
+			got = append(got, r.Query)
+		}
+		var want []string
+		for j := max(0, i-2); j <= i; j++ {
+			want = append(want, "i="+strconv.Itoa(j))
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("after request %d: journal %v, want %v (oldest first)", i, got, want)
+		}
 	}
 }

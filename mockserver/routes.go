@@ -60,11 +60,11 @@ type match struct {
 	resp  Response
 }
 
-// match finds the route for method and path (relative to the namespace),
-// counts the call and picks the response. ok is false when none matches.
-func (sp *space) match(method, path string) (m match, ok bool) {
-	sp.mu.Lock()
-	defer sp.mu.Unlock()
+// matchLocked finds the route for method and path (relative to the
+// namespace), counts the call, picks the response and notes route and call in
+// rec. ok is false when none matches. sp.mu must be held; the caller wakes
+// waiters.
+func (sp *space) matchLocked(method, path string, rec *Record) (m match, ok bool) {
 	for _, rt := range sp.routes {
 		if rt.Method != "" && rt.Method != method {
 			continue
@@ -78,6 +78,7 @@ func (sp *space) match(method, path string) (m match, ok bool) {
 		if rt.calls > 1 && len(rt.Then) > 0 {
 			resp = rt.Then[min(rt.calls-2, len(rt.Then)-1)]
 		}
+		rec.Route, rec.Call = rt.index, rt.calls
 		return match{route: rt, call: rt.calls, hop: hop, resp: resp}, true
 	}
 	return match{}, false
@@ -158,11 +159,14 @@ func splitNamespace(p string) (ns, rel string) {
 	if !ok {
 		return "", p
 	}
-	seg, tail, _ := strings.Cut(rest, "/")
+	seg, _, found := strings.Cut(rest, "/")
 	if validNamespace(seg) != nil || seg == "" {
 		return "", p
 	}
-	return seg, "/" + tail
+	if !found {
+		return seg, "/"
+	}
+	return seg, rest[len(seg):] // the tail with its leading "/", without allocating
 }
 
 // nsPrefix is the path prefix of a namespace: "/c/<ns>", or "" for the root.

@@ -57,6 +57,8 @@ type Server struct {
 	done    chan struct{} // closed by Close
 	seq     atomic.Int64
 	logMu   sync.Mutex // serialises writes to cfg.requestLog
+	hashes  sync.Pool  // of reset *hasher
+	bufs    sync.Pool  // of *[writeSize]byte
 	serves  sync.WaitGroup
 
 	mu       sync.Mutex // guards closed, spaces, hijacked, conns, handlers.Add and connWG.Add
@@ -211,16 +213,20 @@ func (s *Server) Close() error {
 	return errors.Join(errs...)
 }
 
-// enter registers a running handler; it returns false once the server is
-// closing.
-func (s *Server) enter() bool {
+// enter registers a running handler and, if withSpace, returns the space of
+// namespace ns (created if needed), under one lock; it returns false once the
+// server is closing.
+func (s *Server) enter(ns string, withSpace bool) (*space, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return false
+		return nil, false
 	}
 	s.handlers.Add(1)
-	return true
+	if !withSpace {
+		return nil, true
+	}
+	return s.spaceLocked(ns), true
 }
 
 // track and untrack keep hijacked connections known to Close.
@@ -265,16 +271,22 @@ func (s *Server) connState(c net.Conn, st http.ConnState) {
 // handler is the entry point of every request on listener name.
 func (s *Server) handler(name string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.enter() {
+		admin := strings.HasPrefix(r.URL.Path, adminPrefix)
+		var ns, rel string
+		if !admin {
+			ns, rel = splitNamespace(r.URL.Path)
+		}
+		sp, ok := s.enter(ns, !admin)
+		if !ok {
 			http.Error(w, "server closing", http.StatusServiceUnavailable)
 			return
 		}
 		defer s.handlers.Done()
-		if strings.HasPrefix(r.URL.Path, adminPrefix) {
+		if admin {
 			s.admin(w, r)
 			return
 		}
-		s.exchange(name, w, r)
+		s.exchange(name, sp, ns, rel, w, r)
 	})
 }
 

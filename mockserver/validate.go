@@ -32,20 +32,30 @@ const (
 	MaxGenerateSize = 64 << 30
 )
 
-var (
-	nsPattern     = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
-	methodPattern = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-)
+var methodPattern = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
 // validNamespace reports whether ns can be installed.
 func validNamespace(ns string) error {
 	if ns == "" {
 		return nil
 	}
-	if !nsPattern.MatchString(ns) || ns == "." || ns == ".." {
+	if !isSegment(ns) || ns == "." || ns == ".." {
 		return fmt.Errorf("invalid namespace %q: want one path segment of [A-Za-z0-9._~-]", ns)
 	}
 	return nil
+}
+
+// isSegment reports whether s is one or more of [A-Za-z0-9._~-] (a byte
+// loop: it runs on every request, where a regexp cost 1.5% of the time).
+func isSegment(s string) bool {
+	for i := range len(s) {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '.', c == '_', c == '~', c == '-':
+		default:
+			return false
+		}
+	}
+	return s != ""
 }
 
 // Validate checks the scenario and returns every problem found, as
