@@ -40,3 +40,10 @@ cover:
 ## bench: the Go benchmarks (figures go to docs/benchmarks.md).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./impl/... ./mockserver/...
+
+## fuzz: every fuzz target for FUZZTIME each (default 30s), one after another
+## (bench/fuzz.sh prints execs/s per target; crashers land in <pkg>/testdata/fuzz/).
+FUZZTIME ?= 30s
+.PHONY: fuzz
+fuzz:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) bench/fuzz.sh
