@@ -18,6 +18,7 @@ gobin=${GO:-go}
 
 # package and target, one pair a line.
 all="./harness/casefile FuzzLoad
+./harness/casefile FuzzLoadErrors
 ./harness/trace FuzzCompile
 ./harness/driver/proto FuzzDecode
 ./harness/driver/proto FuzzLineReader
