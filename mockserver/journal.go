@@ -3,12 +3,14 @@ package mockserver
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -47,11 +49,12 @@ func (sp *space) notifyLocked() {
 }
 
 // entry is a record as the journal keeps it: the Record without its Headers
-// map, which Journal builds from hdr (flat name/value pairs cost the
-// garbage collector far less to keep), and room for the first events.
+// map, which Journal builds from hdr (one pointer-free string costs the
+// garbage collector far less to keep than a map of small strings), and room
+// for the first events.
 type entry struct {
 	rec    Record // rec.Headers is nil, and so are the SHA-256 fields until done (see sums)
-	hdr    []string
+	hdr    string // the request headers, packed by packHeaders
 	events [initialEvents]Event
 	// sums, once done, holds the SHA-256 of the response body and of the
 	// request body (hex-encoded only when a Journal asks).
@@ -64,35 +67,69 @@ type entry struct {
 // headersSent, one bodyChunk and done.
 const initialEvents = 4
 
-// newEntry returns an entry for rec (whose Headers it takes as pairs) with
-// ev as its first event.
+// newEntry returns an entry for rec (whose Headers it takes packed) with ev
+// as its first event.
 func newEntry(rec Record, h http.Header, host string, ev Event) *entry {
-	e := &entry{rec: rec, hdr: headerPairs(h, host)}
+	e := &entry{rec: rec, hdr: packHeaders(h, host)}
 	e.events[0] = ev
 	e.rec.Events = e.events[:1]
 	return e
 }
 
-// headerPairs flattens h into name/value pairs, with Host set to host when
-// not empty.
-func headerPairs(h http.Header, host string) []string {
-	n := 2
-	for _, vv := range h {
-		n += 2 * len(vv)
+// packHeaders packs h, with Host set to host when not empty, into one
+// string of length-prefixed (uvarint) names and values, name first.
+func packHeaders(h http.Header, host string) string {
+	n := 0
+	for k, vv := range h {
+		for _, v := range vv {
+			n += 2*binary.MaxVarintLen64 + len(k) + len(v)
+		}
 	}
-	out := make([]string, 0, n)
+	n += 2*binary.MaxVarintLen64 + len("Host") + len(host)
+	var b strings.Builder
+	b.Grow(n)
+	var num [binary.MaxVarintLen64]byte
+	put := func(s string) {
+		b.Write(binary.AppendUvarint(num[:0], uint64(len(s))))
+		b.WriteString(s)
+	}
 	for k, vv := range h {
 		if k == "Host" && host != "" {
 			continue
 		}
 		for _, v := range vv {
-			out = append(out, k, v)
+			put(k)
+			put(v)
 		}
 	}
 	if host != "" {
-		out = append(out, "Host", host)
+		put("Host")
+		put(host)
 	}
-	return out
+	return b.String()
+}
+
+// unpackHeaders reverses packHeaders; the values share p's memory.
+func unpackHeaders(p string) http.Header {
+	h := http.Header{}
+	next := func() (string, bool) {
+		n, k := binary.Uvarint([]byte(p[:min(len(p), binary.MaxVarintLen64)]))
+		if k <= 0 || uint64(len(p)-k) < n {
+			return "", false
+		}
+		s := p[k : k+int(n)]
+		p = p[k+int(n):]
+		return s, true
+	}
+	for len(p) > 0 {
+		name, ok1 := next()
+		value, ok2 := next()
+		if !ok1 || !ok2 {
+			break // cannot happen for packHeaders output
+		}
+		h[name] = append(h[name], value)
+	}
+	return h
 }
 
 // record returns a deep copy of the entry's record, with its Headers.
@@ -104,10 +141,7 @@ func (e *entry) record() Record {
 			c.RequestSHA256 = hex.EncodeToString(e.sums[1][:])
 		}
 	}
-	c.Headers = make(http.Header, len(e.hdr)/2)
-	for i := 0; i+1 < len(e.hdr); i += 2 {
-		c.Headers[e.hdr[i]] = append(c.Headers[e.hdr[i]], e.hdr[i+1])
-	}
+	c.Headers = unpackHeaders(e.hdr)
 	return c
 }
 
