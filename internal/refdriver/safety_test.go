@@ -48,6 +48,9 @@ type safetyCase struct {
 	name   string
 	resp   mockserver.Response
 	cancel cancelAt
+	// timeout is params.timeout; 0 is the default 30 (1.5 s here), so only
+	// the idle timeout cases can time out, even on a loaded machine.
+	timeout float64
 }
 
 // safetyCases returns every fault kind at every point, a lying length, the
@@ -74,10 +77,10 @@ func safetyCases() []safetyCase {
 		safetyCase{name: "truncated chunked body (close mid-body)", resp: mockserver.Response{Body: body,
 			Length: mockserver.Length{Mode: mockserver.LengthNone},
 			Fault:  &mockserver.Fault{Kind: mockserver.FaultClose, At: mockserver.AtAfterBody, Bytes: safetyBody / 2}}},
-		safetyCase{name: "idle timeout beforeStatus", resp: mockserver.Response{Body: body, DelayHeaders: long}},
-		safetyCase{name: "idle timeout afterHeaders", resp: mockserver.Response{Body: body, DelayBody: long}},
+		safetyCase{name: "idle timeout beforeStatus", resp: mockserver.Response{Body: body, DelayHeaders: long}, timeout: 2},
+		safetyCase{name: "idle timeout afterHeaders", resp: mockserver.Response{Body: body, DelayBody: long}, timeout: 2},
 		safetyCase{name: "idle timeout midBody", resp: mockserver.Response{Body: body,
-			Trickle: &mockserver.Trickle{Bytes: safetyBody / 2, Every: long}}},
+			Trickle: &mockserver.Trickle{Bytes: safetyBody / 2, Every: long}}, timeout: 2},
 		safetyCase{name: "cancel beforeStatus", resp: mockserver.Response{Body: body, DelayHeaders: long},
 			cancel: cancelReceived},
 		safetyCase{name: "cancel afterHeaders", resp: mockserver.Response{Body: body, DelayBody: long},
@@ -164,7 +167,7 @@ func checkSafeDownload(t *testing.T, srv *mockserver.Server, ns, url string, tc 
 			close(cancelled)
 		}
 	})
-	p := &impl.Params{Response: &impl.FileRef{Filename: "dl/out.bin"}, Timeout: 2}
+	p := &impl.Params{Response: &impl.FileRef{Filename: "dl/out.bin"}, Timeout: tc.timeout}
 	if tc.cancel == cancelBegan || tc.cancel == cancelFirstProgress {
 		p.Progress = impl.ProgressDownload
 	}
@@ -189,7 +192,7 @@ func checkSafeDownload(t *testing.T, srv *mockserver.Server, ns, url string, tc 
 			select {
 			case <-cancelled:
 			case <-rec.ended:
-				t.Fatalf("ended before the cancel point: %v", rec.phases())
+				t.Fatalf("ended before the cancel point: %+v", rec.wait(t))
 			case <-time.After(20 * time.Second):
 				t.Fatalf("cancel point never reached: %v", rec.phases())
 			}
