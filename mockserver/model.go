@@ -365,10 +365,13 @@ const (
 	// EventRequestRead: request body bytes were read; Bytes is the total so
 	// far.
 	EventRequestRead = "requestRead"
-	// EventHeadersSent: the status line and headers were flushed.
+	// EventHeadersSent: the status line and headers were flushed. For a
+	// body of at most 2 KiB with no trickle, delay or fault, headers and
+	// body are handed to net/http unflushed and leave in one write as the
+	// exchange ends, microseconds after this event and its bodyChunk.
 	EventHeadersSent = "headersSent"
-	// EventBodyChunk: response body bytes were written and flushed; Bytes is
-	// the total so far.
+	// EventBodyChunk: response body bytes were written and flushed (but see
+	// EventHeadersSent for small bodies); Bytes is the total so far.
 	EventBodyChunk = "bodyChunk"
 	// EventFault: the fault fired; Detail is its kind, Bytes the body bytes
 	// sent before it.
