@@ -38,6 +38,10 @@ type execution struct {
 	insts  []*instance
 	st     *state
 
+	started time.Time     // when the attempt began
+	stall   time.Duration // longest stall the watch saw (see stall.go)
+	stallAt time.Time     // when it began
+
 	mu      sync.Mutex // guards drvErrs
 	drvErrs []error    // the driver broke (an error verdict)
 }
@@ -45,10 +49,30 @@ type execution struct {
 // Case runs one case and returns its graded result. It never fails: a case
 // the harness or driver could not run gets Verdict Error with the reason, a
 // case whose calls are still pending at its deadline fails with them named.
-// ctx ending (an interrupt) gives an error verdict too.
+// ctx ending (an interrupt) gives an error verdict too. An attempt during
+// which the host stalled the process beyond stallTolerance is void and the
+// case runs again, at most maxAttempts times in all (see stall.go); the
+// result is the last attempt's, and its logs name the void ones.
 func (r *Runner) Case(ctx context.Context, c *casefile.Case) result.CaseResult {
-	started := time.Now()
-	ex := &execution{r: r, c: c, calls: caseCalls(c), scale: max(r.p.TimeScale, c.MinScale)}
+	var notes []string
+	for attempt := 1; ; attempt++ {
+		res, ex := r.attempt(ctx, c)
+		void := ex.stall > stallTolerance
+		last := attempt >= maxAttempts || ctx.Err() != nil || res.Verdict == result.Skip
+		if void {
+			notes = append(notes, "runner: "+stallNote(attempt, ex.stall, ex.stallAt, ex.started, !last))
+		}
+		if !void || last {
+			res.Logs = append(res.Logs, notes...)
+			return res
+		}
+	}
+}
+
+// attempt runs one case once and grades it; the execution tells how long
+// the host stalled it.
+func (r *Runner) attempt(ctx context.Context, c *casefile.Case) (result.CaseResult, *execution) {
+	ex := &execution{r: r, c: c, calls: caseCalls(c), scale: max(r.p.TimeScale, c.MinScale), started: time.Now()}
 	ex.ns = c.ID + "." + r.id + "." + strconv.FormatInt(r.runs.Add(1), 10)
 	res := result.CaseResult{ID: c.ID, Title: c.Title, Pos: c.Pos.String(), Requirements: c.Requirements}
 	pol := r.Policy()
@@ -60,15 +84,15 @@ func (r *Runner) Case(ctx context.Context, c *casefile.Case) result.CaseResult {
 		_, res.Trace = ex.st.observe()
 		res.Logs = ex.logs()
 	}
-	res.Duration = time.Since(started)
+	res.Duration = time.Since(ex.started)
 	var sk *skipError
 	switch {
 	case errors.As(err, &sk):
 		res.Level, res.Verdict, res.Reason = pol.CaseLevel(c.Level, c.Requirements), result.Skip, sk.why
-		return res
+		return res, ex
 	case err != nil:
 		res.Level, res.Verdict, res.Reason = pol.CaseLevel(c.Level, c.Requirements), result.Error, err.Error()
-		return res
+		return res, ex
 	}
 	ms := oracle.Check(c, obs)
 	ms = append(ms, pending...)
@@ -79,7 +103,7 @@ func (r *Runner) Case(ctx context.Context, c *casefile.Case) result.CaseResult {
 	} else if len(ms) > 0 {
 		res.Reason = fmt.Sprintf("%d mismatch(es), first: %s: want %s, got %s", len(ms), ms[0].Check, ms[0].Want, ms[0].Got)
 	}
-	return res
+	return res, ex
 }
 
 // caseCalls returns the case's calls with defaults filled in, as copies.
@@ -165,6 +189,15 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, []result.Mism
 		return obs, nil, err
 	}
 	ex.st = newState(time.Now(), ex.insts)
+	watch := ex.r.watch()
+	watching := true
+	stopWatch := func() {
+		if watching {
+			watching = false
+			ex.stall, ex.stallAt = watch.Stop()
+		}
+	}
+	defer stopWatch()
 	obs.Start, obs.TimeScale = ex.st.start, ex.scale
 	collected := make(chan struct{})
 	go func() {
@@ -184,6 +217,7 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, []result.Mism
 		ex.settle(ctx)
 	}
 	ex.awaitQuiet(ctx)
+	stopWatch()
 	closeErr := ex.closeSession(ctx)
 	closed = true
 	if err := ex.drain(collected); err != nil {

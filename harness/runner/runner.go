@@ -120,9 +120,10 @@ func (p Params) Validate() error {
 // several goroutines (or Ginkgo processes, each with its own Runner).
 type Runner struct {
 	p       Params
-	refused string       // base URL of a loopback port that refuses connections
-	id      string       // random, so Runners sharing one fixture never share a namespace
-	runs    atomic.Int64 // run number, part of each case's namespace
+	refused string            // base URL of a loopback port that refuses connections
+	id      string            // random, so Runners sharing one fixture never share a namespace
+	runs    atomic.Int64      // run number, part of each case's namespace
+	watch   func() stallMeter // starts an attempt's stall watch; tests replace it
 }
 
 // New validates p, fills in defaults and returns a Runner.
@@ -150,7 +151,7 @@ func New(p Params) (*Runner, error) {
 	if _, err := rand.Read(id[:]); err != nil {
 		return nil, fmt.Errorf("new runner: %w", err)
 	}
-	return &Runner{p: p, refused: refused, id: hex.EncodeToString(id[:])}, nil
+	return &Runner{p: p, refused: refused, id: hex.EncodeToString(id[:]), watch: watchStalls}, nil
 }
 
 // refusedURL returns the base URL of a loopback port nothing listens on: it

@@ -1,0 +1,105 @@
+package runner
+
+import (
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Stall detection. A case's timing judgements (a timeout that must or must
+// not fire, a lower bound between two moments) hold only if the host ran
+// the case's goroutines on time. On a loaded machine the whole process is
+// sometimes frozen for seconds (measured by a separate probe process on the
+// 2-core CI box: 3.6 s while compilers ran), and after such a freeze every
+// timer that expired fires at once, in any order: a 1.5 s timeout beats the
+// server's 1 s delay, and the case fails although the implementation did
+// nothing wrong. No case margin survives that at a small time scale.
+//
+// So each attempt of a case runs a stall watch: a goroutine that sleeps
+// stallProbe at a time and measures how late it wakes. An attempt during
+// which the process stalled longer than stallTolerance did not observe the
+// implementation faithfully: it is void, whatever its verdict, and the case
+// runs again (at most maxAttempts in all). The decision depends only on the
+// host, never on the verdict, so a real failure fails again in a clean
+// attempt; the report notes every void attempt. Cases keep every timing
+// margin above stallTolerance at the scale they run (see cases/README or
+// the case comments), so a stall the watch lets through cannot flip them.
+const (
+	// stallProbe is the stall watch's sleep.
+	stallProbe = 10 * time.Millisecond
+	// stallTolerance is the longest stall an attempt may see and still count.
+	stallTolerance = 100 * time.Millisecond
+	// maxAttempts bounds the attempts of one case.
+	maxAttempts = 3
+)
+
+// stallMeter is a running stall watch.
+type stallMeter interface {
+	// Stop ends the watch and returns the longest stall and when it began.
+	Stop() (time.Duration, time.Time)
+}
+
+// stallWatch measures how late a sleeping goroutine wakes while it runs.
+type stallWatch struct {
+	stop chan struct{}
+	done chan struct{}
+
+	mu    sync.Mutex    // guards worst and at
+	worst time.Duration // longest lateness seen
+	at    time.Time     // when the worst stall began
+}
+
+// watchStalls starts a stall watch; Stop ends it.
+func watchStalls() stallMeter {
+	w := &stallWatch{stop: make(chan struct{}), done: make(chan struct{})}
+	go w.loop()
+	return w
+}
+
+// loop sleeps stallProbe at a time until stopped, recording lateness.
+func (w *stallWatch) loop() {
+	defer close(w.done)
+	t := time.NewTimer(stallProbe)
+	defer t.Stop()
+	due := time.Now().Add(stallProbe)
+	for {
+		select {
+		case <-w.stop:
+			w.saw(time.Since(due), due) // a stall may be under way
+			return
+		case now := <-t.C:
+			w.saw(now.Sub(due), due)
+			due = time.Now().Add(stallProbe)
+			t.Reset(stallProbe)
+		}
+	}
+}
+
+// saw records a wake-up late by d after due.
+func (w *stallWatch) saw(d time.Duration, due time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if d > w.worst {
+		w.worst, w.at = d, due
+	}
+}
+
+// Stop ends the watch and returns the longest stall and when it began; a
+// stall under way when Stop is called counts too.
+func (w *stallWatch) Stop() (time.Duration, time.Time) {
+	close(w.stop)
+	<-w.done
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.worst, w.at
+}
+
+// stallNote describes a void attempt for the report.
+func stallNote(attempt int, worst time.Duration, at, start time.Time, retried bool) string {
+	what := "the case ran again"
+	if !retried {
+		what = fmt.Sprintf("no attempt left (%d made); this result may be void", attempt)
+	}
+	return fmt.Sprintf("attempt %d: the host stalled this process for %s at +%s (tolerance %s): timing unobservable, %s",
+		attempt, worst.Round(time.Millisecond), at.Sub(start).Round(time.Millisecond), stallTolerance, what)
+}
