@@ -47,3 +47,11 @@ FUZZTIME ?= 30s
 .PHONY: fuzz
 fuzz:
 	FUZZTIME=$(FUZZTIME) GO=$(GO) bench/fuzz.sh
+
+## flake: the full suite against the reference FLAKE_RUNS times (default 30)
+## with every core loaded by a CPU hog; fails on any unexpected result
+## (bench/flake.sh prints the count per case and the wall time per run).
+FLAKE_RUNS ?= 30
+.PHONY: flake
+flake:
+	FLAKE_RUNS=$(FLAKE_RUNS) GO=$(GO) bench/flake.sh

@@ -13,7 +13,7 @@
 # A result is unexpected when its verdict is fail, error or warn: the runs are
 # strict (should mismatches fail), as the Ginkgo suite is, so every case must
 # pass against the reference. Exit status: 0 when no run had an unexpected
-# result, 1 when one did, 2 on a setup error. Needs go and jq.
+# result, 1 when one did, 2 on a setup error. Needs go (or $GO) and jq.
 set -euo pipefail
 
 runs=${FLAKE_RUNS:-30}
@@ -62,7 +62,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 echo "flake: building netconform"
-(cd "$root" && go build -o "$work/netconform" ./cmd/netconform)
+(cd "$root" && "${GO:-go}" build -o "$work/netconform" ./cmd/netconform)
 
 for ((i = 0; i < hogs; i++)); do
 	yes >/dev/null &

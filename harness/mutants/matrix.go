@@ -77,10 +77,6 @@ type Row struct {
 	// Errors are the ids of cases that got an error verdict (the harness or
 	// the wrapped driver broke); they catch nothing.
 	Errors []string `json:"errors,omitempty"`
-	// Flaky (control row only) are the ids of cases that caught the control
-	// under load but passed when run again alone; they are load-sensitive,
-	// so they count as catches for no variant.
-	Flaky []string `json:"flaky,omitempty"`
 	// Duration is the wall time of the variant's run.
 	Duration time.Duration `json:"duration"`
 }
@@ -161,24 +157,22 @@ func Run(ctx context.Context, p Params) (*Matrix, error) {
 		}
 		runners[i] = r
 	}
+	// Every run shares the fixture: each runner puts its own random id in
+	// its namespaces, so the same case can run in several at once. The
+	// reference and the control run under the same load as the variants;
+	// a case that fails the control there is a harness or case defect.
 	runs := make([]result.Run, len(runners))
-	// The reference runs first and alone, so that the baseline is not
-	// judged under the load of the other runs (timing cases at a small time
-	// scale are sensitive to it); the control then shows whether that load
-	// alone makes cases fail.
-	runs[0] = untag(runners[0].Run(ctx, tagged(refCases, "~reference")), "~reference")
 	sem := make(chan struct{}, p.Concurrent)
 	var wg sync.WaitGroup
-	for i, r := range runners[1:] {
-		i++
-		cs, tag := refCases, "~"+all[i-1].Name
+	for i, r := range runners {
+		cs := refCases
 		if i > 1 {
 			cs = sel[i-2]
 		}
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			runs[i] = untag(r.Run(ctx, tagged(cs, tag)), tag)
+			runs[i] = r.Run(ctx, cs)
 		})
 	}
 	wg.Wait()
@@ -192,59 +186,11 @@ func Run(ctx context.Context, p Params) (*Matrix, error) {
 		}
 	}
 	m.Control = row(all[0], runs[1], good)
-	if len(m.Control.Caught) > 0 {
-		m.Control.Caught, m.Control.Flaky = confirm(ctx, runners[1], refCases, m.Control.Caught, "~"+all[0].Name)
-		for _, id := range m.Control.Flaky {
-			delete(good, id) // load-sensitive: its failures prove nothing
-		}
-	}
 	for i, v := range p.Variants {
 		m.Rows[i] = row(v, runs[i+2], good)
 	}
 	m.Duration = time.Since(started)
 	return m, nil
-}
-
-// confirm runs the cases with the given ids again, alone, and splits them
-// into those that fail again (still) and those that now pass (flaky: they
-// failed only under the load of the concurrent runs).
-func confirm(ctx context.Context, r *runner.Runner, cs []*casefile.Case, ids []string, tag string) (still, flaky []string) {
-	var again []*casefile.Case
-	for _, c := range cs {
-		if slices.Contains(ids, c.ID) {
-			again = append(again, c)
-		}
-	}
-	for _, c := range untag(r.Run(ctx, tagged(again, tag)), tag).Cases {
-		if c.Verdict == result.Fail || c.Verdict == result.Warn {
-			still = append(still, c.ID)
-		} else {
-			flaky = append(flaky, c.ID)
-		}
-	}
-	return still, flaky
-}
-
-// tagged returns copies of cs whose ids end in tag. A runner derives the
-// case's server namespace from its id and its own run counter, which starts
-// at 1 in every runner, so runners sharing one fixture would otherwise
-// install the same case under the same namespace at the same time.
-func tagged(cs []*casefile.Case, tag string) []*casefile.Case {
-	out := make([]*casefile.Case, len(cs))
-	for i, c := range cs {
-		cp := *c
-		cp.ID += tag
-		out[i] = &cp
-	}
-	return out
-}
-
-// untag removes tag from the case ids of run.
-func untag(run result.Run, tag string) result.Run {
-	for i := range run.Cases {
-		run.Cases[i].ID = strings.TrimSuffix(run.Cases[i].ID, tag)
-	}
-	return run
 }
 
 // selectCases returns the cases to run against v, in p.Cases order.
@@ -309,9 +255,6 @@ func (m *Matrix) Format() string {
 	fmt.Fprintf(&b, "; control (wrapper, no alteration): %d caught", len(m.Control.Caught))
 	if len(m.Control.Caught) > 0 {
 		fmt.Fprintf(&b, " (%s)", strings.Join(m.Control.Caught, " "))
-	}
-	if len(m.Control.Flaky) > 0 {
-		fmt.Fprintf(&b, ", %d flaky under load (%s)", len(m.Control.Flaky), strings.Join(m.Control.Flaky, " "))
 	}
 	fmt.Fprintf(&b, "; %s\n", m.Duration.Round(time.Millisecond))
 	return b.String()
