@@ -1,11 +1,16 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"slices"
+	"io"
+	"strings"
+	"time"
 
 	"github.com/netconform/netconform/harness/driver"
+	"github.com/netconform/netconform/harness/driver/exec"
+	"github.com/netconform/netconform/harness/driver/remote"
 	"github.com/netconform/netconform/internal/refdriver"
 )
 
@@ -13,7 +18,15 @@ import (
 const (
 	driverInproc = "inproc" // the reference implementation, in this process
 	driverExec   = "exec"   // a subprocess speaking the driver protocol on stdio (args after --)
-	driverRemote = "remote" // an implementation reached over HTTP long-poll (--remote URL)
+	driverRemote = "remote" // devices connecting to an HTTP long-poll control channel (--listen)
+)
+
+// Driver set-up bounds.
+const (
+	// probeTimeout bounds the start of an exec driver's first process.
+	probeTimeout = 30 * time.Second
+	// devicePoll is how often run checks whether a device has connected.
+	devicePoll = 100 * time.Millisecond
 )
 
 // defaultTimeScale is the time scale of a driver when --time-scale is not
@@ -29,9 +42,12 @@ func defaultTimeScale(name string) float64 {
 
 // driverSpec is how to reach the implementation under test.
 type driverSpec struct {
-	name   string   // inproc, exec or remote
-	argv   []string // exec: the command and its arguments (after --)
-	remote string   // remote: the endpoint URL
+	name        string        // inproc, exec or remote
+	argv        []string      // exec: the command and its arguments (after --)
+	listen      string        // remote: control channel address
+	advertise   string        // remote: host printed in the control URL
+	deviceClock bool          // remote: trust the devices' event times
+	deviceWait  time.Duration // remote: how long to wait for the first device
 }
 
 // errUsage marks an error that is the user's to fix in the command line; the
@@ -46,57 +62,106 @@ func usageErrorf(format string, args ...any) error {
 // validate checks that the spec is complete for its driver.
 func (d driverSpec) validate() error {
 	switch d.name {
-	case driverInproc:
+	case driverInproc, driverRemote:
 		if len(d.argv) > 0 {
 			return usageErrorf("arguments after -- are for --driver exec only")
 		}
 	case driverExec:
 		if len(d.argv) == 0 {
-			return usageErrorf("--driver exec needs the driver command after --, e.g. -- lua drivers/lua/driver.lua")
-		}
-	case driverRemote:
-		if d.remote == "" {
-			return usageErrorf("--driver remote needs --remote URL")
+			return usageErrorf("--driver exec needs the driver command after --, e.g. -- lua5.1 drivers/lua/stdio_driver.lua")
 		}
 	default:
-		return usageErrorf("unknown driver %q (want %s)", d.name, joinNames(driverNames()))
+		return usageErrorf("unknown driver %q (want inproc, exec or remote)", d.name)
+	}
+	if d.name != driverRemote && (d.listen != "" || d.advertise != "" || d.deviceClock) {
+		return usageErrorf("--listen, --advertise and --device-clock are for --driver remote only")
+	}
+	if d.deviceWait < 0 {
+		return usageErrorf("--device-wait must not be negative")
 	}
 	return nil
 }
 
-// driverNames lists the --driver values.
-func driverNames() []string { return []string{driverInproc, driverExec, driverRemote} }
-
-// driverFactory builds the driver of a spec.
+// driverFactory builds the driver of a spec. A driver with a Close method is
+// closed when the run ends.
 type driverFactory func(d driverSpec) (driver.Driver, error)
 
-// defaultDrivers returns the drivers this build has. exec and remote are
-// listed but not built in yet (issue 6): choosing them is a usage error
-// that says so.
+// defaultDrivers returns the drivers this build has.
 func defaultDrivers() map[string]driverFactory {
-	notYet := func(d driverSpec) (driver.Driver, error) {
-		return nil, usageErrorf("driver %s not available yet (out-of-process drivers come with issue 6); use --driver inproc", d.name)
-	}
 	return map[string]driverFactory{
 		driverInproc: func(driverSpec) (driver.Driver, error) { return refdriver.New(), nil },
-		driverExec:   notYet,
-		driverRemote: notYet,
+		driverExec: func(d driverSpec) (driver.Driver, error) {
+			return exec.New(exec.Options{Args: d.argv})
+		},
+		driverRemote: func(d driverSpec) (driver.Driver, error) {
+			return remote.New(remote.Options{Listen: d.listen, Advertise: d.advertise, DeviceClock: d.deviceClock})
+		},
 	}
 }
 
-// joinNames renders names as "a, b or c".
-func joinNames(names []string) string {
-	names = slices.Clone(names)
-	if len(names) < 2 {
-		return fmt.Sprint(names)
+// closeDriver closes drv if it has a Close method.
+func closeDriver(drv driver.Driver) error {
+	if c, ok := drv.(interface{ Close() error }); ok {
+		return c.Close()
 	}
-	last := names[len(names)-1]
-	out := ""
-	for i, n := range names[:len(names)-1] {
-		if i > 0 {
-			out += ", "
+	return nil
+}
+
+// prober is a driver that can start its implementation ahead of the first
+// session (the exec driver).
+type prober interface {
+	Probe(ctx context.Context) (driver.Capabilities, error)
+}
+
+// deviceHub is a driver that waits for devices to connect (the remote
+// driver).
+type deviceHub interface {
+	URL() string
+	Devices() int
+}
+
+// prepare makes sure the implementation is reachable before the run starts:
+// it starts an exec driver's first process (so a broken command is a set-up
+// error, not a run of errored cases), and for the remote driver prints the
+// control URL and waits up to wait for a device.
+func prepare(ctx context.Context, drv driver.Driver, wait time.Duration, w io.Writer) error {
+	if p, ok := drv.(prober); ok {
+		pctx, cancel := context.WithTimeout(ctx, probeTimeout)
+		defer cancel()
+		if _, err := p.Probe(pctx); err != nil {
+			return fmt.Errorf("start driver: %w", err)
 		}
-		out += n
 	}
-	return out + " or " + last
+	hub, ok := drv.(deviceHub)
+	if !ok {
+		return nil
+	}
+	fmt.Fprintf(w, "netconform: waiting up to %s for a device at %s\n", wait, hub.URL())
+	wctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	t := time.NewTicker(devicePoll)
+	defer t.Stop()
+	for hub.Devices() == 0 {
+		select {
+		case <-wctx.Done():
+			return fmt.Errorf("no device connected to %s within %s", hub.URL(), wait)
+		case <-t.C:
+		}
+	}
+	fmt.Fprintf(w, "netconform: %d device(s) connected\n", hub.Devices())
+	return nil
+}
+
+// driverUsage documents the driver flags in run's usage.
+func driverUsage() string {
+	return strings.Join([]string{
+		"drivers:",
+		"  inproc  the reference implementation in this process (default; time scale 0.05)",
+		"  exec    a program speaking the driver protocol on stdin/stdout, given after --,",
+		"          e.g. netconform run --driver exec -- lua5.1 drivers/lua/stdio_driver.lua",
+		"  remote  devices (apps) connecting to the control channel, e.g.",
+		"          netconform run --driver remote --listen 0.0.0.0:8787 --advertise 192.168.1.20 \\",
+		"            --server-host 192.168.1.20",
+		"          (docs/driver-protocol.md, docs/validate-solar2d.md)",
+	}, "\n")
 }

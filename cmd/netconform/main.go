@@ -34,6 +34,7 @@ func commands() []command {
 		{"check", "validate case files (the embedded set or --cases DIR); file:line:col messages", runCheck},
 		{"report", "render several report.json files side by side in one HTML page", runReport},
 		{"serve", "run the mock HTTP/HTTPS server from a routes file", runServe},
+		{"driver", "serve the reference implementation over the driver protocol on stdio", runDriver},
 	}
 }
 

@@ -39,6 +39,8 @@ type runConfig struct {
 	out      string
 	repeat   int
 	verbose  bool
+	// serverHost is the mock server's bind host.
+	serverHost string
 }
 
 // runCmd is the run command with what tests may replace.
@@ -64,7 +66,11 @@ func parseRun(args []string, stderr io.Writer) (cfg runConfig, help bool, err er
 	fs.SetOutput(stderr)
 	cfg.sel.register(fs)
 	fs.StringVar(&cfg.drv.name, "driver", driverInproc, "implementation `driver`: inproc (the reference, in process), exec or remote")
-	fs.StringVar(&cfg.drv.remote, "remote", "", "endpoint `URL` of a remote driver (--driver remote)")
+	fs.StringVar(&cfg.drv.listen, "listen", "", "remote: control channel `address` for devices (default 127.0.0.1:0)")
+	fs.StringVar(&cfg.drv.advertise, "advertise", "", "remote: `host` put in the printed control URL (the LAN address when --listen is 0.0.0.0)")
+	fs.BoolVar(&cfg.drv.deviceClock, "device-clock", false, "remote: use the devices' event times (their clock agrees with this host's)")
+	fs.DurationVar(&cfg.drv.deviceWait, "device-wait", 5*time.Minute, "remote: how long to wait for the first device")
+	fs.StringVar(&cfg.serverHost, "server-host", "127.0.0.1", "`host` the mock server binds to and puts in case URLs (a LAN address for devices)")
 	fs.BoolVar(&cfg.strict, "strict", false, "should-level mismatches fail the case (default: they warn)")
 	fs.IntVar(&cfg.parallel, "parallel", runner.DefaultParallel, "run `N` cases at once")
 	fs.Float64Var(&cfg.scale, "time-scale", 0, "multiply every case duration by `factor` (default 0.05 for inproc, 1 otherwise)")
@@ -75,6 +81,7 @@ func parseRun(args []string, stderr io.Writer) (cfg runConfig, help bool, err er
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, runUsage)
 		fs.PrintDefaults()
+		fmt.Fprintln(stderr, "\n"+driverUsage())
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -148,7 +155,16 @@ func (rc runCmd) run(ctx context.Context, args []string, stdout, stderr io.Write
 		fmt.Fprintf(stderr, "netconform run: %v\n", err)
 		return 2
 	}
-	srv, err := mockserver.New()
+	defer func() {
+		if err := closeDriver(drv); err != nil {
+			fmt.Fprintf(stderr, "netconform run: %v\n", err)
+		}
+	}()
+	if err := prepare(ctx, drv, cfg.drv.deviceWait, stdout); err != nil {
+		fmt.Fprintf(stderr, "netconform run: %v\n", err)
+		return 2
+	}
+	srv, err := mockserver.New(mockserver.WithHost(cfg.serverHost))
 	if err != nil {
 		fmt.Fprintf(stderr, "netconform run: start mock server: %v\n", err)
 		return 2

@@ -306,8 +306,8 @@ func TestRunUsageErrorsExitTwo(t *testing.T) {
 		{"positional argument", []string{"extra"}, `unexpected argument "extra"`},
 		{"unknown driver", []string{"--driver", "wasm"}, `unknown driver "wasm"`},
 		{"exec without command", []string{"--driver", "exec"}, "needs the driver command after --"},
-		{"exec not built", []string{"--driver", "exec", "--", "lua", "x.lua"}, "driver exec not available yet"},
-		{"remote without url", []string{"--driver", "remote"}, "needs --remote URL"},
+		{"listen without remote", []string{"--listen", "127.0.0.1:0"}, "for --driver remote only"},
+		{"argv for remote", []string{"--driver", "remote", "--", "lua"}, "for --driver exec only"},
 		{"argv for inproc", []string{"--", "lua"}, "for --driver exec only"},
 		{"repeat zero", []string{"--repeat", "0"}, "--repeat must be at least 1"},
 		{"parallel zero", []string{"--parallel", "0"}, "--parallel must be at least 1"},
@@ -366,7 +366,7 @@ func TestDispatchReachesTheCommands(t *testing.T) {
 	if code := run(t.Context(), []string{"help"}, &out, &errb); code != 0 {
 		t.Fatalf("help: exit %d", code)
 	}
-	for _, name := range []string{"run", "list", "check", "report", "serve"} {
+	for _, name := range []string{"run", "list", "check", "report", "serve", "driver"} {
 		if !regexp.MustCompile(`(?m)^  ` + name + ` `).MatchString(out.String()) {
 			t.Errorf("help does not list %s:\n%s", name, out.String())
 		}
