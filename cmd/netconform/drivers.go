@@ -40,6 +40,21 @@ func defaultTimeScale(name string) float64 {
 	return 1
 }
 
+// defaultParallel is how many cases run at once when --parallel is not
+// given: the reference's cases mostly wait on timers, so 8 at once keep a
+// 2-core machine busy without crowding the timing checks; an exec driver
+// starts a process per concurrent session; a remote device runs one session
+// at a time, and a case waiting for a device would spend its budget.
+func defaultParallel(name string) int {
+	switch name {
+	case driverInproc:
+		return 8
+	case driverRemote:
+		return 1
+	}
+	return 4
+}
+
 // driverSpec is how to reach the implementation under test.
 type driverSpec struct {
 	name        string        // inproc, exec or remote

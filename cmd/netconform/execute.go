@@ -1,8 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -33,8 +35,10 @@ func execute(ctx context.Context, r caseRunner, cs []*casefile.Case, repeat, par
 	}
 	sem := make(chan struct{}, max(parallel, 1))
 	var wg sync.WaitGroup
+	order := longestFirst(cs)
 	for rep := range repeat {
-		for i, c := range cs {
+		for _, i := range order {
+			c := cs[i]
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
@@ -58,6 +62,18 @@ func execute(ctx context.Context, r caseRunner, cs []*casefile.Case, repeat, par
 	}
 	wg.Wait()
 	return out
+}
+
+// longestFirst returns the indexes of cs with the cases that declare the
+// longest budget first (in id order otherwise), so the slow timeout cases
+// do not start last and leave the run waiting on them alone.
+func longestFirst(cs []*casefile.Case) []int {
+	order := make([]int, len(cs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(cs[b].Budget, cs[a].Budget) })
+	return order
 }
 
 // stability classifies a case's repeated runs.

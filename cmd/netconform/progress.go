@@ -66,6 +66,7 @@ type progress struct {
 	failed  int
 	running map[string]time.Time // "id#rep" → start
 	drawn   bool                 // a live line is on screen
+	last    string               // the live line on screen
 	stop    chan struct{}
 	stopped chan struct{}
 }
@@ -114,7 +115,8 @@ func (p *progress) finish() {
 	p.clear()
 }
 
-func runKey(id string, rep int) string { return id + "#" + strconv.Itoa(rep) }
+// runKey names one run of a case: "id#2" is its second run.
+func runKey(id string, rep int) string { return id + "#" + strconv.Itoa(rep+1) }
 
 func (p *progress) caseStarted(id string, rep int) {
 	p.mu.Lock()
@@ -208,8 +210,11 @@ func (p *progress) draw() {
 	if r := []rune(line); len(r) > p.width-1 {
 		line = string(r[:p.width-2]) + "…"
 	}
+	if p.drawn && line == p.last {
+		return
+	}
 	fmt.Fprint(p.w, "\r\033[K"+line)
-	p.drawn = true
+	p.drawn, p.last = true, line
 }
 
 // slow returns the longest-running cases past slowAfter, longest first.

@@ -72,7 +72,7 @@ func parseRun(args []string, stderr io.Writer) (cfg runConfig, help bool, err er
 	fs.DurationVar(&cfg.drv.deviceWait, "device-wait", 5*time.Minute, "remote: how long to wait for the first device")
 	fs.StringVar(&cfg.serverHost, "server-host", "127.0.0.1", "`host` the mock server binds to and puts in case URLs (a LAN address for devices)")
 	fs.BoolVar(&cfg.strict, "strict", false, "should-level mismatches fail the case (default: they warn)")
-	fs.IntVar(&cfg.parallel, "parallel", runner.DefaultParallel, "run `N` cases at once")
+	fs.IntVar(&cfg.parallel, "parallel", 0, "run `N` cases at once (default 8 for inproc, 4 for exec, 1 for remote: one per device)")
 	fs.Float64Var(&cfg.scale, "time-scale", 0, "multiply every case duration by `factor` (default 0.05 for inproc, 1 otherwise)")
 	fs.StringVar(&cfg.expect, "expect", "", "expectations `file` (YAML: case-id: fail, or case-id: [pass, fail] for a known flaky case)")
 	fs.StringVar(&cfg.out, "out", "reports/out", "write the reports to `dir` (\"\" writes none)")
@@ -93,8 +93,10 @@ func parseRun(args []string, stderr io.Writer) (cfg runConfig, help bool, err er
 		return cfg, false, usageErrorf("unexpected argument %q (driver commands go after --)", fs.Arg(0))
 	}
 	cfg.drv.argv = argv
+	parallelSet := false
+	fs.Visit(func(f *flag.Flag) { parallelSet = parallelSet || f.Name == "parallel" })
 	switch {
-	case cfg.parallel < 1:
+	case parallelSet && cfg.parallel < 1:
 		return cfg, false, usageErrorf("--parallel must be at least 1, got %d", cfg.parallel)
 	case cfg.repeat < 1:
 		return cfg, false, usageErrorf("--repeat must be at least 1, got %d", cfg.repeat)
@@ -103,6 +105,9 @@ func parseRun(args []string, stderr io.Writer) (cfg runConfig, help bool, err er
 	}
 	if cfg.scale == 0 {
 		cfg.scale = defaultTimeScale(cfg.drv.name)
+	}
+	if !parallelSet {
+		cfg.parallel = defaultParallel(cfg.drv.name)
 	}
 	if err := cfg.drv.validate(); err != nil {
 		return cfg, false, err

@@ -377,3 +377,23 @@ func TestDispatchReachesTheCommands(t *testing.T) {
 		t.Errorf("netconform run: exit %d, summary %q\n%s", code, summary, errb.String())
 	}
 }
+
+func TestRunInterruptedExitsOne(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // as if SIGINT arrived before the first case
+	var out, errb bytes.Buffer
+	rc := runCmd{drivers: defaultDrivers(), terminal: func(io.Writer) bool { return false }, width: 100}
+	dir := t.TempDir()
+	code := rc.run(ctx, []string{"--cases", probeDir(t), "--out", dir}, &out, &errb)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s%s", code, out.String(), errb.String())
+	}
+	summary, _ := lastLines(t, out.String())
+	if summary != "0 passed, 0 failed, 2 skipped" || !strings.Contains(out.String(), "run interrupted: context canceled") {
+		t.Errorf("summary %q, output:\n%s", summary, out.String())
+	}
+	if rep := readReport(t, dir); reports.Summarize(rep.Run).Skip != 2 {
+		t.Errorf("the reports of an interrupted run are not written with the skips")
+	}
+}
