@@ -12,8 +12,10 @@
 #
 # A result is unexpected when its verdict is fail, error or warn: the runs are
 # strict (should mismatches fail), as the Ginkgo suite is, so every case must
-# pass against the reference. Exit status: 0 when no run had an unexpected
-# result, 1 when one did, 2 on a setup error. Needs go (or $GO) and jq.
+# pass against the reference. Attempts the runner voided because the host
+# stalled its process (harness/runner/stall.go) are counted per run. Exit
+# status: 0 when no run had an unexpected result, 1 when one did, 2 on a
+# setup error. Needs go (or $GO) and jq.
 set -euo pipefail
 
 runs=${FLAKE_RUNS:-30}
@@ -24,7 +26,7 @@ while getopts "n:o:j:h" opt; do
 	n) runs=$OPTARG ;;
 	o) out=$OPTARG ;;
 	j) hogs=$OPTARG ;;
-	h) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	h) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) exit 2 ;;
 	esac
 done
@@ -74,6 +76,7 @@ tally=$work/unexpected.tsv # run, case id, verdict, reason
 : >"$tally"
 walls=()
 bad_runs=0
+void=0 # attempts the runner found stalled by the host and ran again
 for ((r = 1; r <= runs; r++)); do
 	dir=$out/run-$r
 	t0=$(date +%s.%N)
@@ -90,16 +93,18 @@ for ((r = 1; r <= runs; r++)); do
 	n=$(jq -r --arg r "$r" '.cases[] | select(.verdict == "fail" or .verdict == "error" or .verdict == "warn")
 		| [$r, .id, .verdict, (.reason // "" | gsub("[\t\n]"; " "))] | @tsv' "$dir/report.json" | tee -a "$tally" | wc -l)
 	total=$(jq '.cases | length' "$dir/report.json")
+	v=$(jq '[.cases[].logs[]? | select(contains("the host stalled"))] | length' "$dir/report.json")
+	void=$((void + v))
 	if ((n > 0 || code != 0)); then
 		bad_runs=$((bad_runs + 1))
 	fi
-	printf 'flake: run %d/%d: %d cases, %d unexpected, exit %d, %.1fs\n' "$r" "$runs" "$total" "$n" "$code" "$wall"
+	printf 'flake: run %d/%d: %d cases, %d unexpected, %d void attempt(s), exit %d, %.1fs\n' "$r" "$runs" "$total" "$n" "$v" "$code" "$wall"
 done
 
 unexpected=$(wc -l <"$tally")
 stats=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1; s+=$1} END {printf "min %.1fs, median %.1fs, mean %.1fs, max %.1fs", a[1], a[int((NR+1)/2)], s/NR, a[NR]}')
 echo
-echo "flake: $runs runs, $unexpected unexpected result(s) in $bad_runs run(s); wall time per run: $stats"
+echo "flake: $runs runs, $unexpected unexpected result(s) in $bad_runs run(s), $void attempt(s) void (host stall) and re-run; wall time per run: $stats"
 if ((unexpected > 0)); then
 	keep=1
 	echo "flake: unexpected results per case (count, case, verdicts, first reason):"
