@@ -38,8 +38,17 @@
 //
 // The HTML timeline puts the mock server's journal (received, request body
 // read, headers sent, body chunks, fault, client closed, done) and the
-// client's events (began, progress, ended) on one millisecond axis. Trace
-// times are relative to the case start, journal times are wall-clock, and
-// [result.CaseResult] does not record the case start, so the axis origin is
-// the first request's arrival (the page says so).
+// client's events (began, progress, ended) on one axis whose zero is the case
+// start, [result.CaseResult.Start]: a client event sits at Start + its At, a
+// server event at its wall-clock time, so the two sides line up exactly. The
+// axis runs to the end of the case (its duration, or the last event if
+// later); when every event sits in the first tenth of it (a short exchange,
+// then a settle window), a second picture zooms on the events. Tick labels
+// use one unit per axis (µs, ms or s). A result without Start (a report.json
+// written before the field) is aligned by estimate, on the first request's
+// arrival, and the page says so.
+//
+// The matrix's verdict columns carry CSS-drawn colour markers, not emoji, so
+// the page renders the same without an emoji font (headless Chromium on
+// Debian has only DejaVu); report.md keeps its emoji for GitHub.
 package reports

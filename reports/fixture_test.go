@@ -57,12 +57,12 @@ func fixture() Report {
 	cases := []result.CaseResult{
 		{ID: "cancel.at-began", Title: "cancel from the began listener", Pos: "cases/cancel/at-began.yaml:1:1",
 			Requirements: []string{"C1", "C4"}, Level: result.LevelMust, Verdict: result.Pass, TimeScale: 0.05,
-			Duration: dur(12.5), Journal: []mockserver.Record{faulty},
+			Start: t0, Duration: dur(12.5), Journal: []mockserver.Record{faulty},
 			Trace: []trace.Event{ev("main", 0, 3, map[string]any{"phase": "began", "status": 200, "requestId": "r1",
 				"isError": false, "bytesEstimated": -1, "bytesTransferred": 0, "url": "https://x/slow"})}},
 		{ID: "events.download-progress", Title: "download progress <b>phases</b> | pipes", Pos: "cases/events/progress.yaml:3:1",
 			Requirements: []string{"E1", "E3"}, Level: result.LevelMust, Verdict: result.Pass, TimeScale: 0.05,
-			Duration: dur(45.25), Journal: []mockserver.Record{full},
+			Start: t0, Duration: dur(45.25), Journal: []mockserver.Record{full},
 			Trace: []trace.Event{
 				ev("main", 0, 4, map[string]any{"phase": "began", "status": 200, "responseHeaders": hdr,
 					"bytesEstimated": 3000, "bytesTransferred": 0, "isError": false, "requestId": "r1"}),

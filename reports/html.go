@@ -21,7 +21,6 @@ var templateFS embed.FS
 // render, which keeps the package free of shared state.
 func parseTemplates() (*template.Template, error) {
 	t, err := template.New("").Funcs(template.FuncMap{
-		"title":  verdictTitle,
 		"anchor": anchor,
 		"join":   strings.Join,
 		"add4":   func(n int) int { return n + 4 },
@@ -56,13 +55,15 @@ type vcount struct {
 
 type htmlCase struct {
 	result.CaseResult
-	Area     string
-	Anchor   string
-	Dur      string
-	Calls    []htmlCall
-	General  []result.Mismatch
-	Timeline *timeline
-	Files    []htmlFile
+	Area    string
+	Anchor  string
+	Dur     string
+	Calls   []htmlCall
+	General []result.Mismatch
+	// Timelines are the whole-case picture and, when the events fill
+	// little of it, a zoom on them (see caseTimelines).
+	Timelines []timeline
+	Files     []htmlFile
 }
 
 // htmlCall is one call's expected (mismatch wants) and observed (events)
@@ -160,9 +161,7 @@ func viewCase(c result.CaseResult) htmlCase {
 			hc.General = append(hc.General, m)
 		}
 	}
-	if tl, ok := buildTimeline(c); ok {
-		hc.Timeline = &tl
-	}
+	hc.Timelines = caseTimelines(c)
 	for _, f := range c.Files {
 		hf := htmlFile{Before: fileState(f.Before), After: fileState(f.After)}
 		for _, s := range []*result.FileState{f.After, f.Before} {

@@ -71,6 +71,7 @@ type jsonCase struct {
 	Verdict      result.Verdict      `json:"verdict"`
 	Reason       string              `json:"reason,omitempty"`
 	TimeScale    float64             `json:"timeScale,omitempty"`
+	Start        time.Time           `json:"start,omitzero"`
 	DurationMs   float64             `json:"durationMs"`
 	Mismatches   []result.Mismatch   `json:"mismatches"`
 	Trace        []jsonEvent         `json:"trace"`
@@ -137,7 +138,7 @@ func toDoc(rep Report) jsonDoc {
 	for _, c := range rep.Run.Cases {
 		jc := jsonCase{
 			ID: c.ID, Title: c.Title, Pos: c.Pos, Area: Area(c.ID), Requirements: nonNil(c.Requirements),
-			Level: c.Level, Verdict: c.Verdict, Reason: c.Reason, TimeScale: c.TimeScale,
+			Level: c.Level, Verdict: c.Verdict, Reason: c.Reason, TimeScale: c.TimeScale, Start: c.Start,
 			DurationMs: ms(c.Duration), Mismatches: nonNil(c.Mismatches), Trace: make([]jsonEvent, 0, len(c.Trace)),
 			Journal: nonNil(c.Journal), Files: nonNil(c.Files), Logs: nonNil(c.Logs),
 		}
@@ -163,7 +164,7 @@ func fromDoc(doc jsonDoc) Report {
 	for _, jc := range doc.Cases {
 		c := result.CaseResult{ID: jc.ID, Title: jc.Title, Pos: jc.Pos, Requirements: jc.Requirements,
 			Level: jc.Level, Verdict: jc.Verdict, Reason: jc.Reason, Mismatches: jc.Mismatches,
-			TimeScale: jc.TimeScale, Duration: fromMs(jc.DurationMs), Journal: jc.Journal, Files: jc.Files,
+			TimeScale: jc.TimeScale, Start: jc.Start, Duration: fromMs(jc.DurationMs), Journal: jc.Journal, Files: jc.Files,
 			Logs: jc.Logs}
 		for _, e := range jc.Trace {
 			c.Trace = append(c.Trace, trace.Event{Call: e.Call, Seq: e.Seq, At: fromMs(e.AtMs), Fields: e.Fields})

@@ -227,6 +227,12 @@ func TestJSONRoundTrip(t *testing.T) {
 	if rep.Run.Cases[1].Trace[2].At != dur(41) || rep.Info.Host.CPUs != 2 {
 		t.Errorf("round trip lost values: %v %v", rep.Run.Cases[1].Trace[2].At, rep.Info.Host)
 	}
+	if c := rep.Run.Cases[1]; !c.Start.Equal(t0) {
+		t.Errorf("round trip start = %v, want %v", c.Start, t0)
+	}
+	if c := rep.Run.Cases[2]; !c.Start.IsZero() {
+		t.Errorf("a case without start reads back with start %v", c.Start)
+	}
 }
 
 func TestReadJSONRejects(t *testing.T) {

@@ -127,7 +127,9 @@ func mdRunLine(rep Report) string {
 	return strings.Join(parts, " · ")
 }
 
-// verdictTitle is a matrix column heading.
+// verdictTitle is a Markdown matrix column heading. The emoji suit GitHub and
+// CI summaries; report.html draws CSS markers instead, since headless
+// browsers without an emoji font show them as empty boxes.
 func verdictTitle(v result.Verdict) string {
 	switch v {
 	case result.Fail:

@@ -19,8 +19,13 @@ const (
 	tlBottom = 46  // room for the legend
 )
 
+// tlZoom is how much of the whole-case axis the events may fill before the
+// page adds a second picture zoomed on them: a case that settles for 300 ms
+// after a 0.5 ms exchange gets one.
+const tlZoom = 10
+
 // timeline is the SVG picture of one case: one lane per server exchange and
-// one per client call, on one time axis in milliseconds.
+// one per client call, on one time axis whose zero is the case start.
 type timeline struct {
 	Width, Height int
 	PlotRight     string
@@ -28,7 +33,11 @@ type timeline struct {
 	Ticks         []tlTick
 	Lanes         []tlLane
 	// Approx says the two clocks were aligned by estimate (see caseOrigin).
-	Approx            bool
+	Approx bool
+	// Zoom marks the second picture, on the events' stretch of the case;
+	// Caption says what it shows.
+	Zoom              bool
+	Caption           string
 	LegendY, LegendY2 string
 	GridY             string
 }
@@ -53,56 +62,64 @@ type tlMark struct {
 	Title string
 }
 
-// buildTimeline lays out a case's journal and trace; ok is false when there
-// is nothing to draw.
-func buildTimeline(c result.CaseResult) (timeline, bool) {
+// tlSeries is a lane before layout: its events as offsets from the origin.
+type tlSeries struct {
+	side, label string
+	points      []tlPoint
+}
+
+type tlPoint struct {
+	kind, title string
+	at          time.Duration
+}
+
+// caseTimelines lays out a case's journal and trace on one axis from the
+// case start to the end of the case (its Duration, or the last event if
+// later), and, when every event sits in the first tenth of that, a second
+// picture zoomed on the events. It returns nil when there is nothing to draw.
+func caseTimelines(c result.CaseResult) []timeline {
 	if len(c.Journal) == 0 && len(c.Trace) == 0 {
-		return timeline{}, false
+		return nil
 	}
 	origin, exact := caseOrigin(c)
-	rel := func(t time.Time) time.Duration { return t.Sub(origin) }
-	var end time.Duration
-	for _, r := range c.Journal {
-		for _, e := range r.Events {
-			end = max(end, rel(e.At))
+	series := tlData(c, origin)
+	var last time.Duration
+	for _, s := range series {
+		for _, p := range s.points {
+			last = max(last, p.at)
 		}
 	}
-	for _, e := range c.Trace {
-		end = max(end, e.At)
+	// Clocks need aligning only when both sides have something to show.
+	approx := !exact && len(c.Journal) > 0 && len(c.Trace) > 0
+	whole := max(last, c.Duration)
+	out := []timeline{layout(series, whole, approx)}
+	if last > 0 && last*tlZoom < whole {
+		z := layout(series, last, approx)
+		z.Zoom = true
+		z.Caption = "Zoomed on the events: the first " + z.Ticks[len(z.Ticks)-1].Label +
+			" of the case (the picture above spans all of it)."
+		out = append(out, z)
 	}
-	step := tickStep(end)
-	span := time.Duration(math.Ceil(float64(max(end, time.Microsecond))/float64(step))) * step
-	plot := float64(tlWidth - tlLeft - 20)
-	x := func(d time.Duration) string {
-		return num(tlLeft + plot*float64(max(d, 0))/float64(span))
-	}
-	tl := timeline{Width: tlWidth, Approx: !exact, PlotRight: x(span), AxisY: num(tlTop - 6)}
-	for t := time.Duration(0); t <= span; t += step {
-		tl.Ticks = append(tl.Ticks, tlTick{X: x(t), Label: fmtMs(t)})
-	}
-	lane := func(side, label string) *tlLane {
-		y := tlTop + len(tl.Lanes)*tlLaneH + tlLaneH/2
-		tl.Lanes = append(tl.Lanes, tlLane{Side: side, Label: shorten(label, 27), Y: num(float64(y)), TextY: num(float64(y + 4))})
-		return &tl.Lanes[len(tl.Lanes)-1]
-	}
+	return out
+}
+
+// tlData places every server event (wall clock) and client event (offset
+// from the case start) as an offset from origin.
+func tlData(c result.CaseResult, origin time.Time) []tlSeries {
+	var out []tlSeries
 	for _, r := range c.Journal {
-		l := lane("server", serverLabel(r))
-		var first, last time.Duration = -1, 0
+		s := tlSeries{side: "server", label: serverLabel(r)}
 		for _, e := range r.Events {
-			d := rel(e.At)
-			if first < 0 {
-				first = d
-			}
-			last = max(last, d)
-			l.Marks = append(l.Marks, tlMark{Kind: e.Kind, X: x(d), Title: serverTitle(e, d)})
+			d := e.At.Sub(origin)
+			s.points = append(s.points, tlPoint{kind: e.Kind, at: d, title: serverTitle(e, d)})
 		}
-		l.X1, l.X2 = x(max(first, 0)), x(last)
+		out = append(out, s)
 	}
+	// A client event happened at c.Start + At, so At is its offset from
+	// origin when origin is the start; the estimate takes it as one too.
 	for _, call := range calls(c.Trace) {
-		l := lane("client", "call "+call)
-		evs := trace.ForCall(c.Trace, call)
-		l.X1, l.X2 = x(evs[0].At), x(evs[len(evs)-1].At)
-		for _, e := range evs {
+		s := tlSeries{side: "client", label: "call " + call}
+		for _, e := range trace.ForCall(c.Trace, call) {
 			kind := e.Phase()
 			if isErr, _ := e.Bool(trace.FieldIsError); isErr && kind == trace.Ended {
 				kind = "ended-error"
@@ -110,22 +127,56 @@ func buildTimeline(c result.CaseResult) (timeline, bool) {
 			if kind == "" {
 				kind = "unknown"
 			}
-			l.Marks = append(l.Marks, tlMark{Kind: kind, X: x(e.At), Title: fmtMs(e.At) + " " + e.Summary()})
+			d := e.At
+			s.points = append(s.points, tlPoint{kind: kind, at: d, title: fmtMs(d) + " " + e.Summary()})
 		}
+		out = append(out, s)
 	}
-	tl.LegendY = num(float64(tlTop + len(tl.Lanes)*tlLaneH + 18))
-	tl.GridY = num(float64(tlTop + len(tl.Lanes)*tlLaneH))
-	tl.LegendY2 = num(float64(tlTop + len(tl.Lanes)*tlLaneH + 36))
-	tl.Height = tlTop + len(tl.Lanes)*tlLaneH + tlBottom
-	return tl, true
+	return out
 }
 
-// caseOrigin returns the wall time of the case start, the zero of the trace's
-// At, and whether it is exact. result.CaseResult does not record it yet, so
-// the origin is estimated as the arrival of the first request: the server
-// lanes then start at 0 and may sit up to one connection set-up too early
-// against the client lanes.
+// layout draws the series on an axis from 0 to at least end.
+func layout(series []tlSeries, end time.Duration, approx bool) timeline {
+	step := tickStep(end)
+	span := time.Duration(math.Ceil(float64(max(end, time.Microsecond))/float64(step))) * step
+	plot := float64(tlWidth - tlLeft - 20)
+	x := func(d time.Duration) string {
+		return num(tlLeft + plot*float64(min(max(d, 0), span))/float64(span))
+	}
+	tl := timeline{Width: tlWidth, Approx: approx, PlotRight: x(span), AxisY: num(tlTop - 6)}
+	for i := time.Duration(0); i*step <= span; i++ {
+		tl.Ticks = append(tl.Ticks, tlTick{X: x(i * step), Label: tickLabel(i*step, step)})
+	}
+	for _, s := range series {
+		y := tlTop + len(tl.Lanes)*tlLaneH + tlLaneH/2
+		l := tlLane{Side: s.side, Label: shorten(s.label, 27), Y: num(float64(y)), TextY: num(float64(y + 4))}
+		if len(s.points) > 0 {
+			first, last := s.points[0].at, s.points[0].at
+			for _, p := range s.points {
+				first, last = min(first, p.at), max(last, p.at)
+				l.Marks = append(l.Marks, tlMark{Kind: p.kind, X: x(p.at), Title: p.title})
+			}
+			l.X1, l.X2 = x(first), x(last)
+		}
+		tl.Lanes = append(tl.Lanes, l)
+	}
+	bottom := tlTop + len(tl.Lanes)*tlLaneH
+	tl.GridY = num(float64(bottom))
+	tl.LegendY = num(float64(bottom + 18))
+	tl.LegendY2 = num(float64(bottom + 36))
+	tl.Height = bottom + tlBottom
+	return tl
+}
+
+// caseOrigin returns the wall time of the axis zero and whether it is the
+// case start exactly. With [result.CaseResult.Start] it is; a result without
+// it (an older report.json) gets the estimate of the first request's
+// arrival, which puts the server lanes up to one connection set-up early
+// against the client lanes (the page says so).
 func caseOrigin(c result.CaseResult) (time.Time, bool) {
+	if !c.Start.IsZero() {
+		return c.Start, true
+	}
 	var origin time.Time
 	for _, r := range c.Journal {
 		t := r.Received
@@ -171,6 +222,23 @@ func serverTitle(e mockserver.Event, d time.Duration) string {
 		s += " (" + e.Detail + ")"
 	}
 	return s
+}
+
+// tickLabel labels the tick at d on an axis of the given step, in one unit
+// per axis: µs for steps under 1 ms, ms under 1 s, else s ("0", "250µs",
+// "50ms", "1.5s").
+func tickLabel(d, step time.Duration) string {
+	if d == 0 {
+		return "0"
+	}
+	unit, name := time.Second, "s"
+	switch {
+	case step < time.Millisecond:
+		unit, name = time.Microsecond, "µs"
+	case step < time.Second:
+		unit, name = time.Millisecond, "ms"
+	}
+	return strconv.FormatFloat(float64(d)/float64(unit), 'f', -1, 64) + name
 }
 
 // tickStep picks the smallest 1-2-5 step (in nanoseconds) that splits end

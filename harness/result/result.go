@@ -126,6 +126,12 @@ type CaseResult struct {
 	Mismatches []Mismatch `json:"mismatches,omitempty"`
 	// TimeScale is the time scale the case ran at.
 	TimeScale float64 `json:"timeScale,omitempty"`
+	// Start is the wall-clock time zero of the trace: every trace.Event At
+	// is measured from it, while the journal's times are wall clock, so
+	// Start.Add(e.At) puts a client event on the server's clock. Zero when
+	// unknown (a result from an older report, or a case that never got to
+	// its first call).
+	Start time.Time `json:"start,omitzero"`
 	// Duration is the wall time the case took.
 	Duration time.Duration `json:"duration"`
 	// Trace is every event delivered, in delivery order.

@@ -78,6 +78,7 @@ func (r *Runner) attempt(ctx context.Context, c *casefile.Case) (result.CaseResu
 	pol := r.Policy()
 	obs, pending, err := ex.run(ctx)
 	res.TimeScale = ex.scale
+	res.Start = obs.Start.Round(0) // wall clock only, as the journal
 	res.Journal = obs.Journal
 	res.Files = changes(obs.FilesBefore, obs.FilesAfter)
 	if ex.st != nil {
