@@ -77,6 +77,19 @@ func TestHTMLMatrix(t *testing.T) {
 	if !slices.Equal(levels, []string{"must", "should", "info"}) {
 		t.Errorf("level groups = %v", levels)
 	}
+	// Verdict columns are headed by a CSS marker and the plain word: no
+	// symbol a font may lack.
+	var heads []string
+	for _, th := range m.all(class("vcol")) {
+		mk := th.all(class("mk"))
+		if len(mk) != 1 || !strings.Contains(mk[0].Attrs["class"], "v-"+th.Attrs["data-col"]) {
+			t.Errorf("column %q has markers %+v", th.Attrs["data-col"], mk)
+		}
+		heads = append(heads, th.text())
+	}
+	if want := []string{"fail", "error", "warn", "info", "pass", "skip"}; !slices.Equal(heads, want) {
+		t.Errorf("verdict columns %q, want %q", heads, want)
+	}
 	f2 := doc.byID("req-F2")
 	if f2 == nil || f2.Attrs["data-verdict"] != "fail" || f2.Parent.Attrs["data-level"] != "must" {
 		t.Fatalf("F2 row = %+v", f2)
@@ -179,6 +192,30 @@ func TestHTMLCaseDetail(t *testing.T) {
 	}
 	if j := pass.all(class("journal")); len(j) != 1 || !strings.Contains(j[0].text(), "GET /body?n=3 HTTP/1.1") {
 		t.Error("journal table missing")
+	}
+}
+
+// dejaVuGlyphs are the characters from U+2000 up that the pages may use:
+// each is in DejaVu Sans and DejaVu Sans Mono (fc-list ':charset=2192'
+// etc.), the only fonts of a bare Debian with headless Chromium. Emoji are
+// not, and render as empty boxes there.
+const dejaVuGlyphs = "→…■●✗—"
+
+func TestHTMLGlyphs(t *testing.T) {
+	t.Parallel()
+	_, page := fixtureHTML(t)
+	cmp := render(t, func(w *bytes.Buffer) error { return RenderCompare(w, []Report{fixture(), other()}) })
+	for name, text := range map[string]string{"report.html": page, "compare": string(cmp)} {
+		bad := map[rune]int{}
+		for _, r := range text {
+			if r >= 0x2000 && !strings.ContainsRune(dejaVuGlyphs, r) {
+				bad[r]++
+			}
+		}
+		for r, n := range bad {
+			t.Errorf("%s uses %q (U+%04X) %d times, not one of the glyphs checked in DejaVu (%s)",
+				name, r, r, n, dejaVuGlyphs)
+		}
 	}
 }
 

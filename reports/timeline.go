@@ -12,7 +12,7 @@ import (
 
 // Timeline geometry, in SVG user units.
 const (
-	tlLeft   = 190 // lane labels to the left of this
+	tlLeft   = 220 // lane labels to the left of this
 	tlWidth  = 880 // whole picture
 	tlLaneH  = 22  // lane height
 	tlTop    = 26  // room for the axis labels
@@ -145,11 +145,11 @@ func layout(series []tlSeries, end time.Duration, approx bool) timeline {
 	}
 	tl := timeline{Width: tlWidth, Approx: approx, PlotRight: x(span), AxisY: num(tlTop - 6)}
 	for i := time.Duration(0); i*step <= span; i++ {
-		tl.Ticks = append(tl.Ticks, tlTick{X: x(i * step), Label: tickLabel(i*step, step)})
+		tl.Ticks = append(tl.Ticks, tlTick{X: x(i * step), Label: tickLabel(i*step, span)})
 	}
 	for _, s := range series {
 		y := tlTop + len(tl.Lanes)*tlLaneH + tlLaneH/2
-		l := tlLane{Side: s.side, Label: shorten(s.label, 27), Y: num(float64(y)), TextY: num(float64(y + 4))}
+		l := tlLane{Side: s.side, Label: shorten(s.label, 24), Y: num(float64(y)), TextY: num(float64(y + 4))}
 		if len(s.points) > 0 {
 			first, last := s.points[0].at, s.points[0].at
 			for _, p := range s.points {
@@ -224,18 +224,18 @@ func serverTitle(e mockserver.Event, d time.Duration) string {
 	return s
 }
 
-// tickLabel labels the tick at d on an axis of the given step, in one unit
-// per axis: µs for steps under 1 ms, ms under 1 s, else s ("0", "250µs",
-// "50ms", "1.5s").
-func tickLabel(d, step time.Duration) string {
+// tickLabel labels the tick at d on an axis that spans span, in one unit per
+// axis: the largest of s, ms and µs that span reaches ("0", "250µs",
+// "0.5ms", "50ms", "1.5s").
+func tickLabel(d, span time.Duration) string {
 	if d == 0 {
 		return "0"
 	}
-	unit, name := time.Second, "s"
+	unit, name := time.Microsecond, "µs"
 	switch {
-	case step < time.Millisecond:
-		unit, name = time.Microsecond, "µs"
-	case step < time.Second:
+	case span >= time.Second:
+		unit, name = time.Second, "s"
+	case span >= time.Millisecond:
 		unit, name = time.Millisecond, "ms"
 	}
 	return strconv.FormatFloat(float64(d)/float64(unit), 'f', -1, 64) + name

@@ -207,21 +207,22 @@ func TestTimelineNoZoom(t *testing.T) {
 func TestTickLabel(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		d, step string
+		d, span string
 		want    string
 	}{
-		{"0s", "50ms", "0"},
-		{"250µs", "50µs", "250µs"},
-		{"1ms", "200µs", "1000µs"},
-		{"50ms", "50ms", "50ms"},
-		{"300ms", "50ms", "300ms"},
-		{"1.2s", "200ms", "1200ms"},
-		{"1.5s", "500ms", "1500ms"},
-		{"10s", "2s", "10s"},
+		{"0s", "300ms", "0"},
+		{"250µs", "800µs", "250µs"},
+		{"500µs", "2ms", "0.5ms"},
+		{"2ms", "2ms", "2ms"},
+		{"50ms", "300ms", "50ms"},
+		{"300ms", "300ms", "300ms"},
+		{"200ms", "1.6s", "0.2s"},
+		{"1.5s", "1.5s", "1.5s"},
+		{"10s", "30s", "10s"},
 	}
 	for _, tc := range tests {
-		if got := tickLabel(mustDur(t, tc.d), mustDur(t, tc.step)); got != tc.want {
-			t.Errorf("tickLabel(%s, step %s) = %q, want %q", tc.d, tc.step, got, tc.want)
+		if got := tickLabel(mustDur(t, tc.d), mustDur(t, tc.span)); got != tc.want {
+			t.Errorf("tickLabel(%s, span %s) = %q, want %q", tc.d, tc.span, got, tc.want)
 		}
 	}
 }
