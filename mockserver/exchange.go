@@ -132,8 +132,6 @@ func (x *exchange) finish() {
 	if x.reqHash != nil {
 		x.reqHash.Sum(x.reqHash.sum[:0])
 	}
-	logging := x.s.cfg.requestLog != nil
-	var snap Record
 	fn := func(r *Record) {
 		r.Done = r.Events[len(r.Events)-1].At
 		if r.Status == 0 {
@@ -146,20 +144,14 @@ func (x *exchange) finish() {
 			x.e.sums[1], x.e.reqBody = x.reqHash.sum, true
 		}
 		x.e.summed = true
-		if logging {
-			snap = r.clone()
-		}
 	}
 	done := Event{At: now(), Kind: EventDone, Bytes: x.sent}
-	if !logging {
-		x.sp.event(x.rec, &x.chunkEvents, fn, done)
-	} else {
-		// Log outside the lock (a slow log must not stall the namespace),
-		// but before waking waiters, so the line exists once Await sees done.
-		x.sp.eventQuiet(x.rec, &x.chunkEvents, fn, done)
-		x.s.logRequest(&snap)
-		x.sp.notify()
-	}
+	x.sp.eventQuiet(x.rec, &x.chunkEvents, fn, done)
+	// The record is final: nothing writes it any more, so it is read
+	// outside the lock. Queue its log line (written before Journal or
+	// Await return it, see lineLog), pack it, swap it in and wake waiters.
+	x.s.logRequest(x.rec)
+	x.sp.store(x.e, packEntry(x.e))
 	x.s.putHash(x.sentHash)
 	x.s.putHash(x.reqHash)
 	x.sentHash, x.reqHash = nil, nil

@@ -29,7 +29,7 @@ type space struct {
 
 	mu      sync.Mutex    // guards the fields below
 	routes  []*routeState // nil when no scenario is installed
-	records []*entry      // at most limit; a ring once full, the oldest at records[oldest]
+	records []slot        // at most limit; a ring once full, the oldest at records[oldest]
 	oldest  int
 	changed chan struct{} // nil until a waiter needs it; closed and cleared on the next change
 	limit   int
@@ -48,7 +48,14 @@ func (sp *space) notifyLocked() {
 	}
 }
 
-// entry is a record as the journal keeps it: the Record without its Headers
+// slot is one record of the journal: live while its exchange runs, packed
+// (see pack.go) once it is done.
+type slot struct {
+	live   *entry // nil once packed
+	packed []byte // never changed once set
+}
+
+// entry is a record as the journal keeps it while its exchange runs: the Record without its Headers
 // map, which Journal builds from hdr (one pointer-free string costs the
 // garbage collector far less to keep than a map of small strings), and room
 // for the first events.
@@ -61,6 +68,7 @@ type entry struct {
 	sums    [2][sha256.Size]byte
 	summed  bool // sums is set
 	reqBody bool // the request had body bytes (else its hash is emptySHA256)
+	slot    int  // the entry's index in space.records
 }
 
 // initialEvents is the initial capacity of a record's timeline: received,
@@ -135,14 +143,19 @@ func unpackHeaders(p string) http.Header {
 // record returns a deep copy of the entry's record, with its Headers.
 func (e *entry) record() Record {
 	c := e.rec.clone()
-	if e.summed {
-		c.BodySHA256, c.RequestSHA256 = hex.EncodeToString(e.sums[0][:]), emptySHA256
-		if e.reqBody {
-			c.RequestSHA256 = hex.EncodeToString(e.sums[1][:])
-		}
-	}
+	e.setSums(&c)
 	c.Headers = unpackHeaders(e.hdr)
 	return c
+}
+
+// setSums sets r's SHA-256 fields from the entry's sums, once summed.
+func (e *entry) setSums(r *Record) {
+	if e.summed {
+		r.BodySHA256, r.RequestSHA256 = hex.EncodeToString(e.sums[0][:]), emptySHA256
+		if e.reqBody {
+			r.RequestSHA256 = hex.EncodeToString(e.sums[1][:])
+		}
+	}
 }
 
 // add appends a new record and routes its request (see matchLocked) under
@@ -160,11 +173,24 @@ func (sp *space) append(r *entry) {
 	if sp.limit > 0 && len(sp.records) >= sp.limit {
 		// Full: overwrite the oldest (O(1); shifting the slice cost a
 		// copy of every pointer per request).
-		sp.records[sp.oldest] = r
+		r.slot = sp.oldest
+		sp.records[sp.oldest] = slot{live: r}
 		sp.oldest = (sp.oldest + 1) % len(sp.records)
 	} else {
-		sp.records = append(sp.records, r)
+		r.slot = len(sp.records)
+		sp.records = append(sp.records, slot{live: r})
 	}
+}
+
+// store replaces the done entry r by its packed form p (unless newer
+// records pushed it out of the ring meanwhile) and wakes waiters.
+func (sp *space) store(r *entry, p []byte) {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	if r.slot < len(sp.records) && sp.records[r.slot].live == r {
+		sp.records[r.slot] = slot{packed: p}
+	}
+	sp.notifyLocked()
 }
 
 // event appends evs to r's timeline and lets fn (if not nil) update r's
@@ -179,18 +205,12 @@ func (sp *space) event(r *Record, chunks *int, fn func(*Record), evs ...Event) {
 	sp.notifyLocked()
 }
 
-// eventQuiet is event without waking waiters; the caller calls notify later.
+// eventQuiet is event without waking waiters; the caller wakes them later
+// (store does).
 func (sp *space) eventQuiet(r *Record, chunks *int, fn func(*Record), evs ...Event) {
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
 	sp.eventLocked(r, chunks, fn, evs)
-}
-
-// notify wakes every Await on the space.
-func (sp *space) notify() {
-	sp.mu.Lock()
-	defer sp.mu.Unlock()
-	sp.notifyLocked()
 }
 
 func (sp *space) eventLocked(r *Record, chunks *int, fn func(*Record), evs []Event) {
@@ -216,11 +236,11 @@ func (sp *space) snapshot(watch bool) ([]Record, <-chan struct{}) {
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
 	out := make([]Record, 0, len(sp.records))
-	for _, e := range sp.records[sp.oldest:] {
-		out = append(out, e.record())
+	for _, s := range sp.records[sp.oldest:] {
+		out = append(out, s.record())
 	}
-	for _, e := range sp.records[:sp.oldest] {
-		out = append(out, e.record())
+	for _, s := range sp.records[:sp.oldest] {
+		out = append(out, s.record())
 	}
 	if !watch {
 		return out, nil
@@ -229,6 +249,18 @@ func (sp *space) snapshot(watch bool) ([]Record, <-chan struct{}) {
 		sp.changed = make(chan struct{})
 	}
 	return out, sp.changed
+}
+
+// record returns a copy of the slot's record, unpacking it if needed.
+func (s slot) record() Record {
+	if s.live != nil {
+		return s.live.record()
+	}
+	r, err := unpackRecord(string(s.packed))
+	if err != nil { // cannot happen: packEntry wrote it
+		return Record{Route: -1, Error: "journal: " + err.Error()}
+	}
+	return r
 }
 
 func (r *Record) clone() Record {
@@ -264,6 +296,7 @@ func (s *Server) spaceLocked(ns string) *space {
 // (oldest first). Records of exchanges still in progress are included, with a
 // zero Done.
 func (s *Server) Journal(ns string) []Record {
+	s.syncLog() // the log lines of done records are out, as Await's
 	s.mu.Lock()
 	sp := s.spaces[ns]
 	s.mu.Unlock()
@@ -285,6 +318,7 @@ func (s *Server) Await(ctx context.Context, ns string, cond func([]Record) bool)
 		if sp == nil {
 			return ErrClosed
 		}
+		s.syncLog() // a done record's log line is written once cond sees it
 		recs, changed := sp.snapshot(true)
 		if cond(recs) {
 			return nil

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"log"
 	"log/slog"
 	"net"
@@ -56,9 +55,9 @@ type Server struct {
 	servers []*http.Server
 	done    chan struct{} // closed by Close
 	seq     atomic.Int64
-	logMu   sync.Mutex // serialises writes to cfg.requestLog
-	hashes  sync.Pool  // of reset *hasher
-	bufs    sync.Pool  // of *[writeSize]byte
+	reqLog  *lineLog  // nil without WithRequestLog
+	hashes  sync.Pool // of reset *hasher
+	bufs    sync.Pool // of *[writeSize]byte
 	serves  sync.WaitGroup
 
 	mu       sync.Mutex // guards closed, spaces, hijacked, conns, handlers.Add and connWG.Add
@@ -96,6 +95,9 @@ func New(opts ...Option) (*Server, error) {
 	s := &Server{
 		cfg: cfg, done: make(chan struct{}),
 		spaces: map[string]*space{}, hijacked: map[net.Conn]struct{}{}, conns: map[net.Conn]struct{}{},
+	}
+	if cfg.requestLog != nil {
+		s.reqLog = newLineLog(cfg.requestLog)
 	}
 	if err := s.start(); err != nil {
 		s.Close()
@@ -205,6 +207,9 @@ func (s *Server) Close() error {
 	s.serves.Wait() // no new connections from here on
 	s.handlers.Wait()
 	s.connWG.Wait()
+	if s.reqLog != nil {
+		s.reqLog.close()
+	}
 	if s.caDir != "" {
 		if err := os.RemoveAll(s.caDir); err != nil {
 			errs = append(errs, fmt.Errorf("remove CA directory: %w", err))
@@ -288,32 +293,6 @@ func (s *Server) handler(name string) http.Handler {
 		}
 		s.exchange(name, sp, ns, rel, w, r)
 	})
-}
-
-// logRequest writes the one-line request log entry for a finished record.
-func (s *Server) logRequest(rec *Record) {
-	if s.cfg.requestLog == nil {
-		return
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s %s %s %d bytes=%d in=%d dur=%s", rec.Received.Format("15:04:05.000"), rec.Listener,
-		rec.Method, rec.FullPath, rec.Status, rec.BytesSent, rec.RequestBytes, rec.Done.Sub(rec.Received).Round(time.Microsecond))
-	if rec.Route < 0 {
-		b.WriteString(" unmatched")
-	}
-	if rec.Fault != "" {
-		b.WriteString(" fault=" + rec.Fault)
-	}
-	if !rec.ClientClosed.IsZero() {
-		b.WriteString(" client-closed")
-	}
-	if rec.Error != "" {
-		fmt.Fprintf(&b, " error=%q", rec.Error)
-	}
-	b.WriteByte('\n')
-	s.logMu.Lock()
-	defer s.logMu.Unlock()
-	_, _ = io.WriteString(s.cfg.requestLog, b.String())
 }
 
 // errorLogWriter sends net/http's internal log lines (TLS handshake errors,
