@@ -41,14 +41,18 @@ func defaultTimeScale(name string) float64 {
 }
 
 // defaultParallel is how many cases run at once when --parallel is not
-// given: the reference's cases mostly wait on timers, so 8 at once keep a
-// 2-core machine busy without crowding the timing checks; an exec driver
-// starts a process per concurrent session; a remote device runs one session
-// at a time, and a case waiting for a device would spend its budget.
+// given. The reference's cases mostly wait on timers (a whole run uses
+// about a fifth of one core), so the limit is a matter of fitting every
+// other case in the shadow of the slowest one (1.5 s at scale 0.05), which
+// starts first (longestFirst): 20 at once finish the run about when it does
+// (docs/benchmarks.md: wall time 1.16x the slowest case, against 2.4x with
+// 8). An exec driver starts a process per concurrent session; a remote
+// device runs one session at a time, and a case waiting for a device would
+// spend its budget.
 func defaultParallel(name string) int {
 	switch name {
 	case driverInproc:
-		return 8
+		return 20
 	case driverRemote:
 		return 1
 	}

@@ -72,7 +72,7 @@ func parseRun(args []string, stderr io.Writer) (cfg runConfig, help bool, err er
 	fs.DurationVar(&cfg.drv.deviceWait, "device-wait", 5*time.Minute, "remote: how long to wait for the first device")
 	fs.StringVar(&cfg.serverHost, "server-host", "127.0.0.1", "`host` the mock server binds to and puts in case URLs (a LAN address for devices)")
 	fs.BoolVar(&cfg.strict, "strict", false, "should-level mismatches fail the case (default: they warn)")
-	fs.IntVar(&cfg.parallel, "parallel", 0, "run `N` cases at once (default 8 for inproc, 4 for exec, 1 for remote: one per device)")
+	fs.IntVar(&cfg.parallel, "parallel", 0, "run `N` cases at once (default 20 for inproc, 4 for exec, 1 for remote: one per device)")
 	fs.Float64Var(&cfg.scale, "time-scale", 0, "multiply every case duration by `factor` (default 0.05 for inproc, 1 otherwise)")
 	fs.StringVar(&cfg.expect, "expect", "", "expectations `file` (YAML: case-id: fail, or case-id: [pass, fail] for a known flaky case)")
 	fs.StringVar(&cfg.out, "out", "reports/out", "write the reports to `dir` (\"\" writes none)")
