@@ -37,9 +37,14 @@ cover:
 	$(GO) test -coverprofile=impl.cover.out ./impl/...
 	$(GO) tool cover -func=impl.cover.out | tail -1
 
-## bench: the Go benchmarks (figures go to docs/benchmarks.md).
+## bench: every figure of docs/benchmarks.md in one run, as a table (bench/run.sh:
+## suite wall time over the slowest case, 1 GiB transfers against curl, wrk
+## against a bare net/http handler and go-httpbin, the Go benchmarks). Needs
+## wrk, curl, jq and GNU time (apt-get install wrk curl jq time). BENCHFLAGS
+## adds flags or picks sections, e.g. BENCHFLAGS='-r 5 rps'.
+BENCHFLAGS ?=
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./impl/... ./mockserver/...
+	GO=$(GO) bench/run.sh $(BENCHFLAGS)
 
 ## fuzz: every fuzz target for FUZZTIME each (default 30s), one after another
 ## (bench/fuzz.sh prints execs/s per target; crashers land in <pkg>/testdata/fuzz/).
