@@ -135,27 +135,31 @@ xfer() {
 	local files=$url
 	local mode
 	for mode in download upload; do
-		local r cur=() ref=() rss=() crss=()
+		local r cur=() ref=() rss=() crss=() side
 		for ((r = 1; r <= n; r++)); do
-			local t0 t1
-			# curl
-			t0=$(now)
-			if [[ $mode == download ]]; then
-				/usr/bin/time -f %M -o "$work/time" curl -sS --fail -o "$work/curl/big.bin" "$files/big.bin"
-			else
-				/usr/bin/time -f %M -o "$work/time" curl -sS --fail -o /dev/null -T "$work/sb/Documents/up.bin" "$files/up.bin"
-			fi
-			t1=$(now)
-			cur+=("$(div "$size" "$(sub "$t0" "$t1")")") crss+=("$(tail -1 "$work/time")")
-			rm -f "$work/curl/big.bin"
-			# the reference
-			local file=up.bin
-			[[ $mode == download ]] && file=down.bin
-			t0=$(now)
-			/usr/bin/time -f %M -o "$work/time" "$work/xfer" -mode "$mode" -url "$files/big.bin" -sandbox "$work/sb" -file "$file" >"$work/xfer.out"
-			t1=$(now)
-			ref+=("$(div "$size" "$(sub "$t0" "$t1")")") rss+=("$(tail -1 "$work/time")")
-			[[ $mode == download ]] && rm -f "$work/sb/Documents/down.bin"
+			# Alternate which side goes first (ABBA...), so that page cache
+			# and writeback state favour neither.
+			local order=(curl ref)
+			((r % 2 == 0)) && order=(ref curl)
+			for side in "${order[@]}"; do
+				local t0 t1 file=up.bin
+				[[ $mode == download ]] && file=down.bin
+				t0=$(now)
+				if [[ $side == curl && $mode == download ]]; then
+					/usr/bin/time -f %M -o "$work/time" curl -sS --fail -o "$work/curl/big.bin" "$files/big.bin"
+				elif [[ $side == curl ]]; then
+					/usr/bin/time -f %M -o "$work/time" curl -sS --fail -o /dev/null -T "$work/sb/Documents/up.bin" "$files/up.bin"
+				else
+					/usr/bin/time -f %M -o "$work/time" "$work/xfer" -mode "$mode" -url "$files/big.bin" -sandbox "$work/sb" -file "$file" >"$work/xfer.out"
+				fi
+				t1=$(now)
+				if [[ $side == curl ]]; then
+					cur+=("$(div "$size" "$(sub "$t0" "$t1")")") crss+=("$(tail -1 "$work/time")")
+				else
+					ref+=("$(div "$size" "$(sub "$t0" "$t1")")") rss+=("$(tail -1 "$work/time")")
+				fi
+				rm -f "$work/curl/big.bin" "$work/sb/Documents/down.bin"
+			done
 			note "$mode round $r: curl $(div "${cur[-1]}" 1e6) MB/s (${crss[-1]} KiB RSS), reference $(div "${ref[-1]}" 1e6) MB/s (${rss[-1]} KiB RSS)"
 		done
 		local mc mref ratio peak
@@ -163,10 +167,10 @@ xfer() {
 		mref=$(printf '%s\n' "${ref[@]}" | median)
 		ratio=$(printf '%s\n' "${cur[@]}" | paste - <(printf '%s\n' "${ref[@]}") | awk '{ print $2 / $1 }' | median)
 		peak=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
-		row "$mode 1 GiB: curl (median of $n)" "$(div "$mc" 1e6) MB/s" "" ""
+		row "$mode 1 GiB: curl $( [[ $mode == download ]] && echo '-o file' || echo '-T file') (median of $n)" "$(div "$mc" 1e6) MB/s" "" ""
 		row "$mode 1 GiB: reference, impl $( [[ $mode == download ]] && echo Download || echo Upload) (median of $n)" "$(div "$mref" 1e6) MB/s" "" ""
 		row "$mode 1 GiB: reference / curl (median of paired ratios)" "$(printf '%.3f' "$ratio")" ">= 0.9" "$(goal "$ratio" ">=" 0.9)"
-		row "$mode 1 GiB: reference peak RSS (max of $n)" "$(div "$peak" 1024) MiB" "< 64 MiB" "$(goal "$(div "$peak" 1024)" "<" 64)"
+		row "$mode 1 GiB: reference peak RSS (max of $n; curl: $(div "$(printf '%s\n' "${crss[@]}" | sort -n | tail -1)" 1024) MiB)" "$(div "$peak" 1024) MiB" "< 64 MiB" "$(goal "$(div "$peak" 1024)" "<" 64)"
 	done
 	rm -f "$work/www/big.bin" "$work/sb/Documents/up.bin"
 }
@@ -210,15 +214,24 @@ rps() {
 		[[ $body == "hello, static route" ]] || { echo "run.sh: $u answered \"$body\"" >&2; exit 2; }
 		wrk -t1 -c32 -d1s "$u" >/dev/null 2>&1 # warm up (and fill the journal a little)
 	done
-	local r b s q h bs=() ss=() qs=() hs=() rs=() rq=() rh=()
+	# Each round measures every server once, starting one further down the
+	# list each time; the ratios are taken within a round.
+	local names=(bare serve quiet) urls=("$bare" "$serve" "$quiet")
+	if [[ -n $httpbin ]]; then names+=(httpbin) urls+=("$httpbin"); fi
+	local k=${#names[@]} r i j v
+	declare -A got
+	local bs=() ss=() qs=() hs=() rs=() rq=() rh=()
 	for ((r = 1; r <= n; r++)); do
-		b=$(wrkrps "$bare") s=$(wrkrps "$serve") q=$(wrkrps "$quiet")
-		bs+=("$b") ss+=("$s") qs+=("$q") rs+=("$(div "$s" "$b")") rq+=("$(div "$q" "$b")")
-		local msg="rps round $r: bare $b, serve $s (log on), serve without log $q"
+		for ((j = 0; j < k; j++)); do
+			i=$(((j + r - 1) % k))
+			got[${names[i]}]=$(wrkrps "${urls[i]}")
+		done
+		bs+=("${got[bare]}") ss+=("${got[serve]}") qs+=("${got[quiet]}")
+		rs+=("$(div "${got[serve]}" "${got[bare]}")") rq+=("$(div "${got[quiet]}" "${got[bare]}")")
+		local msg="rps round $r: bare ${got[bare]}, serve ${got[serve]} (log on), serve without log ${got[quiet]}"
 		if [[ -n $httpbin ]]; then
-			h=$(wrkrps "$httpbin")
-			hs+=("$h") rh+=("$(div "$s" "$h")")
-			msg+=", go-httpbin $h"
+			hs+=("${got[httpbin]}") rh+=("$(div "${got[serve]}" "${got[httpbin]}")")
+			msg+=", go-httpbin ${got[httpbin]}"
 		fi
 		note "$msg"
 	done
