@@ -3,12 +3,13 @@ GO      ?= go
 PKGS    ?= ./...
 LUA     ?= lua5.1
 
-.PHONY: all test lua-test lint vet fmt cover bench run
+.PHONY: all test lua-test lua-report lint vet fmt cover bench run
 
-all: lint test
+all: test
 
-## test: the whole test suite with the race detector, as CI runs it.
-test: lua-test
+## test: everything CI checks: gofmt and vet, the Lua unit tests, then the
+## whole Go test suite with the race detector.
+test: lint lua-test
 	$(GO) test -race -count=1 $(PKGS)
 
 ## lua-test: the Lua drivers' unit tests (skipped without lua5.1 unless CI=true).
@@ -16,6 +17,15 @@ lua-test:
 	@if command -v $(LUA) >/dev/null 2>&1; then $(LUA) drivers/lua/test_unit.lua; \
 	elif [ "$$CI" = true ]; then echo "lua-test: $(LUA) is required in CI (see .ci/run)" >&2; exit 1; \
 	else echo "lua-test: skipped, $(LUA) is not installed (apt-get install lua5.1 lua-socket lua-sec lua-cjson)"; fi
+
+## lua-report: the LuaSocket network.* implementation's conformance report
+## (reports/out/luasocket/), through the exec driver. Its own conformance
+## failures (exit 1) are the report's content, not a build failure; a setup
+## error (exit 2) is.
+lua-report:
+	@$(GO) run ./cmd/netconform run --driver exec --time-scale 0.05 --out reports/out/luasocket \
+		-- $(LUA) drivers/lua/stdio_driver.lua network_luasocket; \
+	code=$$?; if [ $$code -eq 2 ]; then exit 2; fi
 
 ## lint: gofmt and go vet must be clean.
 lint: vet
