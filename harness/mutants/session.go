@@ -18,7 +18,7 @@ type session struct {
 	inner driver.Session
 	v     Variant
 	env   *env
-	out   *queue
+	out   *driver.Queue
 	done  chan struct{} // closed when the pump has returned
 
 	mu       sync.Mutex    // guards everything below
@@ -32,7 +32,7 @@ type session struct {
 
 // newSession wraps inner and starts the pump.
 func newSession(inner driver.Session, v Variant, e *env) *session {
-	s := &session{inner: inner, v: v, env: e, out: newQueue(), done: make(chan struct{}),
+	s := &session{inner: inner, v: v, env: e, out: driver.NewQueue(), done: make(chan struct{}),
 		changed: make(chan struct{}), streams: make(map[string]*stream), seqOf: make(map[int64]int64)}
 	go s.pump()
 	return s
@@ -51,7 +51,7 @@ func (s *session) Capabilities() driver.Capabilities { return s.inner.Capabiliti
 func (s *session) Logs() []string { return s.inner.Logs() }
 
 // Events returns the altered events.
-func (s *session) Events() <-chan driver.Event { return s.out.out }
+func (s *session) Events() <-chan driver.Event { return s.out.Out() }
 
 // Close closes the inner session; the pump then closes Events once the
 // inner channel is drained.
@@ -173,7 +173,7 @@ func (s *session) outerSeq(ctx context.Context, n int64) (int64, error) {
 // pump alters, renumbers and queues the inner events until the inner
 // channel closes, then lets the queue close Events.
 func (s *session) pump() {
-	defer s.out.close()
+	defer s.out.Close()
 	defer close(s.done)
 	for ev := range s.inner.Events() {
 		outs := s.alter(ev)
@@ -191,7 +191,7 @@ func (s *session) pump() {
 				outs[i].Cancel = &c
 			}
 		}
-		s.out.push(outs...) // under the lock, so pushes keep Seq order
+		s.out.Push(outs...) // under the lock, so pushes keep Seq order
 		s.seqOf[ev.Seq] = s.seq
 		s.passed = ev.Seq
 		s.signal()

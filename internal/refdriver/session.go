@@ -21,7 +21,7 @@ import (
 type session struct {
 	e     *impl.Engine
 	logs  *logLines
-	queue *queue
+	queue *driver.Queue
 
 	seq int64 // only touched on the engine's dispatcher goroutine
 
@@ -35,7 +35,7 @@ type session struct {
 // newSession returns a session over e, logging into logs; it starts the
 // event queue's pump, which Close ends.
 func newSession(e *impl.Engine, logs *logLines) *session {
-	return &session{e: e, logs: logs, queue: newQueue(), handles: make(map[string]*impl.Handle)}
+	return &session{e: e, logs: logs, queue: driver.NewQueue(), handles: make(map[string]*impl.Handle)}
 }
 
 // Capabilities reports everything: the reference supports the whole API.
@@ -132,7 +132,7 @@ func (s *session) listener(cancelAt string) impl.Listener {
 			s.handles[tok] = ev.RequestID
 			s.mu.Unlock()
 		}
-		s.queue.push(driver.Event{Seq: s.seq, Kind: driver.KindEvent, Handle: tok, Time: now, Fields: fields(ev, tok)})
+		s.queue.Push(driver.Event{Seq: s.seq, Kind: driver.KindEvent, Handle: tok, Time: now, Fields: fields(ev, tok)})
 		if cancelAt == "" || cancelled || string(ev.Phase) != cancelAt {
 			return
 		}
@@ -140,7 +140,7 @@ func (s *session) listener(cancelAt string) impl.Listener {
 		after := s.seq
 		ret := s.e.Cancel(ev.RequestID)
 		s.seq++
-		s.queue.push(driver.Event{Seq: s.seq, Kind: driver.KindCancel, Handle: tok, Time: time.Now(),
+		s.queue.Push(driver.Event{Seq: s.seq, Kind: driver.KindCancel, Handle: tok, Time: time.Now(),
 			Cancel: &driver.Cancelled{Returned: luaCancel(ret), AfterSeq: after}})
 	}
 }
@@ -176,7 +176,7 @@ func (s *session) Cancel(ctx context.Context, handle string) (driver.Cancelled, 
 }
 
 // Events returns the event channel.
-func (s *session) Events() <-chan driver.Event { return s.queue.out }
+func (s *session) Events() <-chan driver.Event { return s.queue.Out() }
 
 // Logs returns the engine's log lines.
 func (s *session) Logs() []string { return s.logs.lines() }
@@ -188,7 +188,7 @@ func (s *session) Close(context.Context) error {
 		if err := s.e.Close(); err != nil {
 			s.closeErr = fmt.Errorf("close engine: %w", err)
 		}
-		s.queue.close()
+		s.queue.Close()
 	})
 	return s.closeErr
 }

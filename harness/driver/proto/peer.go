@@ -171,7 +171,7 @@ func (p *Peer) failLocked(err error) {
 	p.err = err
 	close(p.done)
 	if p.sess != nil {
-		p.sess.queue.close()
+		p.sess.queue.Close()
 	}
 	go func() { _ = p.conn.Close() }() // unblocks the reader
 }
@@ -291,7 +291,7 @@ func (p *Peer) replyLocked(m Message) error {
 		if pd.typ == TypeClose && pd.sess != nil && p.sess == pd.sess {
 			// Nothing of the session may follow its close reply.
 			p.sess = nil
-			pd.sess.queue.close()
+			pd.sess.queue.Close()
 		}
 	case TypeCall:
 		fits = m.Handle != "" || m.Rejected != nil || m.Error != ""

@@ -23,7 +23,7 @@ const (
 type session struct {
 	p     *Peer
 	id    string
-	queue *queue
+	queue *driver.Queue
 
 	// Guarded by p.mu.
 	lastSeq int64
@@ -50,7 +50,7 @@ func (p *Peer) Open(ctx context.Context, cfg driver.Config) (driver.Session, err
 		return nil, errors.New("open session: the peer already has an open session")
 	}
 	p.nSess++
-	s := &session{p: p, id: "s" + strconv.FormatInt(p.nSess, 10), queue: newQueue(), known: make(map[string]bool)}
+	s := &session{p: p, id: "s" + strconv.FormatInt(p.nSess, 10), queue: driver.NewQueue(), known: make(map[string]bool)}
 	s.logs, p.spare = p.spare, nil
 	p.sess = s
 	p.mu.Unlock()
@@ -72,7 +72,7 @@ func (p *Peer) endSession(s *session) {
 	if p.sess == s {
 		p.sess = nil
 	}
-	s.queue.close()
+	s.queue.Close()
 }
 
 // onEvent checks an event against the session's state and queues it; p.mu
@@ -95,7 +95,7 @@ func (s *session) onEvent(m Message, stamp bool) error {
 	if stamp || ev.Time.IsZero() {
 		ev.Time = time.Now()
 	}
-	s.queue.push(ev)
+	s.queue.Push(ev)
 	return nil
 }
 
@@ -142,7 +142,7 @@ func (s *session) Cancel(ctx context.Context, handle string) (driver.Cancelled, 
 
 // Events returns the session's events; the channel closes after Close, or
 // when the peer breaks.
-func (s *session) Events() <-chan driver.Event { return s.queue.out }
+func (s *session) Events() <-chan driver.Event { return s.queue.Out() }
 
 // Logs returns the driver's log lines so far.
 func (s *session) Logs() []string {
