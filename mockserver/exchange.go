@@ -17,7 +17,7 @@ import (
 type exchange struct {
 	s      *Server
 	sp     *space
-	e      *entry
+	e      entry   // the journal's live record (space.records points at it until finish packs it)
 	rec    *Record // &e.rec
 	w      http.ResponseWriter
 	r      *http.Request
@@ -44,22 +44,38 @@ const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b785
 // space sp, at path rel relative to it.
 func (s *Server) exchange(listener string, sp *space, ns, rel string, w http.ResponseWriter, r *http.Request) {
 	t := now()
-	e := newEntry(Record{
+	x := s.getExchange()
+	defer s.putExchange(x) // after finish
+	x.s, x.sp, x.w, x.r, x.rc, x.ns, x.rel = s, sp, w, r, http.NewResponseController(w), ns, rel
+	x.expand, x.sentHash = sp.expand, s.getHash()
+	x.e.init(Record{
 		Seq: s.seq.Add(1), Namespace: ns, Listener: listener, Method: r.Method, Path: rel,
 		FullPath: r.URL.Path, Query: r.URL.RawQuery, Proto: r.Proto, TLS: r.TLS != nil,
 		RemoteAddr: r.RemoteAddr, Route: -1, Received: t,
 	}, r.Header, r.Host, Event{At: t, Kind: EventReceived})
-	x := &exchange{
-		s: s, sp: sp, e: e, rec: &e.rec, w: w, r: r, rc: http.NewResponseController(w), ns: ns, rel: rel,
-		expand: sp.expand, sentHash: s.getHash(),
-	}
+	x.rec = &x.e.rec
 	defer x.finish()
-	m, ok := sp.add(e, r.Method, rel)
+	m, ok := sp.add(&x.e, r.Method, rel)
 	if !ok {
 		x.notFound()
 		return
 	}
 	x.play(m)
+}
+
+// getExchange returns a zero exchange, from the pool when it has one;
+// putExchange gives it back once finished (nothing refers to it then: its
+// journal entry was packed and replaced, see space.store).
+func (s *Server) getExchange() *exchange {
+	if x, ok := s.exchanges.Get().(*exchange); ok {
+		return x
+	}
+	return new(exchange)
+}
+
+func (s *Server) putExchange(x *exchange) {
+	*x = exchange{} // drop the request, response writer and record
+	s.exchanges.Put(x)
 }
 
 // hasher is a SHA-256 with room for its sum, pooled in Server.hashes.
@@ -151,7 +167,7 @@ func (x *exchange) finish() {
 	// outside the lock. Queue its log line (written before Journal or
 	// Await return it, see lineLog), pack it, swap it in and wake waiters.
 	x.s.logRequest(x.rec)
-	x.sp.store(x.e, packEntry(x.e))
+	x.sp.store(&x.e, packEntry(&x.e))
 	x.s.putHash(x.sentHash)
 	x.s.putHash(x.reqHash)
 	x.sentHash, x.reqHash = nil, nil

@@ -10,7 +10,6 @@ import (
 	"maps"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 )
@@ -55,13 +54,14 @@ type slot struct {
 	packed []byte // never changed once set
 }
 
-// entry is a record as the journal keeps it while its exchange runs: the Record without its Headers
-// map, which Journal builds from hdr (one pointer-free string costs the
-// garbage collector far less to keep than a map of small strings), and room
-// for the first events.
+// entry is a record as the journal keeps it while its exchange runs: the
+// Record without its Headers map, which Journal builds from the request's
+// own header map (net/http and the handler never change it once the handler
+// runs), and room for the first events. finish packs it (see pack.go).
 type entry struct {
-	rec    Record // rec.Headers is nil, and so are the SHA-256 fields until done (see sums)
-	hdr    string // the request headers, packed by packHeaders
+	rec    Record      // rec.Headers is nil, and so are the SHA-256 fields until done (see sums)
+	hdr    http.Header // the request's header map; read only
+	host   string      // the request's Host, journaled as the Host header
 	events [initialEvents]Event
 	// sums, once done, holds the SHA-256 of the response body and of the
 	// request body (hex-encoded only when a Journal asks).
@@ -75,31 +75,42 @@ type entry struct {
 // headersSent, one bodyChunk and done.
 const initialEvents = 4
 
-// newEntry returns an entry for rec (whose Headers it takes packed) with ev
-// as its first event.
-func newEntry(rec Record, h http.Header, host string, ev Event) *entry {
-	e := &entry{rec: rec, hdr: packHeaders(h, host)}
+// init sets e up for rec, the request headers h and host, with ev as its
+// first event.
+func (e *entry) init(rec Record, h http.Header, host string, ev Event) {
+	e.rec, e.hdr, e.host = rec, h, host
 	e.events[0] = ev
 	e.rec.Events = e.events[:1]
+}
+
+// newEntry returns an entry set up by init.
+func newEntry(rec Record, h http.Header, host string, ev Event) *entry {
+	e := &entry{}
+	e.init(rec, h, host, ev)
 	return e
 }
 
-// packHeaders packs h, with Host set to host when not empty, into one
-// string of length-prefixed (uvarint) names and values, name first.
-func packHeaders(h http.Header, host string) string {
-	n := 0
+// requestHeaders returns a copy of h with Host set to host when not empty,
+// and without names that have no value: what the journal records.
+func requestHeaders(h http.Header, host string) http.Header {
+	out := make(http.Header, len(h)+1)
 	for k, vv := range h {
-		for _, v := range vv {
-			n += 2*binary.MaxVarintLen64 + len(k) + len(v)
+		if len(vv) > 0 && (k != "Host" || host == "") {
+			out[k] = slices.Clone(vv)
 		}
 	}
-	n += 2*binary.MaxVarintLen64 + len("Host") + len(host)
-	var b strings.Builder
-	b.Grow(n)
-	var num [binary.MaxVarintLen64]byte
+	if host != "" {
+		out["Host"] = []string{host}
+	}
+	return out
+}
+
+// appendHeaders appends h, with Host set to host when not empty, as
+// length-prefixed (uvarint) names and values, name first.
+func appendHeaders(b []byte, h http.Header, host string) []byte {
 	put := func(s string) {
-		b.Write(binary.AppendUvarint(num[:0], uint64(len(s))))
-		b.WriteString(s)
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
 	}
 	for k, vv := range h {
 		if k == "Host" && host != "" {
@@ -114,7 +125,37 @@ func packHeaders(h http.Header, host string) string {
 		put("Host")
 		put(host)
 	}
-	return b.String()
+	return b
+}
+
+// headersSize is the length of appendHeaders' output.
+func headersSize(h http.Header, host string) int {
+	n := 0
+	for k, vv := range h {
+		if k == "Host" && host != "" {
+			continue
+		}
+		for _, v := range vv {
+			n += uvarintLen(len(k)) + len(k) + uvarintLen(len(v)) + len(v)
+		}
+	}
+	if host != "" {
+		n += 1 + len("Host") + uvarintLen(len(host)) + len(host)
+	}
+	return n
+}
+
+func uvarintLen(n int) int {
+	k := 1
+	for ; n >= 0x80; n >>= 7 {
+		k++
+	}
+	return k
+}
+
+// packHeaders packs h and host as appendHeaders does, into a string.
+func packHeaders(h http.Header, host string) string {
+	return string(appendHeaders(nil, h, host))
 }
 
 // unpackHeaders reverses packHeaders; the values share p's memory.
@@ -144,7 +185,7 @@ func unpackHeaders(p string) http.Header {
 func (e *entry) record() Record {
 	c := e.rec.clone()
 	e.setSums(&c)
-	c.Headers = unpackHeaders(e.hdr)
+	c.Headers = requestHeaders(e.hdr, e.host)
 	return c
 }
 

@@ -56,7 +56,8 @@ const (
 // may change it any more (it is read without the space's lock).
 func packEntry(e *entry) []byte {
 	r := &e.rec
-	n := 128 + len(e.hdr) + len(r.RequestHead) + len(r.Namespace) + len(r.FullPath) + len(r.Path) +
+	hn := headersSize(e.hdr, e.host)
+	n := 128 + hn + len(r.RequestHead) + len(r.Namespace) + len(r.FullPath) + len(r.Path) +
 		len(r.Query) + len(r.RemoteAddr) + len(r.Error) + len(r.Events)*24
 	if e.summed {
 		n += 2 * sha256.Size
@@ -75,9 +76,11 @@ func packEntry(e *entry) []byte {
 	p.uint(flags)
 	p.int(r.Seq)
 	for _, s := range [...]string{r.Namespace, r.Listener, r.Method, r.Path, r.FullPath, r.Query, r.Proto,
-		r.RemoteAddr, r.Fault, r.BodySHA256, r.RequestSHA256, r.Error, e.hdr} {
+		r.RemoteAddr, r.Fault, r.BodySHA256, r.RequestSHA256, r.Error} {
 		p.str(s)
 	}
+	p.uint(uint64(hn))
+	p.b = appendHeaders(p.b, e.hdr, e.host)
 	p.int(int64(r.Route))
 	p.int(int64(r.Call))
 	p.int(int64(r.Status))

@@ -17,7 +17,8 @@ func fullEntry() *entry {
 		Seq: 42, Namespace: "ns.1", Listener: ListenerHTTPS, Method: "PUT", Path: "/up", FullPath: "/c/ns.1/up",
 		Query: "a=1&b=\x00", Proto: "HTTP/2.0", TLS: true, RemoteAddr: "[::1]:5555", Route: 3, Call: 7,
 		Received: at(0),
-	}, http.Header{"X-A": {"1", "2"}, "Content-Type": {"text/plain"}}, "h.test", Event{At: at(0), Kind: EventReceived})
+	}, http.Header{"X-A": {"1", "2"}, "Content-Type": {"text/plain"}, "Empty": {}, "Host": {"ignored"},
+		"X-Long": {strings.Repeat("v", 300)}}, "h.test", Event{At: at(0), Kind: EventReceived})
 	r := &e.rec
 	r.Status, r.Fault, r.BytesSent, r.RequestBytes = 503, FaultReset, 1<<40, 70000
 	r.RequestHead = bytes.Repeat([]byte{0, 0xff, 'x'}, 300)
@@ -60,6 +61,16 @@ func TestPackedRecordRoundTrip(t *testing.T) {
 				t.Fatalf("round trip:\ngot  %+v\nwant %+v", got, want)
 			}
 		})
+	}
+}
+
+func TestHeadersSize(t *testing.T) {
+	t.Parallel()
+	e := fullEntry()
+	for _, host := range []string{"", "h", strings.Repeat("h", 200)} {
+		if got, want := headersSize(e.hdr, host), len(appendHeaders(nil, e.hdr, host)); got != want {
+			t.Errorf("host %q: headersSize %d, appendHeaders wrote %d", host, got, want)
+		}
 	}
 }
 

@@ -86,9 +86,7 @@ func (x *exchange) play(m match) {
 func (x *exchange) headers(m match, src bodySource) int {
 	resp := m.resp
 	h := x.w.Header()
-	for _, hd := range resp.Headers {
-		h.Add(hd.Name, x.expand(hd.Value))
-	}
+	m.prep.setHeaders(h, x.expand)
 	if resp.Echo && h.Get("Content-Type") == "" {
 		h.Set("Content-Type", "application/json")
 	}
@@ -113,7 +111,7 @@ func (x *exchange) headers(m match, src bodySource) int {
 	case resp.Length.Mode == LengthLie:
 		h.Set("Content-Length", itoa(src.size+resp.Length.Lie))
 	case bodyAllowed(status):
-		h.Set("Content-Length", itoa(src.size))
+		h["Content-Length"] = m.prep.contentLength(src.size)
 	}
 	return status
 }

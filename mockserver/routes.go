@@ -12,7 +12,8 @@ import (
 type routeState struct {
 	Route
 	index int
-	hops  int // redirect chain length: the route also matches path/1 .. path/(hops-1)
+	hops  int         // redirect chain length: the route also matches path/1 .. path/(hops-1)
+	prep  []*prepared // Response, then each of Then, made ready to serve
 	calls int
 }
 
@@ -39,7 +40,11 @@ func (s *Server) Install(ns string, sc Scenario) error {
 				hops = max(hops, resp.Redirect.Hops)
 			}
 		}
-		routes[i] = &routeState{Route: r, index: i, hops: hops}
+		prep := []*prepared{prepare(&r.Response)}
+		for j := range r.Then {
+			prep = append(prep, prepare(&r.Then[j]))
+		}
+		routes[i] = &routeState{Route: r, index: i, hops: hops, prep: prep}
 	}
 	sp := s.space(ns)
 	if sp == nil {
@@ -58,6 +63,7 @@ type match struct {
 	call  int
 	hop   int // index in the redirect chain: 0 for the route's own path
 	resp  Response
+	prep  *prepared // resp made ready to serve
 }
 
 // matchLocked finds the route for method and path (relative to the
@@ -74,12 +80,13 @@ func (sp *space) matchLocked(method, path string, rec *Record) (m match, ok bool
 			continue
 		}
 		rt.calls++
-		resp := rt.Response
+		resp, prep := rt.Response, rt.prep[0]
 		if rt.calls > 1 && len(rt.Then) > 0 {
-			resp = rt.Then[min(rt.calls-2, len(rt.Then)-1)]
+			k := min(rt.calls-2, len(rt.Then)-1)
+			resp, prep = rt.Then[k], rt.prep[k+1]
 		}
 		rec.Route, rec.Call = rt.index, rt.calls
-		return match{route: rt, call: rt.calls, hop: hop, resp: resp}, true
+		return match{route: rt, call: rt.calls, hop: hop, resp: resp, prep: prep}, true
 	}
 	return match{}, false
 }

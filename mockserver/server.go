@@ -47,18 +47,19 @@ const (
 // listeners, all serving the same namespaces. All its methods are safe for
 // concurrent use. The caller must call Close when finished.
 type Server struct {
-	cfg     config
-	ca      *authority
-	caDir   string
-	caFile  string
-	urls    URLs
-	servers []*http.Server
-	done    chan struct{} // closed by Close
-	seq     atomic.Int64
-	reqLog  *lineLog  // nil without WithRequestLog
-	hashes  sync.Pool // of reset *hasher
-	bufs    sync.Pool // of *[writeSize]byte
-	serves  sync.WaitGroup
+	cfg       config
+	ca        *authority
+	caDir     string
+	caFile    string
+	urls      URLs
+	servers   []*http.Server
+	done      chan struct{} // closed by Close
+	seq       atomic.Int64
+	reqLog    *lineLog  // nil without WithRequestLog
+	hashes    sync.Pool // of reset *hasher
+	exchanges sync.Pool // of zero *exchange
+	bufs      sync.Pool // of *[writeSize]byte
+	serves    sync.WaitGroup
 
 	mu       sync.Mutex // guards closed, spaces, hijacked, conns, handlers.Add and connWG.Add
 	closed   bool
