@@ -66,6 +66,10 @@ func TestRedirectFollowed(t *testing.T) {
 		{303, "PUT", "data", "GET", ""},
 		{307, "POST", "data", "POST", "data"},
 		{308, "PUT", "data", "PUT", "data"},
+		{301, "PUT", "data", "PUT", "data"}, // RFC 9110 §15.4.2: only a POST may become GET
+		{302, "PATCH", "data", "PATCH", "data"},
+		{302, "PROPPATCH", "data", "PROPPATCH", "data"},
+		{301, "DELETE", "", "DELETE", ""},
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprintf("%d %s", tc.code, tc.method), func(t *testing.T) {
@@ -178,5 +182,92 @@ func TestRedirectCrossScheme(t *testing.T) {
 	}
 	if ev := last(t, do(t, e, tlsSrv.URL+"/back", "GET", nil)); ev.IsError || ev.Response.Text != "final" {
 		t.Errorf("https to http: ended %+v (D5)", ev)
+	}
+}
+
+// TestRedirectMixedChain follows chains that mix codes: a body dropped by one
+// hop is never sent again, and a body kept by a 301 or 302 of a PUT is still
+// there for a later 307, with its Content-Type (D3).
+func TestRedirectMixedChain(t *testing.T) {
+	tests := []struct {
+		name, method    string
+		codes           []int
+		wantMeth, wantB string
+		wantCT          string
+	}{
+		{"put 302 307", "PUT", []int{302, 307}, "PUT", "data", "text/plain; charset=UTF-8"},
+		{"put 301 301 308", "PUT", []int{301, 301, 308}, "PUT", "data", "text/plain; charset=UTF-8"},
+		{"post 302 307", "POST", []int{302, 307}, "GET", "", ""},
+		{"put 303 307", "PUT", []int{303, 307}, "GET", "", ""},
+		{"patch 307 302", "PATCH", []int{307, 302}, "PATCH", "data", "text/plain; charset=UTF-8"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			final := make(chan hopRecord, 1)
+			mux := http.NewServeMux()
+			mux.HandleFunc("/hop/{i}", func(w http.ResponseWriter, r *http.Request) {
+				_, _ = io.Copy(io.Discard, r.Body)
+				i, _ := strconv.Atoi(r.PathValue("i"))
+				next := "/final"
+				if i+1 < len(tc.codes) {
+					next = fmt.Sprintf("/hop/%d", i+1)
+				}
+				w.Header().Set("Location", next)
+				w.WriteHeader(tc.codes[i])
+			})
+			mux.HandleFunc("/final", func(w http.ResponseWriter, r *http.Request) {
+				b, _ := io.ReadAll(r.Body)
+				final <- hopRecord{r.Method, string(b), r.Header.Get("Content-Type")}
+			})
+			srv := newServer(t, mux.ServeHTTP)
+			e := newEngine(t)
+			ev := last(t, do(t, e, srv.URL+"/hop/0", tc.method, &Params{Body: &Body{Data: "data"}}))
+			if ev.IsError || ev.Status != 200 {
+				t.Errorf("ended %+v, want the final 200", ev)
+			}
+			got := recv(t, final)
+			if got.method != tc.wantMeth || got.body != tc.wantB || got.ctype != tc.wantCT {
+				t.Errorf("final hop got %+v, want %s %q with Content-Type %q (D3)", got, tc.wantMeth, tc.wantB, tc.wantCT)
+			}
+		})
+	}
+}
+
+func TestRedirectHeadStaysHead(t *testing.T) {
+	final := make(chan hopRecord, 1)
+	srv := redirector(t, final)
+	e := newEngine(t)
+	if ev := last(t, do(t, e, srv.URL+"/r/303/1", "HEAD", nil)); ev.IsError || ev.Status != 200 {
+		t.Errorf("ended %+v, want the final 200", ev)
+	}
+	if got := recv(t, final); got.method != "HEAD" {
+		t.Errorf("final hop got %s, want HEAD: RFC 9110 §15.4.4 allows GET or HEAD after a 303", got.method)
+	}
+}
+
+func TestNextHop(t *testing.T) {
+	tests := []struct {
+		status   int
+		method   string
+		wantMeth string
+		wantKeep bool
+	}{
+		{301, "POST", "GET", false},
+		{302, "POST", "GET", false},
+		{303, "POST", "GET", false},
+		{303, "PUT", "GET", false},
+		{303, "HEAD", "HEAD", false},
+		{301, "PUT", "PUT", true},
+		{302, "PATCH", "PATCH", true},
+		{302, "GET", "GET", true},
+		{307, "POST", "POST", true},
+		{308, "DELETE", "DELETE", true},
+	}
+	for _, tc := range tests {
+		m, keep := nextHop(tc.status, tc.method)
+		if m != tc.wantMeth || keep != tc.wantKeep {
+			t.Errorf("nextHop(%d, %s) = %s, %v; want %s, %v", tc.status, tc.method, m, keep, tc.wantMeth, tc.wantKeep)
+		}
 	}
 }
