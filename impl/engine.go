@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -156,8 +157,15 @@ func (e *Engine) Close() error {
 }
 
 // scaled converts API seconds to a duration at the engine's time scale.
+// Durations too long for a time.Duration (a timeout of 1e10 s, about 317
+// years) become the longest one: a float conversion out of range would give
+// a negative duration, and the request would time out at once (T1, T3).
 func (e *Engine) scaled(seconds float64) time.Duration {
-	return time.Duration(seconds * e.scale * float64(time.Second))
+	ns := seconds * e.scale * float64(time.Second)
+	if ns >= math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return time.Duration(ns)
 }
 
 // start registers a new handle and runs t on its own goroutine.

@@ -3,6 +3,7 @@ package impl
 import (
 	"context"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -141,5 +142,20 @@ func TestTimeoutDuringTLSHandshake(t *testing.T) {
 	ev := last(t, do(t, e, "https://"+addr+"/", "GET", &Params{Timeout: 1}))
 	if !ev.IsError || ev.Status != -1 || !strings.Contains(ev.Response.Text, "timed out") {
 		t.Errorf("ended %+v, want a timeout", ev)
+	}
+}
+
+// TestTimeoutHuge checks that a timeout too long for a time.Duration means
+// "practically never" rather than overflowing into an instant timeout (T1, T3).
+func TestTimeoutHuge(t *testing.T) {
+	for _, secs := range []float64{1e10, 1e12, 1e300} {
+		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "ok") })
+		e := newEngine(t)
+		if ev := last(t, do(t, e, srv.URL, "GET", &Params{Timeout: secs})); ev.IsError || ev.Response.Text != "ok" {
+			t.Errorf("timeout %g: ended %+v, want the body", secs, ev)
+		}
+	}
+	if d := (&Engine{scale: 1}).scaled(math.MaxFloat64); d != math.MaxInt64 {
+		t.Errorf("scaled(MaxFloat64) = %v, want the longest Duration", d)
 	}
 }
