@@ -136,10 +136,7 @@ func (e *Engine) prepareFiles(t *transfer, p *Params) error {
 		if ref.BaseDirectory == ResourceDirectory {
 			return fmt.Errorf("%w: response cannot be written to ResourceDirectory", ErrInvalidParam)
 		}
-		path, err := e.Path(ref.Filename, ref.BaseDirectory)
-		if err == nil && ref.Filename == "" {
-			err = ErrUnsafeFilename
-		}
+		path, err := e.filePath(ref.Filename, ref.BaseDirectory)
 		if err != nil {
 			return fmt.Errorf("%w: response: %w", ErrInvalidParam, err)
 		}
@@ -150,10 +147,7 @@ func (e *Engine) prepareFiles(t *transfer, p *Params) error {
 	}
 	t.body = &bodySource{data: p.Body.Data}
 	if f := p.Body.File; f != nil {
-		path, err := e.Path(f.Filename, f.BaseDirectory)
-		if err == nil && f.Filename == "" {
-			err = ErrUnsafeFilename
-		}
+		path, err := e.filePath(f.Filename, f.BaseDirectory)
 		if err != nil {
 			return fmt.Errorf("%w: body: %w", ErrInvalidParam, err)
 		}

@@ -33,6 +33,10 @@ func TestCallRefused(t *testing.T) {
 			&Params{Response: &FileRef{Filename: "/etc/f"}}, ErrUnsafeFilename},
 		{"response without filename", "http://127.0.0.1:1/", "GET",
 			&Params{Response: &FileRef{}}, ErrUnsafeFilename},
+		{"response names the base directory (F9)", "http://127.0.0.1:1/", "GET",
+			&Params{Response: &FileRef{Filename: "."}}, ErrUnsafeFilename},
+		{"response back to the base directory (F9)", "http://127.0.0.1:1/", "GET",
+			&Params{Response: &FileRef{Filename: "a/.."}}, ErrUnsafeFilename},
 		{"response unknown base", "http://127.0.0.1:1/", "GET",
 			&Params{Response: &FileRef{Filename: "f", BaseDirectory: "Home"}}, ErrUnknownBaseDir},
 		{"body file escapes (F9)", "http://127.0.0.1:1/", "POST",
@@ -170,5 +174,64 @@ func TestCancelResult(t *testing.T) {
 	}
 	if h.ID() == 0 {
 		t.Error("handle ID is 0")
+	}
+}
+
+// TestSymlinkEscapeRefused checks that a name leading through a symbolic link
+// to outside its base directory is refused at call time, for a response file
+// and for a body file, and that nothing outside is touched (F9).
+func TestSymlinkEscapeRefused(t *testing.T) {
+	root := t.TempDir()
+	outside := t.TempDir()
+	secret := filepath.Join(outside, "secret")
+	if err := os.WriteFile(secret, []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := newEngine(t, WithSandbox(root))
+	docs := filepath.Join(root, "Documents")
+	links := map[string]string{
+		"out":    outside,                              // a folder outside
+		"lnk":    secret,                               // a file outside
+		"caches": filepath.Join(root, "Caches"),        // another base directory
+		"in":     filepath.Join(docs, "sub"),           // inside: allowed
+		"dead":   filepath.Join(outside, "not", "yet"), // dangling: the write fails later
+	}
+	if err := os.Mkdir(filepath.Join(docs, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, target := range links {
+		if err := os.Symlink(target, filepath.Join(docs, name)); err != nil {
+			t.Skipf("symlinks not supported: %v", err)
+		}
+	}
+	tests := []struct {
+		name string
+		want error
+	}{
+		{"out/f", ErrUnsafeFilename},
+		{"out/new/f", ErrUnsafeFilename},
+		{"lnk", ErrUnsafeFilename},
+		{"caches/f", ErrUnsafeFilename},
+		{"sub/../out/f", ErrUnsafeFilename},
+		{"in/f", nil},
+		{"in", nil},
+		{"dead", nil},
+		{"plain/new/f", nil},
+	}
+	for _, tc := range tests {
+		if _, err := e.Path(tc.name, DocumentsDirectory); !errors.Is(err, tc.want) {
+			t.Errorf("Path(%q) error %v, want %v", tc.name, err, tc.want)
+		}
+	}
+	r := newRecorder()
+	if h, err := e.Request("http://127.0.0.1:1/", "GET", r.listen, &Params{Response: &FileRef{Filename: "lnk"}}); h != nil || !errors.Is(err, ErrUnsafeFilename) {
+		t.Errorf("response through a link: got %v, %v; want nil, %v", h, err, ErrUnsafeFilename)
+	}
+	body := &Params{Body: &Body{File: &FileRef{Filename: "out/secret"}}, Headers: map[string]string{"Content-Type": "a/b"}}
+	if h, err := e.Request("http://127.0.0.1:1/", "POST", r.listen, body); h != nil || !errors.Is(err, ErrUnsafeFilename) {
+		t.Errorf("body through a link: got %v, %v; want nil, %v", h, err, ErrUnsafeFilename)
+	}
+	if b, err := os.ReadFile(secret); err != nil || string(b) != "keep" {
+		t.Errorf("file outside the sandbox: %q, %v", b, err)
 	}
 }

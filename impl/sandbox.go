@@ -86,8 +86,9 @@ func (e *Engine) setupSandbox(root string, dirs map[BaseDir]string) error {
 
 // Path returns the absolute path of name in dir, like Solar2D's
 // system.pathForFile, but dir "" means DocumentsDirectory. An empty name gives
-// the directory itself. Names that escape the directory are refused (F9).
-// The file need not exist.
+// the directory itself. Names that escape the directory are refused (F9):
+// absolute names, names with "..", and names whose existing part leads
+// through a symbolic link to outside the directory. The file need not exist.
 func (e *Engine) Path(name string, dir BaseDir) (string, error) {
 	dir = dir.orDocuments()
 	root, ok := e.dirs[dir]
@@ -97,8 +98,44 @@ func (e *Engine) Path(name string, dir BaseDir) (string, error) {
 	if name == "" {
 		return root, nil
 	}
-	if !filepath.IsLocal(name) {
+	p := filepath.Join(root, name)
+	if !filepath.IsLocal(name) || !resolvesInside(root, p) {
 		return "", fmt.Errorf("path for %q: %w", name, ErrUnsafeFilename)
 	}
-	return filepath.Join(root, name), nil
+	return p, nil
+}
+
+// filePath is Path for a file that is read or written: the name must not be
+// empty or name the base directory itself ("." or "a/.."), whose parent is
+// outside the directory (F9).
+func (e *Engine) filePath(name string, dir BaseDir) (string, error) {
+	p, err := e.Path(name, dir)
+	if err != nil {
+		return "", err
+	}
+	if root := e.dirs[dir.orDocuments()]; p == root {
+		return "", fmt.Errorf("path for %q: %w", name, ErrUnsafeFilename)
+	}
+	return p, nil
+}
+
+// resolvesInside reports whether p, a lexical descendant of root, stays in
+// root once the symbolic links of its longest existing prefix are resolved.
+// A part that does not exist yet cannot be a link: the engine creates plain
+// folders and files there, and a dangling link in the way makes the write
+// fail instead of following it. The loop is bounded by p's depth.
+func resolvesInside(root, p string) bool {
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return false
+	}
+	for q := p; len(q) > len(root); q = filepath.Dir(q) {
+		real, err := filepath.EvalSymlinks(q)
+		if err != nil {
+			continue // missing (or not a folder): look at its parent
+		}
+		rel, err := filepath.Rel(realRoot, real)
+		return err == nil && filepath.IsLocal(rel)
+	}
+	return true
 }
