@@ -2,10 +2,12 @@ package impl
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -157,11 +159,15 @@ func (e *Engine) prepareFiles(t *transfer, p *Params) error {
 }
 
 // prepareHeaders builds the request header: user Content-Length ignored,
-// Host honoured, and the Content-Type rules R4 and R5.
+// Host honoured, and the Content-Type rules R4 and R5. Names that differ
+// only in case (a Lua table may hold "content-type" and "Content-Type") give
+// one header, and the value of the last name in byte order wins, so the
+// request is the same on every run whatever the map's iteration order.
 func prepareHeaders(t *transfer, p *Params) error {
 	t.header = make(http.Header, len(p.Headers)+1)
 	ct := ""
-	for k, v := range p.Headers {
+	for _, k := range slices.Sorted(maps.Keys(p.Headers)) {
+		v := p.Headers[k]
 		if !isToken(k) || strings.ContainsAny(v, "\r\n\x00") {
 			return fmt.Errorf("%w: header %q", ErrInvalidParam, k)
 		}

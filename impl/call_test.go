@@ -235,3 +235,36 @@ func TestSymlinkEscapeRefused(t *testing.T) {
 		t.Errorf("file outside the sandbox: %q, %v", b, err)
 	}
 }
+
+// TestHeadersCaseDuplicates checks that header names differing only in case
+// give one header with the same value on every run: map order must not pick
+// it (R2, R4, U1).
+func TestHeadersCaseDuplicates(t *testing.T) {
+	p := &Params{
+		Body: &Body{Data: "x"},
+		Headers: map[string]string{
+			"content-type": "text/a", "Content-Type": "text/b", "CONTENT-TYPE": "text/c",
+			"x-dup": "1", "X-Dup": "2", "X-DUP": "3", "x-DUP": "4",
+		},
+	}
+	var first http.Header
+	for i := range 64 {
+		tr := &transfer{body: &bodySource{data: "x"}}
+		if err := prepareHeaders(tr, p); err != nil {
+			t.Fatal(err)
+		}
+		if got := tr.header.Values("X-Dup"); len(got) != 1 {
+			t.Fatalf("X-Dup values %q, want one", got)
+		}
+		if i == 0 {
+			first = tr.header
+			continue
+		}
+		if tr.header.Get("Content-Type") != first.Get("Content-Type") || tr.header.Get("X-Dup") != first.Get("X-Dup") {
+			t.Fatalf("run %d sent %v, run 0 sent %v: the header depends on map order", i, tr.header, first)
+		}
+	}
+	if got := first.Get("Content-Type"); got != "text/a; charset=UTF-8" {
+		t.Errorf("Content-Type %q, want the last spelling in byte order (content-type) with the charset (R4)", got)
+	}
+}
