@@ -8,6 +8,25 @@ import (
 	"github.com/netconform/netconform/harness/trace"
 )
 
+// unobserved reports each call of the case, and each key of expect.calls,
+// that no observed call instance matches: without one, every expectation
+// about it would hold vacuously. The runner observes every instance it
+// expands, so this flags a broken observation rather than an implementation.
+func (ck *checker) unobserved() {
+	for _, cl := range ck.c.Calls {
+		if len(ck.instances(cl.ID)) == 0 {
+			ck.add(result.Mismatch{Requirement: ck.req(), Call: cl.ID, Check: "call " + cl.ID,
+				Want: "an observation of call " + cl.ID, Got: "no such call observed", Pos: cl.Pos.String()})
+		}
+	}
+	for _, key := range sortedKeys(ck.c.Expect.Calls) {
+		if ce := ck.c.Expect.Calls[key]; len(ck.instances(key)) == 0 {
+			ck.add(result.Mismatch{Requirement: ck.req(ce.Req), Call: key, Check: "calls." + key,
+				Want: "an observation of " + key, Got: "no such call observed", Pos: ce.Pos.String()})
+		}
+	}
+}
+
 // callExpects applies the top-level call expectations and those of
 // expect.calls naming this call or instance.
 func (ck *checker) callExpects(co *CallObservation) {

@@ -2,6 +2,7 @@ package oracle
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/result"
@@ -36,8 +37,7 @@ func (ck *checker) invariants(co *CallObservation) {
 	preq := phaseReq(kind)
 	cut, cancelled := cancelIndex(co)
 	ended, firstEnded := 0, -1
-	var lastBytes int64 = -1
-	lastBytesAt := -1
+	lastBytes, lastBytesAt := math.Inf(-1), -1
 	for i, e := range co.Events {
 		if v, ok := e.Get(trace.FieldName); !ok || v != "networkRequest" {
 			fail(casefile.InvName, "E1", `name "networkRequest"`, fmt.Sprintf("event %d: name %s", i, fieldText(v, ok)))
@@ -71,12 +71,22 @@ func (ck *checker) invariants(co *CallObservation) {
 			fail(casefile.InvNothingAfterCancel, "C1", "no event after network.cancel returned",
 				fmt.Sprintf("event %d: %s (cancel returned after %d events)", i, e.Summary(), cut))
 		}
-		if b, ok := e.Int(trace.FieldBytesTransferred); ok {
-			if b < lastBytes {
+		// A present bytesTransferred is compared as any number (a fraction
+		// too) and reported when it is no number at all, so a decrease cannot
+		// hide behind a value of the wrong shape.
+		if v, present := e.Get(trace.FieldBytesTransferred); present {
+			b, isNum := trace.Number(v)
+			switch {
+			case !isNum:
+				fail(casefile.InvBytesMonotonic, "E7", "bytesTransferred a number that never decreases",
+					fmt.Sprintf("event %d: bytesTransferred %s", i, trace.Format(v)))
+			case b < lastBytes:
 				fail(casefile.InvBytesMonotonic, "E7", "bytesTransferred never decreasing",
-					fmt.Sprintf("event %d: %d after %d (event %d)", i, b, lastBytes, lastBytesAt))
+					fmt.Sprintf("event %d: %s after %s (event %d)", i, trace.Format(b), trace.Format(lastBytes), lastBytesAt))
 			}
-			lastBytes, lastBytesAt = b, i
+			if isNum {
+				lastBytes, lastBytesAt = b, i
+			}
 		}
 		if v, ok := e.Get(trace.FieldRequestID); !ok || fmt.Sprint(v) != co.Handle {
 			fail(casefile.InvRequestID, "E13", fmt.Sprintf("requestId %q (the handle returned)", co.Handle),

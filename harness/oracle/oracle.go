@@ -13,7 +13,9 @@ import (
 // Check returns the mismatches between the observation and what the case
 // expects, built-in invariants first, then the case's own checks in file
 // order. An empty result means the case passed. c must be a loaded case
-// (casefile.Load fills Calls and defaults in).
+// (casefile.Load fills Calls and defaults in). A call of the case, or a key
+// of expect.calls, that obs has no instance of is a mismatch, never a
+// vacuous pass.
 func Check(c *casefile.Case, obs Observation) []result.Mismatch {
 	ck := &checker{c: c, obs: obs, skip: make(map[casefile.Invariant]bool)}
 	for _, n := range c.Expect.SkipInvariants {
@@ -22,6 +24,7 @@ func Check(c *casefile.Case, obs Observation) []result.Mismatch {
 	if ck.obs.TimeScale <= 0 {
 		ck.obs.TimeScale = 1
 	}
+	ck.unobserved()
 	for i := range obs.Calls {
 		co := &obs.Calls[i]
 		ck.invariants(co)

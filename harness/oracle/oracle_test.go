@@ -1,6 +1,7 @@
 package oracle
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -76,6 +77,14 @@ func TestInvariants(t *testing.T) {
 		{"bytes decrease", download, nil,
 			[]trace.Event{ev(0, "began", 1, "bytesTransferred", 0), ev(1, "progress", 2, "bytesTransferred", 10.0), ev(2, "ended", 3, "bytesTransferred", 4)},
 			[]string{"invariant.bytesMonotonic@E7"}},
+		{"fractional bytes decrease", download, nil,
+			[]trace.Event{ev(0, "began", 1, "bytesTransferred", 0), ev(1, "progress", 2, "bytesTransferred", 10.5), ev(2, "ended", 3, "bytesTransferred", 10.25)},
+			[]string{"invariant.bytesMonotonic@E7"}},
+		{"bytes not a number", download, nil,
+			[]trace.Event{ev(0, "began", 1, "bytesTransferred", 0), ev(1, "progress", 2, "bytesTransferred", "5"), ev(2, "ended", 3, "bytesTransferred", 9)},
+			[]string{"invariant.bytesMonotonic@E7"}},
+		{"bytes absent is not a decrease", download, nil,
+			[]trace.Event{ev(0, "began", 1), ev(1, "progress", 2, "bytesTransferred", 5), ev(2, "ended", 3)}, nil},
 		{"requestId wrong", nil, nil, []trace.Event{ev(0, "ended", 1, "requestId", "h2")}, []string{"invariant.requestId@E13"}},
 		{"requestId absent", nil, nil, []trace.Event{ev(0, "ended", 1, "requestId", nil)}, []string{"invariant.requestId@E13"}},
 		{"url replaced", nil, nil, []trace.Event{ev(0, "ended", 1, "url", "http://127.0.0.1:1/c/t/final")}, []string{"invariant.url@E12"}},
@@ -234,9 +243,13 @@ func TestFiles(t *testing.T) {
 			obs := obsOf(ev(0, "ended", 1))
 			obs.FilesBefore, obs.FilesAfter = before, tc.after
 			obs.Journal = []mockserver.Record{served}
-			got := Check(c, obs)
-			if (len(got) == 0) != tc.want {
-				t.Errorf("mismatches = %+v, want pass=%v", got, tc.want)
+			got := checks(Check(c, obs))
+			want := []string{}
+			if !tc.want {
+				want = []string{fmt.Sprintf("files[0] %s/%s@F2", dirOr(tc.fe.Dir), tc.fe.Name)}
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("mismatches = %v, want %v", got, want)
 			}
 		})
 	}
@@ -335,9 +348,13 @@ func TestTiming(t *testing.T) {
 			obs := obsOf(events...)
 			obs.TimeScale = tc.scale
 			obs.Journal = []mockserver.Record{rec}
-			got := Check(c, obs)
-			if (len(got) == 0) != tc.pass {
-				t.Errorf("mismatches = %+v, want pass=%v", got, tc.pass)
+			got := checks(Check(c, obs))
+			want := []string{}
+			if !tc.pass {
+				want = []string{"timing[0]@F2"}
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("mismatches = %v, want %v", got, want)
 			}
 		})
 	}
@@ -350,5 +367,21 @@ func TestEqualNoPanic(t *testing.T) {
 	}
 	if equal(map[string]any{"a": 1}, map[string]any{"b": 1}) || equal([]any{1}, []any{2}) || equal("1", 1) {
 		t.Error("equal true on different values")
+	}
+}
+
+// TestUnobservedCall: a call of the case, or an expect.calls key, with no
+// observed instance is a mismatch, not a vacuous pass of its expectations.
+func TestUnobservedCall(t *testing.T) {
+	t.Parallel()
+	c := oneCall(nil)
+	c.Calls = append(c.Calls, &casefile.Call{ID: "other", Fn: casefile.FnRequest, URL: testURL})
+	c.Expect.Calls = map[string]casefile.CallExpect{"other": {Req: "E8", Ended: casefile.Fields{"isError": casefile.Eq(true)}}}
+	got := Check(c, obsOf(ev(0, "ended", 1)))
+	if want := []string{"call other@F2", "calls.other@E8"}; !slices.Equal(checks(got), want) {
+		t.Errorf("mismatches = %v, want %v", checks(got), want)
+	}
+	if got := Check(oneCall(nil), Observation{Start: t0}); !slices.Equal(checks(got), []string{"call main@F2"}) {
+		t.Errorf("no observation at all: mismatches = %v, want the call reported", checks(got))
 	}
 }
