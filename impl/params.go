@@ -160,7 +160,8 @@ func oneOf(v any, want ...string) (string, error) {
 	return s, nil
 }
 
-// toNumber accepts the numeric types a decoder may produce.
+// toNumber accepts the numeric types a decoder may produce: JSON gives
+// float64, YAML int, int64 or uint64 (past MaxInt64), Go callers any of them.
 func toNumber(v any) (float64, bool) {
 	switch n := v.(type) {
 	case float64:
@@ -169,7 +170,23 @@ func toNumber(v any) (float64, bool) {
 		return float64(n), true
 	case int:
 		return float64(n), true
+	case int8:
+		return float64(n), true
+	case int16:
+		return float64(n), true
+	case int32:
+		return float64(n), true
 	case int64:
+		return float64(n), true
+	case uint:
+		return float64(n), true
+	case uint8:
+		return float64(n), true
+	case uint16:
+		return float64(n), true
+	case uint32:
+		return float64(n), true
+	case uint64:
 		return float64(n), true
 	}
 	return 0, false
@@ -200,11 +217,12 @@ func headersFromTable(v any) (map[string]string, error) {
 	return h, nil
 }
 
-// formatNumber prints a Lua number: whole numbers without decimals, others in
-// their shortest form (1.5).
+// formatNumber prints a Lua number: whole numbers with all their digits and
+// no decimals or exponent (2^63 is 9223372036854775808, not the shortest
+// form 9223372036854776000), others in their shortest form (1.5).
 func formatNumber(n float64) string {
-	if n == math.Trunc(n) && math.Abs(n) < 1e15 {
-		return strconv.FormatInt(int64(n), 10)
+	if n == math.Trunc(n) {
+		return strconv.FormatFloat(n+0, 'f', 0, 64) // +0 turns -0 into 0, as integer printing does
 	}
 	return strconv.FormatFloat(n, 'f', -1, 64)
 }

@@ -2,6 +2,7 @@ package impl
 
 import (
 	"errors"
+	"math"
 	"reflect"
 	"testing"
 )
@@ -50,6 +51,12 @@ func TestParamsFromTableValues(t *testing.T) {
 			&Params{Response: &FileRef{Filename: "f"}}},
 		{"negative whole header", map[string]any{"headers": map[string]any{"X": -7.0}},
 			&Params{Headers: map[string]string{"X": "-7"}}},
+		{"integer kinds of a YAML or Go caller (R2)", map[string]any{
+			"headers": map[string]any{"A": uint64(1) << 63, "B": int32(-5), "C": uint8(7), "D": int64(9)},
+			"timeout": uint(4)},
+			&Params{Headers: map[string]string{"A": "9223372036854775808", "B": "-5", "C": "7", "D": "9"}, Timeout: 4}},
+		{"large whole number without exponent (R2)", map[string]any{"headers": map[string]any{"X": 1e21, "Y": math.Copysign(0, -1)}},
+			&Params{Headers: map[string]string{"X": "1000000000000000000000", "Y": "0"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
