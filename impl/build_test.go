@@ -184,6 +184,9 @@ func TestResponseClassification(t *testing.T) {
 		{"declared charset is text", 200, "application/octet-stream; charset=utf-8", "x", "text"},
 		{"unparsable type with charset is text", 200, "weird;;charset=utf-8", "x", "text"},
 		{"unparsable type is binary", 200, "weird;;", "x", "binary"},
+		{"text type with a bad parameter is text", 200, "text/html; charset", "x", "text"},
+		{"json with a bad parameter is text", 200, "application/json; v", "x", "text"},
+		{"png with a bad parameter is binary", 200, "image/png; v", "x", "binary"},
 		{"png is binary", 200, "image/png", "\x89PNG", "binary"},
 		{"no type is binary", 200, "", "", "binary"},
 	}

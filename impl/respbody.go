@@ -107,12 +107,16 @@ func (w *fileWriter) abort() {
 // responseType classifies an in-memory body by its Content-Type (E11, info):
 // text for text/*, JSON, XML and form media types or a declared charset,
 // binary otherwise.
+//
+// A bad parameter ("text/html; charset", "application/json; v") does not
+// hide the media type: mime.ParseMediaType still returns it with
+// ErrInvalidMediaParameter.
 func responseType(contentType string) string {
 	mt, params, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		if strings.Contains(strings.ToLower(contentType), "charset=") {
-			return BodyText
-		}
+	if err != nil && strings.Contains(strings.ToLower(contentType), "charset=") {
+		return BodyText
+	}
+	if err != nil && !errors.Is(err, mime.ErrInvalidMediaParameter) {
 		return BodyBinary
 	}
 	if _, ok := params["charset"]; ok {
