@@ -88,12 +88,23 @@ func (s *fakeSession) Events() <-chan driver.Event { return s.events }
 func (*fakeSession) Logs() []string                { return []string{"fake log line"} }
 func (s *fakeSession) Close(context.Context) error { close(s.events); return nil }
 
+// muteOpTimeout is the op timeout of the one test that waits for it to
+// expire (TestNoHello). Every other test keeps proto.DefaultOpTimeout: the
+// bound then only catches a hang, and never a race-built binary that starts
+// slowly on a loaded machine.
+const muteOpTimeout = time.Second
+
 // newDriver returns a driver re-executing this binary in mode, closed and
-// checked for leftover processes at cleanup.
+// checked for leftover processes at cleanup. Only mode "mute" gets the short
+// muteOpTimeout.
 func newDriver(t *testing.T, mode string) *exec.Driver {
 	t.Helper()
+	var op time.Duration // proto.DefaultOpTimeout
+	if mode == "mute" {
+		op = muteOpTimeout
+	}
 	d, err := exec.New(exec.Options{Args: []string{os.Args[0]}, Env: []string{"NETCONFORM_EXEC_HELPER=" + mode},
-		OpTimeout: time.Second, WaitDelay: 200 * time.Millisecond})
+		OpTimeout: op, WaitDelay: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +178,7 @@ func TestNoHello(t *testing.T) {
 	t.Parallel()
 	d := newDriver(t, "mute")
 	_, err := d.Open(t.Context(), driver.Config{})
-	if err == nil || !strings.Contains(err.Error(), "no hello within") {
+	if err == nil || !strings.Contains(err.Error(), "no hello within "+muteOpTimeout.String()) {
 		t.Fatalf("open = %v, want no hello", err)
 	}
 }

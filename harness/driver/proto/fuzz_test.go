@@ -163,7 +163,7 @@ func TestPeerLinesOutcome(t *testing.T) {
 // call's and the close's errors, each nil or a protocol *Error.
 func playPeerLines(t *testing.T, lines []byte) (callErr, closeErr error) {
 	t.Helper()
-	s, closeAll := scripted(t, func(req Message) []string {
+	s, closeAll := scripted(t, DefaultOpTimeout, func(req Message) []string {
 		switch req.Type {
 		case TypeCall:
 			return append([]string{replyLine(req.ID, `"handle":"h1"`)}, strings.Split(string(lines), "\n")...)

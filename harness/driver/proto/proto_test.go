@@ -105,7 +105,9 @@ func TestNegotiate(t *testing.T) {
 }
 
 // TestSchemaAgrees: every message field is in the JSON Schema and the other
-// way round, so the schema cannot drift from the code.
+// way round, and so are the fields of the nested config, callArgs,
+// capabilities and cancelled objects, so the schema cannot drift from the
+// code.
 func TestSchemaAgrees(t *testing.T) {
 	t.Parallel()
 	raw, err := os.ReadFile("../protocol.schema.json")
@@ -149,10 +151,17 @@ func TestSchemaAgrees(t *testing.T) {
 	for name, typ := range map[string]reflect.Type{"config": reflect.TypeFor[driver.Config](),
 		"callArgs": reflect.TypeFor[driver.Call](), "capabilities": reflect.TypeFor[driver.Capabilities](),
 		"cancelled": reflect.TypeFor[driver.Cancelled]()} {
+		var fields []string
 		for i := range typ.NumField() {
 			tag := strings.Split(typ.Field(i).Tag.Get("json"), ",")[0]
+			fields = append(fields, tag)
 			if _, ok := schema.Defs[name].Properties[tag]; !ok {
 				t.Errorf("schema $defs/%s lacks %q", name, tag)
+			}
+		}
+		for k := range schema.Defs[name].Properties {
+			if !slices.Contains(fields, k) {
+				t.Errorf("schema $defs/%s property %q is no field of %s", name, k, typ)
 			}
 		}
 	}
@@ -204,9 +213,8 @@ func (c *pipeConn) WriteLine(_ context.Context, l []byte) error {
 }
 func (c *pipeConn) Close() error { return errors.Join(c.r.Close(), c.w.Close()) }
 
-// fakeDriverSide says hello and answers with script, line by line, as
-// requests arrive: script[i] is written after the i-th request (after the
-// welcome), with ID replaced by the request's id.
+// TestPeerViolations: a driver that breaks the protocol fails the operation
+// and the session with the reason, and the session's events close.
 func TestPeerViolations(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -237,7 +245,7 @@ func TestPeerViolations(t *testing.T) {
 				_, err := s.Call(context.Background(), driver.Call{URL: "u"})
 				return err
 			},
-			"no reply to call within"},
+			"no reply to call within " + noReplyOpTimeout.String()},
 		{"event before reply", func(req Message) []string {
 			return []string{`{"type":"event","session":"s1","seq":1,"kind":"event","handle":"h1","fields":{}}`,
 				replyLine(req.ID, `"handle":"h1"`)}
@@ -250,7 +258,11 @@ func TestPeerViolations(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			s, closeAll := scripted(t, tc.after)
+			op := DefaultOpTimeout // a bound that only catches a hang
+			if tc.name == "no reply" {
+				op = noReplyOpTimeout
+			}
+			s, closeAll := scripted(t, op, tc.after)
 			defer closeAll()
 			err := tc.op(s)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -272,9 +284,14 @@ func replyLine(id int64, fields string) string {
 	return `{"type":"reply","id":` + string(b) + `,` + fields + `}`
 }
 
-// scripted starts a peer over a pipe whose driver end welcomes, accepts
-// open, then answers each later request with after(req).
-func scripted(t *testing.T, after func(Message) []string) (driver.Session, func()) {
+// noReplyOpTimeout is the op timeout of the one case that waits for it to
+// expire; every other scripted peer keeps DefaultOpTimeout, so that a slow
+// goroutine under -race, a fuzzer or a loaded machine is never a violation.
+const noReplyOpTimeout = 300 * time.Millisecond
+
+// scripted starts a peer with op timeout op over a pipe whose driver end
+// says hello, accepts open, then answers each later request with after(req).
+func scripted(t *testing.T, op time.Duration, after func(Message) []string) (driver.Session, func()) {
 	t.Helper()
 	conn, drvIn, drvOut := newPipeConn()
 	done := make(chan struct{})
@@ -305,7 +322,7 @@ func scripted(t *testing.T, after func(Message) []string) (driver.Session, func(
 			}
 		}
 	}()
-	p, err := Handshake(t.Context(), conn, PeerOptions{OpTimeout: 300 * time.Millisecond})
+	p, err := Handshake(t.Context(), conn, PeerOptions{OpTimeout: op})
 	if err != nil {
 		t.Fatalf("handshake: %v", err)
 	}
