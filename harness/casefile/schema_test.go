@@ -185,17 +185,24 @@ func TestSchemaMatchesModel(t *testing.T) {
 
 // TestSchemaAgreesWithLoader validates documents against the schema (with a
 // small validator for the keywords the schema uses) and through the loader:
-// both must accept the examples and both must reject the same broken keys.
+// both must accept the doc.go example and every embedded case file (so an
+// editor never flags a case the loader takes), and both must reject the same
+// broken keys.
 func TestSchemaAgreesWithLoader(t *testing.T) {
 	t.Parallel()
 	var schema map[string]any
 	if err := json.Unmarshal(mustRead(t, cases.FS, "schema.json"), &schema); err != nil {
 		t.Fatal(err)
 	}
-	names, _ := fs.Glob(cases.FS, "example/*.yaml")
 	docs := map[string][]byte{"doc.go example": []byte(docExample(t))}
-	for _, n := range names {
-		docs[n] = mustRead(t, cases.FS, n)
+	err := fs.WalkDir(cases.FS, ".", func(p string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() && strings.HasSuffix(p, ".yaml") {
+			docs[p] = mustRead(t, cases.FS, p)
+		}
+		return err
+	})
+	if err != nil || len(docs) < 2 {
+		t.Fatalf("found %d case files in cases.FS (%v), want the embedded cases", len(docs)-1, err)
 	}
 	for name, data := range docs {
 		if _, err := Load(name, data); err != nil {
