@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -91,7 +90,9 @@ type Params struct {
 	// Levels looks a requirement's level up in the catalogue; nil treats
 	// every requirement as must.
 	Levels func(req string) (result.Level, bool)
-	// TempDir is where case sandboxes are created; "" means os.TempDir.
+	// TempDir is where case sandboxes are created; "" means $TMPDIR when
+	// set, else /dev/shm when it is a writable tmpfs with room, else
+	// os.TempDir (see defaultTempDir).
 	TempDir string
 }
 
@@ -141,7 +142,7 @@ func New(p Params) (*Runner, error) {
 		p.CaseDeadline = DefaultCaseDeadline
 	}
 	if p.TempDir == "" {
-		p.TempDir = os.TempDir()
+		p.TempDir = defaultTempDir()
 	}
 	refused, err := refusedURL()
 	if err != nil {
