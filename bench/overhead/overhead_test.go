@@ -63,8 +63,8 @@ func newFixture(tb testing.TB) *fixture {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { _ = srv.Close() })
-	r, err := runner.New(runner.Params{Driver: refdriver.New(), Fixture: srv, TimeScale: scale, Parallel: 1,
-		TempDir: tb.TempDir()})
+	// Sandboxes go where netconform run puts them (Params.TempDir "").
+	r, err := runner.New(runner.Params{Driver: refdriver.New(), Fixture: srv, TimeScale: scale, Parallel: 1})
 	if err != nil {
 		tb.Fatal(err)
 	}
