@@ -190,9 +190,9 @@ rps() {
 	local httpbin="" body
 	# go-httpbin: outside this module (GOFLAGS, GOWORK off), never vendored.
 	if (cd "$work" && GOBIN="$work/bin" GOWORK=off GOFLAGS=-mod=mod "$GO" install "github.com/mccutchen/go-httpbin/v2/cmd/go-httpbin@$HTTPBIN_VERSION") 2>"$work/httpbin-install.log"; then
-		local try port i
+		local try=0 port i
 		# go-httpbin wants a port number: try a few random ones until it serves.
-		for ((try = 0; try < 5 && -z $httpbin; try++)); do
+		while [[ -z $httpbin ]] && ((try++ < 5)); do
 			port=$((20000 + RANDOM % 20000))
 			"$work/bin/go-httpbin" -host 127.0.0.1 -port "$port" >>"$work/httpbin.log" 2>&1 &
 			pids+=($!)
