@@ -3,6 +3,7 @@ package impl
 import (
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -159,5 +160,40 @@ func TestCloseStopsRequests(t *testing.T) {
 		if ev.Phase == Ended {
 			t.Errorf("ended delivered after Close: %+v", ev)
 		}
+	}
+}
+
+// TestCancelBeforeRenameKeepsFile cancels after the last byte arrived and
+// after the transfer last looked at its context, right before the response
+// file is renamed into place: once Cancel has returned, the old file must
+// stay, no temporary file may remain and no event may come (C1, F3, F4).
+func TestCancelBeforeRenameKeepsFile(t *testing.T) {
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "new content") })
+	e, err := New(WithSandbox(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.Close() }) // a second Close does nothing
+	hooked := make(chan bool, 1)
+	e.beforeCommit = func(h *Handle) { hooked <- e.Cancel(h) }
+	path := seed(t, e, "out.txt", "old")
+	r := newRecorder()
+	if _, err := e.Request(srv.URL, "GET", r.listen, &Params{Response: &FileRef{Filename: "out.txt"}}); err != nil {
+		t.Fatal(err)
+	}
+	if !recv(t, hooked) {
+		t.Fatal("Cancel returned false for a live handle")
+	}
+	if err := e.Close(); err != nil { // waits for the transfer and the dispatcher
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(path); err != nil || string(b) != "old" {
+		t.Errorf("destination %q, %v after a cancel; want the old content (F3)", b, err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*.part")); len(left) != 0 {
+		t.Errorf("temporary files left: %v (F4)", left)
+	}
+	if evs := r.snapshot(); len(evs) != 0 {
+		t.Errorf("events after cancel: %v (C1)", phases(evs))
 	}
 }

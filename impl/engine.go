@@ -42,6 +42,8 @@ type Engine struct {
 	nextID    atomic.Uint64
 	wg        sync.WaitGroup // running transfers
 
+	beforeCommit func(*Handle) // test hook, called before a response file is renamed into place; set before any request
+
 	mu     sync.Mutex // guards closed and active
 	closed bool
 	active map[*Handle]struct{}
@@ -54,6 +56,7 @@ type Handle struct {
 	e         *Engine
 	cancelled atomic.Bool
 	cancel    context.CancelCauseFunc
+	commitMu  sync.Mutex   // orders setting cancelled against renaming a response file into place (F3)
 	prog      progressGate // E6, shared by the transfer and the dispatcher
 }
 
@@ -122,7 +125,7 @@ func (e *Engine) Cancel(h *Handle) bool {
 	if h == nil || h.e != e {
 		return false
 	}
-	h.cancelled.Store(true)
+	h.markCancelled()
 	if h.cancel != nil {
 		h.cancel(ErrCancelled)
 	}
@@ -141,7 +144,7 @@ func (e *Engine) Close() error {
 	}
 	e.closed = true
 	for h := range e.active {
-		h.cancelled.Store(true)
+		h.markCancelled()
 		h.cancel(ErrClosed)
 	}
 	e.mu.Unlock()
@@ -154,6 +157,14 @@ func (e *Engine) Close() error {
 		}
 	}
 	return nil
+}
+
+// markCancelled sets h's cancelled flag once no response file of h is being
+// renamed into place: after it returns, the destination no longer changes.
+func (h *Handle) markCancelled() {
+	h.commitMu.Lock()
+	defer h.commitMu.Unlock()
+	h.cancelled.Store(true)
 }
 
 // scaled converts API seconds to a duration at the engine's time scale.

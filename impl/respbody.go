@@ -81,28 +81,37 @@ func createFileWriter(dest string) (*fileWriter, error) {
 // Write writes to the temporary file.
 func (w *fileWriter) Write(p []byte) (int, error) { return w.tmp.Write(p) }
 
-// commit flushes the temporary file and renames it over the destination, an
-// atomic replace: readers see the old file or the new one, never a partial one.
-func (w *fileWriter) commit() error {
+// flush syncs and closes the temporary file; on failure it removes it.
+func (w *fileWriter) flush() error {
 	err := w.tmp.Sync()
 	if cerr := w.tmp.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = os.Rename(w.tmp.Name(), w.dest)
-	}
 	if err != nil {
-		_ = os.Remove(w.tmp.Name())
+		w.discard()
 		return &localError{fmt.Errorf("save %s: %w", filepath.Base(w.dest), err)}
 	}
 	return nil
 }
 
-// abort removes the temporary file; the destination is untouched.
+// rename moves the flushed temporary file over the destination, an atomic
+// replace: readers see the old file or the new one, never a partial one.
+func (w *fileWriter) rename() error {
+	if err := os.Rename(w.tmp.Name(), w.dest); err != nil {
+		w.discard()
+		return &localError{fmt.Errorf("save %s: %w", filepath.Base(w.dest), err)}
+	}
+	return nil
+}
+
+// abort closes and removes the temporary file; the destination is untouched.
 func (w *fileWriter) abort() {
 	_ = w.tmp.Close()
-	_ = os.Remove(w.tmp.Name())
+	w.discard()
 }
+
+// discard removes the temporary file.
+func (w *fileWriter) discard() { _ = os.Remove(w.tmp.Name()) }
 
 // responseType classifies an in-memory body by its Content-Type (E11, info):
 // text for text/*, JSON, XML and form media types or a declared charset,

@@ -113,7 +113,7 @@ func (t *transfer) finish(ctx context.Context, resp *http.Response) {
 			if err != nil {
 				w.abort()
 			} else {
-				err = w.commit()
+				err = t.commit(w)
 			}
 		}
 		if err != nil {
@@ -140,7 +140,7 @@ func (t *transfer) finish(ctx context.Context, resp *http.Response) {
 // cancelled (C1). resp is the response whose headers arrived, or nil.
 func (t *transfer) fail(ctx context.Context, resp *http.Response, err error) {
 	cause := context.Cause(ctx)
-	if errors.Is(cause, ErrCancelled) || errors.Is(cause, ErrClosed) {
+	if t.h.cancelled.Load() || errors.Is(cause, ErrCancelled) || errors.Is(cause, ErrClosed) {
 		return
 	}
 	if errors.Is(cause, ErrTimedOut) {
@@ -159,6 +159,27 @@ func (t *transfer) fail(ctx context.Context, resp *http.Response, err error) {
 		ev.BytesEstimated = resp.ContentLength
 	}
 	t.emit(t.counters(ev), true)
+}
+
+// commit flushes the response file and renames it into place unless the
+// request was cancelled. Cancel may land after the last byte arrived and
+// after finish looked at the context: the rename and the cancelled flag are
+// ordered by the handle's commitMu, so once Cancel has returned the
+// destination keeps its old content (C1, F3).
+func (t *transfer) commit(w *fileWriter) error {
+	if hook := t.e.beforeCommit; hook != nil {
+		hook(t.h)
+	}
+	if err := w.flush(); err != nil {
+		return err
+	}
+	t.h.commitMu.Lock()
+	defer t.h.commitMu.Unlock()
+	if t.h.cancelled.Load() {
+		w.discard()
+		return ErrCancelled
+	}
+	return w.rename()
 }
 
 // counters fills the byte counters of an ended event: the upload direction
