@@ -118,7 +118,8 @@ func (e *Engine) HTTPClient() *http.Client { return e.client }
 // Cancel stops the request of h (network.cancel). No listener call for h
 // starts after Cancel returns, also for events already queued (C1); a call
 // already under way is not interrupted. The transfer is aborted and a partial
-// response file is removed (C2, F3). Cancel reports true for any handle this
+// response file is removed; once Cancel returns, the destination file keeps
+// the content it has then (C2, F3). Cancel reports true for any handle this
 // engine issued, even a finished one, and false otherwise (C3). It may be
 // called from a listener (C4).
 func (e *Engine) Cancel(h *Handle) bool {
