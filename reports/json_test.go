@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/netconform/netconform/harness/result"
+	"github.com/netconform/netconform/internal/schemacheck"
 	"github.com/netconform/netconform/mockserver"
 )
 
@@ -34,7 +35,7 @@ func fixtureDoc(t *testing.T) map[string]any {
 func TestJSONMatchesSchema(t *testing.T) {
 	t.Parallel()
 	s := loadSchema(t)
-	if errs := validate(s, s, fixtureDoc(t)); len(errs) > 0 {
+	if errs := schemacheck.Validate(s, fixtureDoc(t)); len(errs) > 0 {
 		t.Errorf("report.json violates its schema:\n%s", strings.Join(errs, "\n"))
 	}
 	empty := render(t, func(w *bytes.Buffer) error { return WriteJSON(w, Report{}) })
@@ -42,7 +43,7 @@ func TestJSONMatchesSchema(t *testing.T) {
 	if err := json.Unmarshal(empty, &doc); err != nil {
 		t.Fatal(err)
 	}
-	if errs := validate(s, s, doc); len(errs) > 0 {
+	if errs := schemacheck.Validate(s, doc); len(errs) > 0 {
 		t.Errorf("empty report violates the schema:\n%s", strings.Join(errs, "\n"))
 	}
 }
@@ -74,7 +75,7 @@ func TestSchemaValidatorRejects(t *testing.T) {
 			b, _ := json.Marshal(doc)
 			var again any
 			_ = json.Unmarshal(b, &again)
-			errs := validate(s, s, again)
+			errs := schemacheck.Validate(s, again)
 			if !strings.Contains(strings.Join(errs, "\n"), tc.want) {
 				t.Errorf("errors %q lack %q", errs, tc.want)
 			}

@@ -8,8 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"reflect"
-	"regexp"
-	"sort"
 	"strings"
 	"testing"
 
@@ -17,6 +15,7 @@ import (
 
 	"github.com/netconform/netconform/cases"
 	"github.com/netconform/netconform/harness/trace"
+	"github.com/netconform/netconform/internal/schemacheck"
 	"github.com/netconform/netconform/mockserver"
 )
 
@@ -242,138 +241,21 @@ func mustRead(t *testing.T, fsys fs.FS, name string) []byte {
 	return b
 }
 
-// validate checks YAML data against the schema's subset of JSON Schema:
-// type, enum, pattern, properties, additionalProperties, required, items,
-// minItems, minProperties, anyOf, $ref.
+// validate checks YAML data against the schema (normalised to JSON types
+// first, as editors see it).
 func validate(t *testing.T, schema map[string]any, data []byte) []string {
 	t.Helper()
 	var doc any
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return []string{err.Error()}
 	}
-	b, _ := json.Marshal(doc) // normalise to JSON types
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return []string{err.Error()}
+	}
 	var v any
 	if err := json.Unmarshal(b, &v); err != nil {
 		return []string{err.Error()}
 	}
-	defs := schema["$defs"].(map[string]any)
-	var check func(s map[string]any, v any, at string) []string
-	check = func(s map[string]any, v any, at string) []string {
-		if r, ok := s["$ref"].(string); ok {
-			return check(defs[strings.TrimPrefix(r, "#/$defs/")].(map[string]any), v, at)
-		}
-		if alts, ok := s["anyOf"].([]any); ok {
-			var all []string
-			for _, a := range alts {
-				errs := check(a.(map[string]any), v, at)
-				if len(errs) == 0 {
-					return nil
-				}
-				all = append(all, errs...)
-			}
-			return []string{fmt.Sprintf("%s: no alternative matches (%s)", at, strings.Join(all, "; "))}
-		}
-		if ty, ok := s["type"]; ok && !typeOK(ty, v) {
-			return []string{fmt.Sprintf("%s: want type %v, got %T", at, ty, v)}
-		}
-		var errs []string
-		if e, ok := s["enum"].([]any); ok && !containsAny(e, v) {
-			errs = append(errs, fmt.Sprintf("%s: %v not in enum", at, v))
-		}
-		if p, ok := s["pattern"].(string); ok {
-			if str, isStr := v.(string); isStr && !regexp.MustCompile(p).MatchString(str) {
-				errs = append(errs, fmt.Sprintf("%s: %q does not match %s", at, str, p))
-			}
-		}
-		switch x := v.(type) {
-		case map[string]any:
-			props, _ := s["properties"].(map[string]any)
-			if n, ok := s["minProperties"].(float64); ok && float64(len(x)) < n {
-				errs = append(errs, at+": too few properties")
-			}
-			for _, r := range asList(s["required"]) {
-				if _, ok := x[r.(string)]; !ok {
-					errs = append(errs, fmt.Sprintf("%s: missing %s", at, r))
-				}
-			}
-			keys := make([]string, 0, len(x))
-			for k := range x {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				if ps, ok := props[k].(map[string]any); ok {
-					errs = append(errs, check(ps, x[k], at+"."+k)...)
-					continue
-				}
-				switch ap := s["additionalProperties"].(type) {
-				case bool:
-					if !ap {
-						errs = append(errs, fmt.Sprintf("%s: unknown key %s", at, k))
-					}
-				case map[string]any:
-					errs = append(errs, check(ap, x[k], at+"."+k)...)
-				}
-			}
-		case []any:
-			if n, ok := s["minItems"].(float64); ok && float64(len(x)) < n {
-				errs = append(errs, at+": too few items")
-			}
-			if is, ok := s["items"].(map[string]any); ok {
-				for i, item := range x {
-					errs = append(errs, check(is, item, fmt.Sprintf("%s[%d]", at, i))...)
-				}
-			}
-		}
-		return errs
-	}
-	return check(schema, v, "$")
-}
-
-func asList(v any) []any {
-	l, _ := v.([]any)
-	return l
-}
-
-func containsAny(list []any, v any) bool {
-	for _, x := range list {
-		if reflect.DeepEqual(x, v) {
-			return true
-		}
-	}
-	return false
-}
-
-func typeOK(ty any, v any) bool {
-	if l, ok := ty.([]any); ok {
-		for _, t := range l {
-			if typeOK(t, v) {
-				return true
-			}
-		}
-		return false
-	}
-	switch ty {
-	case "object":
-		_, ok := v.(map[string]any)
-		return ok
-	case "array":
-		_, ok := v.([]any)
-		return ok
-	case "string":
-		_, ok := v.(string)
-		return ok
-	case "boolean":
-		_, ok := v.(bool)
-		return ok
-	case "null":
-		return v == nil
-	case "number":
-		_, ok := v.(float64)
-		return ok
-	case "integer":
-		f, ok := v.(float64)
-		return ok && f == float64(int64(f))
-	}
-	return true
+	return schemacheck.Validate(schema, v)
 }

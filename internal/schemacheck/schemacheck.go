@@ -1,21 +1,29 @@
-package reports
+// Package schemacheck validates JSON documents against the subset of JSON
+// Schema (draft 2020-12) that netconform's own schemas use, so tests can
+// prove a schema and the Go code that reads or writes the same format agree
+// without a third-party validator. Keywords: type, const, enum, pattern,
+// required, properties, additionalProperties (false or a schema),
+// propertyNames, items, minItems, minProperties, anyOf, minimum, format
+// date-time and local $ref into $defs. Other keywords are ignored.
+package schemacheck
 
 import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 )
 
-// validate checks doc against the subset of JSON Schema that
-// report.schema.json uses: type, const, enum, required, properties,
-// additionalProperties (false or a schema), propertyNames, items, anyOf,
-// minimum, format date-time and local $ref. It returns every violation.
-func validate(root map[string]any, schema map[string]any, doc any) []string {
-	v := &validator{root: root}
+// Validate checks doc, a value as encoding/json decodes it into an any
+// (maps, slices, float64, string, bool, nil), against schema, and returns
+// every violation as "path: message", sorted. $ref values resolve against the
+// schema's own $defs.
+func Validate(schema map[string]any, doc any) []string {
+	v := &validator{root: schema}
 	v.check("$", schema, doc)
 	sort.Strings(v.errs)
 	return v.errs
@@ -30,13 +38,16 @@ func (v *validator) fail(path, format string, args ...any) {
 	v.errs = append(v.errs, path+": "+fmt.Sprintf(format, args...))
 }
 
+// resolve follows local $refs (a bounded number of times, so a cycle ends),
+// merging sibling keywords over the definition.
 func (v *validator) resolve(s map[string]any) map[string]any {
 	for range 10 {
 		ref, ok := s["$ref"].(string)
 		if !ok {
 			return s
 		}
-		def, ok := v.root["$defs"].(map[string]any)[strings.TrimPrefix(ref, "#/$defs/")].(map[string]any)
+		defs, _ := v.root["$defs"].(map[string]any)
+		def, ok := defs[strings.TrimPrefix(ref, "#/$defs/")].(map[string]any)
 		if !ok {
 			v.fail(ref, "unresolved $ref")
 			return map[string]any{}
@@ -57,29 +68,38 @@ func (v *validator) resolve(s map[string]any) map[string]any {
 
 func (v *validator) check(path string, s map[string]any, doc any) {
 	s = v.resolve(s)
-	if c, ok := s["const"]; ok && !jsonEqual(c, doc) {
-		v.fail(path, "want const %v, got %v", c, doc)
-	}
-	if e, ok := s["enum"].([]any); ok && !slices.ContainsFunc(e, func(x any) bool { return jsonEqual(x, doc) }) {
-		v.fail(path, "%v not in enum %v", doc, e)
-	}
 	if alts, ok := s["anyOf"].([]any); ok {
+		var why []string
 		matched := false
 		for _, a := range alts {
 			sub := &validator{root: v.root}
 			sub.check(path, a.(map[string]any), doc)
 			matched = matched || len(sub.errs) == 0
+			why = append(why, sub.errs...)
 		}
 		if !matched {
-			v.fail(path, "%v matches no anyOf alternative", doc)
+			v.fail(path, "matches no anyOf alternative (%s)", strings.Join(why, "; "))
 		}
 	}
 	if t, ok := s["type"]; ok && !typeOK(t, doc) {
 		v.fail(path, "want type %v, got %T", t, doc)
 		return
 	}
-	if f, _ := s["format"].(string); f == "date-time" {
-		if str, ok := doc.(string); ok {
+	if c, ok := s["const"]; ok && !jsonEqual(c, doc) {
+		v.fail(path, "want const %v, got %v", c, doc)
+	}
+	if e, ok := s["enum"].([]any); ok && !slices.ContainsFunc(e, func(x any) bool { return jsonEqual(x, doc) }) {
+		v.fail(path, "%v not in enum %v", doc, e)
+	}
+	if str, ok := doc.(string); ok {
+		if p, ok := s["pattern"].(string); ok {
+			if re, err := regexp.Compile(p); err != nil {
+				v.fail(path, "bad pattern %q: %v", p, err)
+			} else if !re.MatchString(str) {
+				v.fail(path, "%q does not match %s", str, p)
+			}
+		}
+		if f, _ := s["format"].(string); f == "date-time" {
 			if _, err := time.Parse(time.RFC3339Nano, str); err != nil {
 				v.fail(path, "not a date-time: %q", str)
 			}
@@ -94,6 +114,9 @@ func (v *validator) check(path string, s map[string]any, doc any) {
 	case map[string]any:
 		v.object(path, s, d)
 	case []any:
+		if n, ok := s["minItems"].(float64); ok && float64(len(d)) < n {
+			v.fail(path, "%d items, want at least %v", len(d), n)
+		}
 		if items, ok := s["items"].(map[string]any); ok {
 			for i, x := range d {
 				v.check(fmt.Sprintf("%s[%d]", path, i), items, x)
@@ -103,7 +126,11 @@ func (v *validator) check(path string, s map[string]any, doc any) {
 }
 
 func (v *validator) object(path string, s map[string]any, d map[string]any) {
-	for _, r := range asSlice(s["required"]) {
+	if n, ok := s["minProperties"].(float64); ok && float64(len(d)) < n {
+		v.fail(path, "%d properties, want at least %v", len(d), n)
+	}
+	req, _ := s["required"].([]any)
+	for _, r := range req {
 		if _, ok := d[r.(string)]; !ok {
 			v.fail(path, "missing required %q", r)
 		}
@@ -131,11 +158,6 @@ func (v *validator) object(path string, s map[string]any, d map[string]any) {
 			v.check(path+"."+k, ap, d[k])
 		}
 	}
-}
-
-func asSlice(x any) []any {
-	s, _ := x.([]any)
-	return s
 }
 
 func typeOK(t any, doc any) bool {
