@@ -391,15 +391,35 @@ local function finish(x, status, headers, lower, method)
 end
 
 -- redirect reports whether status is followed and how (RFC 9110 section
--- 15.4, as Go's net/http): the next method and whether the body is kept.
+-- 15.4, profile rule D3): the next method and whether the body is sent
+-- again. 303 continues as GET (HEAD stays HEAD) without a body; 301 and 302
+-- turn only a POST into a GET without a body and keep any other method with
+-- its body (sections 15.4.2-3); 307 and 308 keep the method and the body.
 function M.redirect(status, method)
-  if status == 301 or status == 302 or status == 303 then
-    if status == 303 and method ~= "HEAD" or method == "POST" then method = "GET" end
-    return true, method, false
+  if status == 303 then
+    return true, method == "HEAD" and "HEAD" or "GET", false
+  elseif status == 301 or status == 302 then
+    if method == "POST" then return true, "GET", false end
+    return true, method, true
   elseif status == 307 or status == 308 then
     return true, method, true
   end
   return false
+end
+
+-- BODY_HEADERS are the headers that describe the request body: they go
+-- when a redirect drops the body (the Fetch standard's list, as net/http).
+local BODY_HEADERS = { ["content-type"] = true, ["content-encoding"] = true, ["content-language"] = true,
+  ["content-location"] = true }
+
+-- withoutBodyHeaders returns headers (a list of {name, value}) without
+-- BODY_HEADERS.
+function M.withoutBodyHeaders(headers)
+  local out = {}
+  for _, h in ipairs(headers) do
+    if not BODY_HEADERS[h[1]:lower()] then out[#out + 1] = h end
+  end
+  return out
 end
 
 -- close closes the transfer's socket (safe to call twice).
@@ -430,7 +450,10 @@ function M.run(x)
     if hop >= MAX_REDIRECTS then break end
     cur = surl.absolute(cur, lower.location)
     method = nextMethod
-    if not keepBody then body = nil end
+    if not keepBody and body then
+      body = nil
+      x.headers = M.withoutBodyHeaders(x.headers)
+    end
   end
   fail("transport", "stopped after " .. MAX_REDIRECTS .. " redirects")
 end

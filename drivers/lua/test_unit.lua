@@ -275,6 +275,31 @@ test("network_luasocket refuses bad calls with nil and a log line", function()
   eq(net.request("http://127.0.0.1:9/", "GET", l), nil, "closed instance refuses")
 end)
 
+test("nc_http redirects: 303 to GET, 301/302 change only POST, 307/308 keep all (D3)", function()
+  local http = require("nc_http")
+  local rows = {
+    -- status, method, follow, next method, body kept
+    { 303, "POST", true, "GET", false }, { 303, "PUT", true, "GET", false }, { 303, "HEAD", true, "HEAD", false },
+    { 301, "POST", true, "GET", false }, { 302, "POST", true, "GET", false },
+    { 301, "PUT", true, "PUT", true }, { 302, "PATCH", true, "PATCH", true }, { 302, "GET", true, "GET", true },
+    { 307, "POST", true, "POST", true }, { 308, "PUT", true, "PUT", true },
+    { 300, "GET", false }, { 304, "GET", false }, { 200, "GET", false },
+  }
+  for _, r in ipairs(rows) do
+    local what = r[1] .. " " .. r[2]
+    local follow, m, keep = http.redirect(r[1], r[2])
+    eq(follow, r[3], what .. " follow")
+    if r[3] then
+      eq(m, r[4], what .. " method")
+      eq(keep, r[5], what .. " body kept")
+    end
+  end
+  local left = http.withoutBodyHeaders({ { "Accept", "*/*" }, { "content-type", "text/plain" },
+    { "Content-Encoding", "gzip" }, { "Content-Language", "en" }, { "Content-Location", "/x" }, { "X-Y", "1" } })
+  eq(#left, 2, "body headers dropped")
+  eq(left[1][1] .. "," .. left[2][1], "Accept,X-Y", "others kept in order")
+end)
+
 -- The Solar2D app's remote loop over a fake engine -----------------------
 
 test("remote loop: hello, poll, replies in ordered batches, bye", function()
