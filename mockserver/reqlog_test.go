@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // gateWriter records every Write; the first Write blocks until release is
@@ -137,5 +138,19 @@ func TestLineLogConcurrent(t *testing.T) {
 			t.Fatalf("bad or repeated line %q", ln)
 		}
 		seen[ln] = true
+	}
+}
+
+func TestAppendClock(t *testing.T) {
+	t.Parallel()
+	for _, tm := range []time.Time{
+		time.Date(2026, 1, 2, 3, 4, 5, 6_000_000, time.Local),
+		time.Date(2026, 12, 31, 23, 59, 59, 999_999_999, time.Local),
+		time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC),
+		now(),
+	} {
+		if got, want := string(appendClock(nil, tm)), tm.Format("15:04:05.000"); got != want {
+			t.Errorf("appendClock(%v) = %q, want %q", tm, got, want)
+		}
 	}
 }
