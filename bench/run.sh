@@ -108,9 +108,9 @@ suite() {
 		t0=$(now)
 		"$work/netconform" run --out "$work/suite" >"$work/suite.log" 2>&1 || { note "suite run $r had unexpected results (see below)"; tail -3 "$work/suite.log" >&2; }
 		t1=$(now)
-		wall=$(sub "$t0" "$t1")
-		slow=$(jq '[.cases[].durationMs] | max / 1000' "$work/suite/report.json")
-		d=$(jq '.run.durationMs / 1000' "$work/suite/report.json")
+		wall=$(sub "$t0" "$t1" | xargs printf '%.3f')
+		slow=$(jq '[.cases[].durationMs] | max / 1000' "$work/suite/report.json" | xargs printf '%.3f')
+		d=$(jq '.run.durationMs / 1000' "$work/suite/report.json" | xargs printf '%.3f')
 		note "suite run $r: process ${wall}s, run ${d}s, slowest case ${slow}s ($(jq -r '.cases | max_by(.durationMs) | .id' "$work/suite/report.json"))"
 		walls+=("$wall") slows+=("$slow") durs+=("$d") ratios+=("$(div "$wall" "$slow")")
 	done
@@ -236,14 +236,14 @@ rps() {
 		note "$msg"
 	done
 	local m
-	row "rps: bare net/http handler, bench/cmd/bare (median of $n)" "$(printf '%s\n' "${bs[@]}" | median) req/s" "" ""
-	row "rps: netconform serve, request log on (to a file; the default)" "$(printf '%s\n' "${ss[@]}" | median) req/s" "" ""
-	row "rps: the same mock server without the request log (bench/cmd/mock)" "$(printf '%s\n' "${qs[@]}" | median) req/s" "" ""
+	row "rps: bare net/http handler, bench/cmd/bare (median of $n)" "$(printf '%s\n' "${bs[@]}" | median | xargs printf '%.0f') req/s" "" ""
+	row "rps: netconform serve, request log on (to a file; the default)" "$(printf '%s\n' "${ss[@]}" | median | xargs printf '%.0f') req/s" "" ""
+	row "rps: the same mock server without the request log (bench/cmd/mock)" "$(printf '%s\n' "${qs[@]}" | median | xargs printf '%.0f') req/s" "" ""
 	m=$(printf '%s\n' "${rs[@]}" | median)
 	row "rps: netconform serve / bare (median of paired ratios)" "$m" ">= 0.85" "$(goal "$m" ">=" 0.85)"
-	row "rps: serve without request log / bare" "$(printf '%s\n' "${rq[@]}" | median)" "" ""
+	row "rps: serve without request log / bare" "$(printf '%s\n' "${rq[@]}" | median | xargs printf '%.3f')" "" ""
 	if [[ -n $httpbin ]]; then
-		row "rps: go-httpbin $HTTPBIN_VERSION GET /base64/<same body> (log on, its default)" "$(printf '%s\n' "${hs[@]}" | median) req/s" "" ""
+		row "rps: go-httpbin $HTTPBIN_VERSION GET /base64/<same body> (log on, its default)" "$(printf '%s\n' "${hs[@]}" | median | xargs printf '%.0f') req/s" "" ""
 		m=$(printf '%s\n' "${rh[@]}" | median)
 		row "rps: netconform serve / go-httpbin (median of paired ratios)" "$m" ">= 1.2" "$(goal "$m" ">=" 1.2)"
 	else
@@ -280,7 +280,7 @@ gobenches() {
 	local sr br
 	sr=$(metric BenchmarkStaticRoute req/s)
 	br=$(metric BenchmarkBareNetHTTP req/s)
-	row "go: mockserver BenchmarkStaticRoute / BenchmarkBareNetHTTP req/s" "$(div "$sr" "$br") ($sr / $br)" "" ""
+	row "go: mockserver BenchmarkStaticRoute / BenchmarkBareNetHTTP req/s (median of $n each)" "$(div "$sr" "$br") ($sr / $br)" "" ""
 	row "go: the same, cpu-ns/op bare / static" "$(div "$(metric BenchmarkBareNetHTTP cpu-ns/op)" "$(metric BenchmarkStaticRoute cpu-ns/op)")" "" ""
 	note "go: the other packages' benchmarks (impl transfers, mockserver upload, reports, proto)"
 	gobench ./impl 'BenchmarkDownloadToFile|BenchmarkUploadFromFile' -benchtime 3x
