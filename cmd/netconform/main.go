@@ -1,12 +1,16 @@
 // Command netconform is the netconform command-line tool: it runs the
-// configurable mock server (serve) and, as they land, the conformance runner
-// and its helpers.
+// conformance cases against an implementation and writes the reports (run),
+// lists and checks cases (list, check), puts several runs' reports side by
+// side (report), runs the mock HTTP/HTTPS server on its own (serve) and
+// serves the reference implementation over the driver protocol (driver).
 //
 // Usage:
 //
 //	netconform <command> [flags]
 //
-// Run `netconform help` for the list of commands.
+// Run `netconform help` for the list of commands and `netconform <command>
+// -h` for the flags of one. Exit codes: 0 success, 1 an unexpected result
+// (run) or an invalid case (check), 2 usage or setup errors.
 package main
 
 import (

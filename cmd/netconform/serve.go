@@ -26,7 +26,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	scale := fs.Float64("time-scale", 1, "multiply every scenario duration by `factor`")
 	verbose := fs.Bool("v", false, "log server internals (TLS handshake errors, malformed requests) on stderr")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: netconform serve --config routes.yaml [--addr 127.0.0.1:0] [--time-scale 1]")
+		fmt.Fprintln(stderr, `usage: netconform serve [--config routes.yaml] [--addr 127.0.0.1:0] [--time-scale 1] [-v]
+
+Runs the mock HTTP/HTTPS server with the routes of a YAML or JSON file (a
+"routes:" list, the model of a case's "server:" block) at the root path of
+every listener; other paths get 404. It prints the HTTP, HTTPS, untrusted,
+expired and wrong-host base URLs, the path of the CA it made and the journal
+URL, then "ready"; it logs one line per request on stdout and stops on
+Ctrl-C. The route fields: go doc github.com/netconform/netconform/mockserver.Route
+
+flags:`)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
