@@ -1,7 +1,7 @@
 // Package impl is netconform's reference implementation of Solar2D's
 // networking API: network.request, network.upload, network.download,
 // network.cancel and the networkRequest event. It follows the profile in
-// decisions.md exactly (rules E, F, R, T, D, C, U, B and S), over real
+// docs/profile.md exactly (rules E, F, R, T, D, C, U, B and S), over real
 // sockets, and is the yardstick every conformance case is first proven on.
 //
 // # Engine

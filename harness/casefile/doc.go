@@ -13,23 +13,25 @@
 //
 //	# yaml-language-server: $schema=../schema.json
 //
-// A case id is dotted, lower-case, area first: "files.error-body-keeps-file",
-// "redirects.302.no-follow" (pattern [IDPattern]); ids are unique across all
+// A case id is dotted, lower-case, area first: "files.error-404-keeps-file",
+// "redirects.no-follow.302" (pattern [IDPattern]); ids are unique across all
 // files. Requirement ids are the rule numbers of the profile (E1 ... S2,
 // pattern [ReqPattern]); the catalogue check that they exist is elsewhere.
 //
-// Unknown keys and wrong types are errors that lead with the position and
-// suggest a fix:
+// Unknown keys and wrong types are errors that lead with the position and suggest
+// a fix:
 //
-//	cases/files/error-body.yaml:14:7: expect.ended: unknown key "statsu" (did you mean "status"?)
+//	cases/example/typo.yaml:27:5: expect.ended.statsu: unknown event field "statsu" (did you mean "status"?)
 //
 // # A complete example
+//
+// A file cases/files/error-body-keeps-file.yaml, with comments (the case
+// cases/example/error-body-keeps-file.yaml is the same under another id):
 //
 //	# yaml-language-server: $schema=../schema.json
 //	id: files.error-body-keeps-file
 //	title: a 404 with params.response gives its body as a string and leaves the old file as it was
 //	requirements: [F2, E8]          # the first is the default attribution of every check
-//	# level: should                 # optional override of the grading level
 //	given:
 //	  files:
 //	    - {dir: DocumentsDirectory, name: out.bin, text: "old contents"}
@@ -39,8 +41,7 @@
 //	      status: 404
 //	      headers: {Content-Type: text/plain}
 //	      body: "no such thing"
-//	call:
-//	  fn: request                   # request (default) | upload | download
+//	call:                           # fn: request (default) | upload | download
 //	  url: "{{http}}/missing"
 //	  method: GET                   # absent: nil is passed (implementation default, R1)
 //	  params:                       # the Lua params table
@@ -55,8 +56,6 @@
 //	    isError: false
 //	    status: 404
 //	    response: "no such thing"
-//	    responseType: {oneOf: [text, binary]}
-//	    responseHeaders: {contains: {content-type: {matches: "^text/plain"}}}
 //	    bytesTransferred: {served: size}
 //	  files:
 //	    - {dir: DocumentsDirectory, name: out.bin, unchanged: true}
@@ -64,13 +63,21 @@
 //	    requests:
 //	      - {method: GET, path: /missing, status: 404}
 //
-// Its failure against a broken implementation that overwrites the file reads
-// (the runner prints the oracle's mismatch with the case position, then the
-// full event trace and the server journal):
+// Its failure against an implementation that writes the 404's body to the
+// file, as `netconform run -v` prints it (the oracle's mismatches with the
+// case position, then the event trace and the server journal):
 //
-//	cases/files/error-body-keeps-file.yaml:35:7: F2 files[0] DocumentsDirectory/out.bin:
-//	  want unchanged (12 bytes, sha256 0a6c2e9c1f3b…, starting "old contents")
-//	  got  13 bytes, sha256 5d0b3c1e2f4a…, starting "no such thing"
+//	FAIL  files.error-body-keeps-file (26ms)
+//	      cases/files/error-body-keeps-file.yaml:28:15: ended.response [main] (F2 must): want "no such thing", got {baseDirectory:"DocumentsDirectory" filename:"out.bin" ...}
+//	      cases/files/error-body-keeps-file.yaml:31:7: files[0] DocumentsDirectory/out.bin (F2 must): want unchanged (12 bytes, sha256 f726aa6fad8d…, starting "old contents"), got 13 bytes, sha256 37b32e79cab6…, starting "no such thing"
+//	      event   0      1ms main   began bytesEstimated=13 bytesTransferred=0 isError=false ...
+//	      ...
+//	      server #1 http GET /missing status=404 sent=13 read=0
+//
+// Every check is graded at the level of the requirement it is attributed to
+// (the first of requirements unless a calls entry says req), so a check of
+// another rule, such as responseHeaders (E10, a should), belongs in a case
+// of that rule rather than in a must case like this one.
 //
 // # Top-level keys
 //

@@ -2,8 +2,9 @@
 // of Solar2D's network API: a [Driver] opens [Session]s, a session makes
 // calls, cancels them and reports every listener event in delivery order.
 // The harness never imports an implementation; the reference one is wired in
-// by internal/refdriver, others will speak a JSON-lines protocol over a
-// subprocess (issue 6), which is why every type here marshals to plain JSON.
+// by internal/refdriver, others speak the driver protocol (newline-delimited
+// JSON, below) from a subprocess or a device, which is why every type here
+// marshals to plain JSON.
 //
 // # A session's life
 //

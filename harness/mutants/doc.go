@@ -1,6 +1,6 @@
 // Package mutants holds deliberately broken variants of an implementation of
 // Solar2D's network API, and runs the conformance cases against each to show
-// that the cases can fail (issue 4, "the cases must be able to fail").
+// that the cases can fail.
 //
 // A [Variant] never edits the implementation: it wraps a driver.Driver and
 // alters what crosses the driver interface. On the way in it rewrites a

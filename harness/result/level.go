@@ -1,7 +1,7 @@
 package result
 
 // Level is a requirement's conformance level, as in the profile
-// (decisions.md): must, should or info.
+// (docs/profile.md): must, should or info.
 type Level string
 
 // The levels, strongest first.
