@@ -13,7 +13,7 @@
 #            mockserver static route vs bare net/http, the others' figures
 #            (impl transfers, mockserver upload, reports render, proto)
 #     fuzz   bench/fuzz.sh with FUZZTIME (default 30s) per target: 4+ minutes
-#   -r ROUNDS   pairs per ratio (default 5 for suite, 3 for the others):
+#   -r ROUNDS   pairs per ratio (default 5; 3 for the Go benchmarks):
 #               the two sides of a ratio alternate A, B, A, B... and the
 #               table shows medians, so a load spike hits both sides
 #   -d SECONDS  wrk duration per measurement (default 5)
@@ -127,7 +127,7 @@ suite() {
 
 # --- xfer: 1 GiB through the reference vs curl ------------------------------
 xfer() {
-	local n=${rounds:-3} size=$((1 << 30))
+	local n=${rounds:-5} size=$((1 << 30))
 	mkdir -p "$work/www" "$work/sb/Documents" "$work/curl"
 	head -c "$size" /dev/urandom >"$work/www/big.bin"
 	cp "$work/www/big.bin" "$work/sb/Documents/up.bin"
@@ -180,7 +180,7 @@ xfer() {
 # the server share the 2 cores, the same for every server.
 wrkrps() { wrk -t1 -c32 -d"${dur}s" --latency "$1" 2>&1 | awk '/^Requests\/sec/ { print $2 }'; }
 rps() {
-	local n=${rounds:-3}
+	local n=${rounds:-5}
 	start bare "$work/bare"
 	local bare=$url/static
 	start serve "$work/netconform" serve --config "$root/bench/static.yaml"
@@ -277,11 +277,11 @@ gobenches() {
 			"$work/mockserver.test" -test.run '^$' -test.bench "^$b\$" -test.benchmem -test.benchtime 2s | tee -a "$work/go.txt" | grep -E '^Benchmark' >&2 || true
 		done
 	done
-	local sr br
-	sr=$(metric BenchmarkStaticRoute req/s)
-	br=$(metric BenchmarkBareNetHTTP req/s)
-	row "go: mockserver BenchmarkStaticRoute / BenchmarkBareNetHTTP req/s (median of $n each)" "$(div "$sr" "$br") ($sr / $br)" "" ""
-	row "go: the same, cpu-ns/op bare / static" "$(div "$(metric BenchmarkBareNetHTTP cpu-ns/op)" "$(metric BenchmarkStaticRoute cpu-ns/op)")" "" ""
+	# pairs: the i-th BenchmarkBareNetHTTP line with the i-th BenchmarkStaticRoute line.
+	pairs() { paste <(awk -v u="$1" '$1 ~ /^BenchmarkBareNetHTTP/ { for (i = 3; i < NF; i++) if ($(i+1) == u) print $i }' "$work/go.txt") \
+		<(awk -v u="$1" '$1 ~ /^BenchmarkStaticRoute/ { for (i = 3; i < NF; i++) if ($(i+1) == u) print $i }' "$work/go.txt"); }
+	row "go: mockserver BenchmarkStaticRoute / BenchmarkBareNetHTTP, req/s (median of $n paired ratios)" "$(pairs req/s | awk '{ print $2 / $1 }' | median | xargs printf '%.3f')" "" ""
+	row "go: the same, CPU time per request bare / static (cpu-ns/op)" "$(pairs cpu-ns/op | awk '{ print $1 / $2 }' | median | xargs printf '%.3f')" "" ""
 	note "go: the other packages' benchmarks (impl transfers, mockserver upload, reports, proto)"
 	gobench ./impl 'BenchmarkDownloadToFile|BenchmarkUploadFromFile' -benchtime 3x
 	row "impl BenchmarkDownloadToFile 256 MiB" "$(metric BenchmarkDownloadToFile MB/s) MB/s, $(metric BenchmarkDownloadToFile allocs/op) allocs/op" "" ""
