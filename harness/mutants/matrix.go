@@ -77,6 +77,9 @@ type Row struct {
 	// Errors are the ids of cases that got an error verdict (the harness or
 	// the wrapped driver broke); they catch nothing.
 	Errors []string `json:"errors,omitempty"`
+	// Reasons maps each id in Caught and Errors to its verdict's reason, so a
+	// surprising catch (by the control, above all) can be explained.
+	Reasons map[string]string `json:"reasons,omitempty"`
 	// Duration is the wall time of the variant's run.
 	Duration time.Duration `json:"duration"`
 }
@@ -210,15 +213,18 @@ func (p Params) selectCases(v Variant) []*casefile.Case {
 // row builds a variant's row from its run; good holds the cases that passed
 // against the unmodified driver.
 func row(v Variant, run result.Run, good map[string]bool) Row {
-	r := Row{Variant: v.Name, Doc: v.Doc, Requirements: v.Requirements, Ran: len(run.Cases), Duration: run.Duration}
+	r := Row{Variant: v.Name, Doc: v.Doc, Requirements: v.Requirements, Ran: len(run.Cases), Duration: run.Duration,
+		Reasons: map[string]string{}}
 	for _, c := range run.Cases {
 		switch c.Verdict {
 		case result.Fail, result.Warn:
 			if good[c.ID] {
 				r.Caught = append(r.Caught, c.ID)
+				r.Reasons[c.ID] = c.Reason
 			}
 		case result.Error:
 			r.Errors = append(r.Errors, c.ID)
+			r.Reasons[c.ID] = c.Reason
 		}
 	}
 	return r

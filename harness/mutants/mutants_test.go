@@ -128,6 +128,9 @@ func TestEveryVariantIsCaught(t *testing.T) {
 	if len(m.Control.Caught) > 0 || len(m.Control.Errors) > 0 || m.Control.Ran != len(m.Reference.Cases) {
 		t.Errorf("control: ran %d of %d cases, caught by %v, errors %v; want every case and no catch",
 			m.Control.Ran, len(m.Reference.Cases), m.Control.Caught, m.Control.Errors)
+		for id, why := range m.Control.Reasons {
+			t.Errorf("control: %s: %s", id, why)
+		}
 	}
 	for _, name := range m.Uncaught() {
 		t.Errorf("variant %s: no case caught it", name)

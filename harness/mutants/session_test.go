@@ -2,12 +2,14 @@ package mutants
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/netconform/netconform/harness/driver"
+	"github.com/netconform/netconform/harness/result"
 )
 
 // fakeSession is an inner session driven by the test: it records calls and
@@ -267,5 +269,22 @@ func TestTruncateDestination(t *testing.T) {
 	truncateDestination(e, &c)
 	if _, err := os.Stat(filepath.Join(dir, "absent.bin")); !os.IsNotExist(err) {
 		t.Errorf("a missing destination was created: %v", err)
+	}
+}
+
+// TestRowKeepsReasons checks a row records why each catching or erroring
+// case did so, and nothing for a case that passed or did not pass against
+// the unmodified driver.
+func TestRowKeepsReasons(t *testing.T) {
+	run := result.Run{Cases: []result.CaseResult{
+		{ID: "a", Verdict: result.Fail, Reason: "ended.status: want 200, got 500"},
+		{ID: "b", Verdict: result.Error, Reason: "driver crashed"},
+		{ID: "c", Verdict: result.Pass},
+		{ID: "d", Verdict: result.Warn, Reason: "not good against the reference either"},
+	}}
+	r := row(Variant{Name: "v"}, run, map[string]bool{"a": true, "b": true, "c": true})
+	want := map[string]string{"a": "ended.status: want 200, got 500", "b": "driver crashed"}
+	if !maps.Equal(r.Reasons, want) {
+		t.Fatalf("reasons %v, want %v", r.Reasons, want)
 	}
 }
