@@ -21,12 +21,12 @@ type exchange struct {
 	rec    *Record // &e.rec
 	w      http.ResponseWriter
 	r      *http.Request
-	rc     *http.ResponseController
+	rc     *http.ResponseController // nil until ctl makes it
 	ns     string
 	rel    string
 	expand func(string) string
 
-	sentHash       *hasher // from s.hashes; given back by finish
+	sentHash       *hasher // kept (reset) with the pooled exchange
 	sent           int64
 	reqHash        *hasher // nil until the first request body byte; from s.hashes
 	reqBytes       int64
@@ -46,8 +46,7 @@ func (s *Server) exchange(listener string, sp *space, ns, rel string, w http.Res
 	t := now()
 	x := s.getExchange()
 	defer s.putExchange(x) // after finish
-	x.s, x.sp, x.w, x.r, x.rc, x.ns, x.rel = s, sp, w, r, http.NewResponseController(w), ns, rel
-	x.expand, x.sentHash = sp.expand, s.getHash()
+	x.s, x.sp, x.w, x.r, x.ns, x.rel, x.expand = s, sp, w, r, ns, rel, sp.expand
 	x.e.init(Record{
 		Seq: s.seq.Add(1), Namespace: ns, Listener: listener, Method: r.Method, Path: rel,
 		FullPath: r.URL.Path, Query: r.URL.RawQuery, Proto: r.Proto, TLS: r.TLS != nil,
@@ -63,19 +62,31 @@ func (s *Server) exchange(listener string, sp *space, ns, rel string, w http.Res
 	x.play(m)
 }
 
-// getExchange returns a zero exchange, from the pool when it has one;
-// putExchange gives it back once finished (nothing refers to it then: its
-// journal entry was packed and replaced, see space.store).
+// getExchange returns a zero exchange but for a reset sentHash, from the
+// pool when it has one; putExchange gives it back once finished (nothing
+// refers to it then: its journal entry was packed and replaced, see
+// space.store).
 func (s *Server) getExchange() *exchange {
 	if x, ok := s.exchanges.Get().(*exchange); ok {
 		return x
 	}
-	return new(exchange)
+	return &exchange{sentHash: &hasher{Hash: sha256.New()}}
 }
 
 func (s *Server) putExchange(x *exchange) {
-	*x = exchange{} // drop the request, response writer and record
+	h := x.sentHash
+	h.Reset()
+	*x = exchange{sentHash: h} // drop the request, response writer and record
 	s.exchanges.Put(x)
+}
+
+// ctl returns the exchange's ResponseController, made on first use (most
+// exchanges never flush or hijack).
+func (x *exchange) ctl() *http.ResponseController {
+	if x.rc == nil {
+		x.rc = http.NewResponseController(x.w)
+	}
+	return x.rc
 }
 
 // hasher is a SHA-256 with room for its sum, pooled in Server.hashes.
@@ -168,9 +179,8 @@ func (x *exchange) finish() {
 	// Await return it, see lineLog), pack it, swap it in and wake waiters.
 	x.s.logRequest(x.rec)
 	x.sp.store(&x.e, packEntry(&x.e))
-	x.s.putHash(x.sentHash)
 	x.s.putHash(x.reqHash)
-	x.sentHash, x.reqHash = nil, nil
+	x.reqHash = nil
 }
 
 // closedByClient records, once, that the client went away mid-exchange. It
@@ -286,7 +296,7 @@ func fill(r io.Reader, buf []byte, whole bool) (int, error) {
 // flush pushes buffered response bytes to the connection and records
 // headersSent the first time.
 func (x *exchange) flush() error {
-	err := x.rc.Flush()
+	err := x.ctl().Flush()
 	x.headersHandedOver()
 	if err != nil {
 		x.closedByClient("flush: " + err.Error())
@@ -322,7 +332,7 @@ func (x *exchange) write(p []byte, flush bool) error {
 	case !wrote:
 		x.closedByClient("write: " + err.Error())
 	case flush:
-		if err = x.rc.Flush(); err != nil {
+		if err = x.ctl().Flush(); err != nil {
 			x.closedByClient("flush: " + err.Error())
 		}
 	}

@@ -29,7 +29,7 @@ func (x *exchange) fault(f *Fault, detail string) {
 		r.Fault = f.Kind
 		r.FaultAt = r.Events[len(r.Events)-1].At
 	})
-	conn, brw, err := x.rc.Hijack()
+	conn, brw, err := x.ctl().Hijack()
 	if err != nil {
 		// HTTP/2: abort the stream (RST_STREAM); net/http recovers this panic
 		// quietly, and finish still runs from its defer.

@@ -128,31 +128,6 @@ func appendHeaders(b []byte, h http.Header, host string) []byte {
 	return b
 }
 
-// headersSize is the length of appendHeaders' output.
-func headersSize(h http.Header, host string) int {
-	n := 0
-	for k, vv := range h {
-		if k == "Host" && host != "" {
-			continue
-		}
-		for _, v := range vv {
-			n += uvarintLen(len(k)) + len(k) + uvarintLen(len(v)) + len(v)
-		}
-	}
-	if host != "" {
-		n += 1 + len("Host") + uvarintLen(len(host)) + len(host)
-	}
-	return n
-}
-
-func uvarintLen(n int) int {
-	k := 1
-	for ; n >= 0x80; n >>= 7 {
-		k++
-	}
-	return k
-}
-
 // packHeaders packs h and host as appendHeaders does, into a string.
 func packHeaders(h http.Header, host string) string {
 	return string(appendHeaders(nil, h, host))

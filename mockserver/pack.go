@@ -18,8 +18,9 @@ import (
 // read.
 //
 // The format is a sequence of fields, each an unsigned or zig-zag varint, or
-// a length-prefixed byte string, in the order of packEntry; times are Unix
-// nanoseconds plus one (0 is the zero time). unpackRecord reads a string (a
+// a length-prefixed byte string, in the order of packEntry; Received is in
+// Unix nanoseconds plus one (0 is the zero time), the other times relative
+// to it (see since), event kinds one byte. unpackRecord reads a string (a
 // copy of the packed bytes): the Record's string fields share its memory,
 // and RequestHead gets its own copy.
 
@@ -56,8 +57,7 @@ const (
 // may change it any more (it is read without the space's lock).
 func packEntry(e *entry) []byte {
 	r := &e.rec
-	hn := headersSize(e.hdr, e.host)
-	n := 128 + hn + len(r.RequestHead) + len(r.Namespace) + len(r.FullPath) + len(r.Path) +
+	n := 128 + 64 + len(r.RequestHead) + len(r.Namespace) + len(r.FullPath) + len(r.Path) +
 		len(r.Query) + len(r.RemoteAddr) + len(r.Error) + len(r.Events)*24
 	if e.summed {
 		n += 2 * sha256.Size
@@ -79,16 +79,26 @@ func packEntry(e *entry) []byte {
 		r.RemoteAddr, r.Fault, r.BodySHA256, r.RequestSHA256, r.Error} {
 		p.str(s)
 	}
-	p.uint(uint64(hn))
+	// The header block's length goes before it in a fixed-width uvarint
+	// (one pass over the map instead of two; binary.Uvarint reads it).
+	at := len(p.b)
+	p.b = append(p.b, 0x80, 0x80, 0)
 	p.b = appendHeaders(p.b, e.hdr, e.host)
+	if hn := len(p.b) - at - 3; hn < 1<<21 {
+		p.b[at], p.b[at+1], p.b[at+2] = byte(hn)|0x80, byte(hn>>7)|0x80, byte(hn>>14)
+	} else { // beyond any request net/http accepts: keep it exact anyway
+		block := append([]byte(nil), p.b[at+3:]...)
+		p.b = append(binary.AppendUvarint(p.b[:at], uint64(hn)), block...)
+	}
 	p.int(int64(r.Route))
 	p.int(int64(r.Call))
 	p.int(int64(r.Status))
 	p.int(r.BytesSent)
 	p.int(r.RequestBytes)
 	p.bytes(r.RequestHead)
-	for _, t := range [...]time.Time{r.Received, r.HeadersSent, r.FaultAt, r.ClientClosed, r.Done} {
-		p.time(t)
+	p.time(r.Received)
+	for _, t := range [...]time.Time{r.HeadersSent, r.FaultAt, r.ClientClosed, r.Done} {
+		p.since(t, r.Received)
 	}
 	if e.summed {
 		p.b = append(p.b, e.sums[0][:]...)
@@ -96,12 +106,68 @@ func packEntry(e *entry) []byte {
 	}
 	p.uint(uint64(len(r.Events)))
 	for _, ev := range r.Events {
-		p.time(ev.At)
-		p.str(ev.Kind)
+		p.since(ev.At, r.Received)
+		p.kind(ev.Kind)
 		p.int(ev.Bytes)
 		p.str(ev.Detail)
 	}
 	return p.b
+}
+
+// since packs t relative to base (a few bytes instead of nine): 0 for the
+// zero time, else the zig-zag nanoseconds from base plus one. Against a
+// zero base it packs t whole.
+func (p *packer) since(t, base time.Time) {
+	if base.IsZero() {
+		p.time(t)
+		return
+	}
+	if t.IsZero() {
+		p.uint(0)
+		return
+	}
+	d := int64(t.Sub(base))
+	p.uint(uint64(d<<1^d>>63) + 1)
+}
+
+// eventKindCode is the one-byte code of a known Event kind (0 for others, which
+// are packed as a string after it); eventKindName reverses it.
+func eventKindCode(k string) byte {
+	switch k {
+	case EventReceived:
+		return 1
+	case EventRequestRead:
+		return 2
+	case EventHeadersSent:
+		return 3
+	case EventBodyChunk:
+		return 4
+	case EventFault:
+		return 5
+	case EventClientClosed:
+		return 6
+	case EventDone:
+		return 7
+	}
+	return 0
+}
+
+func eventKindName(c byte) (string, bool) {
+	for _, k := range [...]string{EventReceived, EventRequestRead, EventHeadersSent, EventBodyChunk, EventFault,
+		EventClientClosed, EventDone} {
+		if eventKindCode(k) == c {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+func (p *packer) kind(k string) {
+	c := eventKindCode(k)
+	p.b = append(p.b, c)
+	if c == 0 {
+		p.str(k)
+	}
 }
 
 // unpacker reads packed fields from a string; the first error sticks.
@@ -159,6 +225,40 @@ func (u *unpacker) time() time.Time {
 	return time.Unix(0, int64(v-1))
 }
 
+// since reverses packer.since.
+func (u *unpacker) since(base time.Time) time.Time {
+	if base.IsZero() {
+		return u.time()
+	}
+	v := u.uint()
+	if v == 0 {
+		return time.Time{}
+	}
+	v--
+	return base.Add(time.Duration(int64(v>>1) ^ -int64(v&1)))
+}
+
+// kind reverses packer.kind.
+func (u *unpacker) kind() string {
+	if u.err != nil {
+		return ""
+	}
+	if len(u.s) == 0 {
+		u.err = errBadPack
+		return ""
+	}
+	c := u.s[0]
+	u.s = u.s[1:]
+	if c == 0 {
+		return u.str()
+	}
+	k, ok := eventKindName(c)
+	if !ok {
+		u.err = errBadPack
+	}
+	return k
+}
+
 func (u *unpacker) raw(dst []byte) {
 	if u.err != nil {
 		return
@@ -192,8 +292,9 @@ func unpackRecord(s string) (Record, error) {
 	if head := u.str(); head != "" {
 		r.RequestHead = []byte(head)
 	}
-	for _, t := range [...]*time.Time{&r.Received, &r.HeadersSent, &r.FaultAt, &r.ClientClosed, &r.Done} {
-		*t = u.time()
+	r.Received = u.time()
+	for _, t := range [...]*time.Time{&r.HeadersSent, &r.FaultAt, &r.ClientClosed, &r.Done} {
+		*t = u.since(r.Received)
 	}
 	if flags&packSummed != 0 {
 		var sums entry
@@ -211,7 +312,7 @@ func unpackRecord(s string) (Record, error) {
 	}
 	r.Events = make([]Event, 0, n)
 	for range n {
-		ev := Event{At: u.time(), Kind: u.str(), Bytes: u.int(), Detail: u.str()}
+		ev := Event{At: u.since(r.Received), Kind: u.kind(), Bytes: u.int(), Detail: u.str()}
 		r.Events = append(r.Events, ev)
 	}
 	if u.err != nil {

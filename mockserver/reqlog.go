@@ -57,16 +57,22 @@ func newLineLog(w io.Writer) *lineLog {
 
 // write queues line for the writer goroutine.
 func (l *lineLog) write(line []byte) {
+	l.writeWith(func(b []byte) []byte { return append(b, line...) })
+}
+
+// writeWith queues the line appendLine appends (formatted straight into the
+// queue, under the lock) for the writer goroutine.
+func (l *lineLog) writeWith(appendLine func([]byte) []byte) {
 	l.mu.Lock()
 	for len(l.pending) >= maxPending && !l.stopped {
 		l.cond.Wait()
 	}
 	if l.stopped { // only after close, which no handler outlives
 		l.mu.Unlock()
-		_, _ = l.w.Write(line)
+		_, _ = l.w.Write(appendLine(nil))
 		return
 	}
-	l.pending = append(l.pending, line...)
+	l.pending = appendLine(l.pending)
 	l.queued++
 	full := len(l.pending) >= batchBytes
 	l.mu.Unlock()
@@ -157,14 +163,18 @@ func (s *Server) syncLog() {
 	}
 }
 
-// logRequest writes the one-line request log entry for a finished record:
+// logRequest queues the one-line request log entry for a finished record:
 //
 //	15:04:05.000 http GET /c/ns/path 200 bytes=14 in=0 dur=1.2ms [unmatched] [fault=reset] [client-closed] [error="..."]
 func (s *Server) logRequest(rec *Record) {
 	if s.reqLog == nil {
 		return
 	}
-	b := make([]byte, 0, 128+len(rec.FullPath)+len(rec.Error))
+	s.reqLog.writeWith(func(b []byte) []byte { return appendLogLine(b, rec) })
+}
+
+// appendLogLine appends rec's log line to b.
+func appendLogLine(b []byte, rec *Record) []byte {
 	b = appendClock(b, rec.Received)
 	b = append(b, ' ')
 	b = append(b, rec.Listener...)
@@ -194,8 +204,7 @@ func (s *Server) logRequest(rec *Record) {
 		b = append(b, " error="...)
 		b = strconv.AppendQuote(b, rec.Error)
 	}
-	b = append(b, '\n')
-	s.reqLog.write(b)
+	return append(b, '\n')
 }
 
 // appendClock appends t as "15:04:05.000" (local time), as AppendFormat
