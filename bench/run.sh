@@ -133,10 +133,15 @@ xfer() {
 	cp "$work/www/big.bin" "$work/sb/Documents/up.bin"
 	start files "$work/files" -dir "$work/www"
 	local files=$url
-	local mode
+	local mode m
 	for mode in download upload; do
 		local r cur=() ref=() rss=() crss=() side
-		for ((r = 1; r <= n; r++)); do
+		# An upload from the page cache takes a third of a second, short
+		# enough for a burst of other work to decide a round: twice the
+		# rounds (minus one, to keep the median a single pair).
+		m=$n
+		[[ $mode == upload ]] && m=$((2 * n - 1))
+		for ((r = 1; r <= m; r++)); do
 			# Alternate which side goes first (ABBA...), so that page cache
 			# and writeback state favour neither.
 			local order=(curl ref)
@@ -167,10 +172,10 @@ xfer() {
 		mref=$(printf '%s\n' "${ref[@]}" | median)
 		ratio=$(printf '%s\n' "${cur[@]}" | paste - <(printf '%s\n' "${ref[@]}") | awk '{ print $2 / $1 }' | median)
 		peak=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
-		row "$mode 1 GiB: curl $( [[ $mode == download ]] && echo '-o file' || echo '-T file') (median of $n)" "$(div "$mc" 1e6) MB/s" "" ""
-		row "$mode 1 GiB: reference, impl $( [[ $mode == download ]] && echo Download || echo Upload) (median of $n)" "$(div "$mref" 1e6) MB/s" "" ""
+		row "$mode 1 GiB: curl $( [[ $mode == download ]] && echo '-o file' || echo '-T file') (median of $m)" "$(div "$mc" 1e6 | xargs printf '%.0f') MB/s" "" ""
+		row "$mode 1 GiB: reference, impl $( [[ $mode == download ]] && echo Download || echo Upload) (median of $m)" "$(div "$mref" 1e6 | xargs printf '%.0f') MB/s" "" ""
 		row "$mode 1 GiB: reference / curl (median of paired ratios)" "$(printf '%.3f' "$ratio")" ">= 0.9" "$(goal "$ratio" ">=" 0.9)"
-		row "$mode 1 GiB: reference peak RSS (max of $n; curl: $(div "$(printf '%s\n' "${crss[@]}" | sort -n | tail -1)" 1024) MiB)" "$(div "$peak" 1024) MiB" "< 64 MiB" "$(goal "$(div "$peak" 1024)" "<" 64)"
+		row "$mode 1 GiB: reference peak RSS (max of $m; curl: $(div "$(printf '%s\n' "${crss[@]}" | sort -n | tail -1)" 1024 | xargs printf '%.1f') MiB)" "$(div "$peak" 1024 | xargs printf '%.1f') MiB" "< 64 MiB" "$(goal "$(div "$peak" 1024)" "<" 64)"
 	done
 	rm -f "$work/www/big.bin" "$work/sb/Documents/up.bin"
 }
