@@ -3,6 +3,7 @@ package mockserver
 import (
 	"io"
 	"log/slog"
+	"net"
 )
 
 // DefaultHost is the host the listeners bind to by default.
@@ -18,6 +19,9 @@ type config struct {
 	logger     *slog.Logger
 	requestLog io.Writer
 	journalCap int
+	advertise  string
+	caCertPEM  []byte
+	caKeyPEM   []byte
 }
 
 // WithHost sets the host every listener binds to (default DefaultHost); each
@@ -44,3 +48,36 @@ func WithJournalLimit(n int) Option { return func(c *config) { c.journalCap = n 
 
 // DefaultJournalLimit is the default number of records kept per namespace.
 const DefaultJournalLimit = 10000
+
+// WithAdvertise sets the host put in the listeners' URLs instead of the bind
+// host, and adds it to the names of the CA-signed certificates. Use it when
+// the server binds to all interfaces (WithHost("0.0.0.0")) and clients reach
+// it at another address, such as the host's LAN address for a phone. Default:
+// the URLs show the listeners' addresses.
+func WithAdvertise(host string) Option { return func(c *config) { c.advertise = host } }
+
+// WithCA makes the server sign its certificates with the CA given as PEM (the
+// certificate, and its private key in PKCS #8, EC or PKCS #1 form) instead of
+// one made afresh at start, so that a device trusts it once for every run.
+// New fails with a clear error when the certificate is not a CA allowed to
+// sign certificates, is not valid now, or the key is not its key. GenerateCA
+// makes a pair.
+func WithCA(certPEM, keyPEM []byte) Option {
+	return func(c *config) {
+		c.caCertPEM = append([]byte{}, certPEM...)
+		c.caKeyPEM = append([]byte{}, keyPEM...)
+	}
+}
+
+// urlAddr is the host:port put in the URL of a listener at addr: the
+// advertised host with addr's port, else addr.
+func (c *config) urlAddr(addr net.Addr) string {
+	if c.advertise == "" {
+		return addr.String()
+	}
+	_, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return addr.String()
+	}
+	return net.JoinHostPort(c.advertise, port)
+}

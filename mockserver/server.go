@@ -110,13 +110,13 @@ func New(opts ...Option) (*Server, error) {
 func (s *Server) start() error {
 	t := time.Now()
 	var err error
-	if s.ca, err = newAuthority(t); err != nil {
+	if s.ca, err = s.cfg.authority(t); err != nil {
 		return err
 	}
 	if s.caDir, s.caFile, err = writeCAFile(s.ca.certPEM); err != nil {
 		return err
 	}
-	certs, err := newCertSet(s.ca, s.cfg.host, t)
+	certs, err := newCertSet(s.ca, []string{s.cfg.host, s.cfg.advertise}, t)
 	if err != nil {
 		return err
 	}
@@ -157,7 +157,7 @@ func (s *Server) start() error {
 			srv.Protocols = protos
 			srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*sp.cert}, MinVersion: tls.VersionTLS12}
 		}
-		*sp.url = scheme + "://" + ln.Addr().String()
+		*sp.url = scheme + "://" + s.cfg.urlAddr(ln.Addr())
 		s.servers = append(s.servers, srv)
 		s.serves.Add(1)
 		go func() {

@@ -1,6 +1,8 @@
 package mockserver
 
 import (
+	"bytes"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -8,21 +10,25 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"math/big"
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 )
 
 // wrongHostName is the only name in the wrong-host certificate.
 const wrongHostName = "wrong.invalid"
 
-// authority is the server's own CA, made at start (ECDSA P-256).
+// authority is the CA that signs the server's certificates: made at start
+// (ECDSA P-256, valid for a week), or given with WithCA.
 type authority struct {
 	cert    *x509.Certificate
-	key     *ecdsa.PrivateKey
+	key     crypto.Signer
 	certPEM []byte
 }
 
@@ -31,16 +37,43 @@ type certSet struct {
 	main, untrusted, expired, wrongHost tls.Certificate
 }
 
+// authority returns the CA given with WithCA, else a new one.
+func (c *config) authority(t time.Time) (*authority, error) {
+	if c.caCertPEM == nil && c.caKeyPEM == nil {
+		return newAuthority(t)
+	}
+	ca, err := parseAuthority(c.caCertPEM, c.caKeyPEM, t)
+	if err != nil {
+		return nil, fmt.Errorf("load CA: %w", err)
+	}
+	return ca, nil
+}
+
 func newAuthority(t time.Time) (*authority, error) {
+	key, der, err := createCA(t, t.Add(7*24*time.Hour), "netconform mockserver CA")
+	if err != nil {
+		return nil, err
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, fmt.Errorf("parse CA certificate: %w", err)
+	}
+	return &authority{cert: cert, key: key, certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}, nil
+}
+
+// createCA makes a self-signed CA certificate (DER) valid from an hour
+// before t until notAfter, and its ECDSA P-256 key. It can sign end-entity
+// certificates only (path length 0).
+func createCA(t, notAfter time.Time, name string) (*ecdsa.PrivateKey, []byte, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return nil, fmt.Errorf("generate CA key: %w", err)
+		return nil, nil, fmt.Errorf("generate CA key: %w", err)
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial(),
-		Subject:               pkix.Name{Organization: []string{"netconform"}, CommonName: "netconform mockserver CA"},
+		Subject:               pkix.Name{Organization: []string{"netconform"}, CommonName: name},
 		NotBefore:             t.Add(-time.Hour),
-		NotAfter:              t.Add(7 * 24 * time.Hour),
+		NotAfter:              notAfter,
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature | x509.KeyUsageCRLSign,
 		BasicConstraintsValid: true,
 		IsCA:                  true,
@@ -48,13 +81,108 @@ func newAuthority(t time.Time) (*authority, error) {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		return nil, fmt.Errorf("create CA certificate: %w", err)
+		return nil, nil, fmt.Errorf("create CA certificate: %w", err)
 	}
-	cert, err := x509.ParseCertificate(der)
+	return key, der, nil
+}
+
+// GenerateCA makes a new CA for WithCA, valid from an hour ago for validFor:
+// an ECDSA P-256 certificate that can sign server certificates (and no
+// intermediate CA), and its private key (PKCS #8). Both are PEM-encoded.
+// Install the certificate in a device's trust store once, keep the key
+// private, and pass both to WithCA on every run.
+func GenerateCA(validFor time.Duration) (certPEM, keyPEM []byte, err error) {
+	if validFor <= 0 {
+		return nil, nil, fmt.Errorf("generate CA: validity %s is not positive", validFor)
+	}
+	t := time.Now()
+	key, der, err := createCA(t, t.Add(validFor), "netconform mockserver CA "+t.UTC().Format("2006-01-02 15:04:05"))
 	if err != nil {
-		return nil, fmt.Errorf("parse CA certificate: %w", err)
+		return nil, nil, fmt.Errorf("generate CA: %w", err)
 	}
-	return &authority{cert: cert, key: key, certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}, nil
+	k, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return nil, nil, fmt.Errorf("generate CA: encode key: %w", err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: k}), nil
+}
+
+// parseAuthority checks a CA given as PEM: the first certificate must be a
+// CA allowed to sign certificates and valid at t, and the key (PKCS #8, EC
+// or PKCS #1) must be its private key.
+func parseAuthority(certPEM, keyPEM []byte, t time.Time) (*authority, error) {
+	block := firstBlock(certPEM, func(typ string) bool { return typ == "CERTIFICATE" })
+	if block == nil {
+		return nil, errors.New("certificate: no CERTIFICATE block in the PEM data")
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("parse certificate: %w", err)
+	}
+	name := cert.Subject.CommonName
+	switch {
+	case !cert.BasicConstraintsValid || !cert.IsCA:
+		return nil, fmt.Errorf("certificate %q is not a CA (its basic constraints do not say CA:TRUE)", name)
+	case cert.KeyUsage != 0 && cert.KeyUsage&x509.KeyUsageCertSign == 0:
+		return nil, fmt.Errorf("certificate %q may not sign certificates (no keyCertSign key usage)", name)
+	case t.After(cert.NotAfter):
+		return nil, fmt.Errorf("certificate %q expired on %s", name, cert.NotAfter.UTC().Format(time.RFC3339))
+	case t.Before(cert.NotBefore):
+		return nil, fmt.Errorf("certificate %q is not valid before %s", name, cert.NotBefore.UTC().Format(time.RFC3339))
+	}
+	kb := firstBlock(keyPEM, func(typ string) bool { return strings.HasSuffix(typ, "PRIVATE KEY") })
+	if kb == nil {
+		return nil, errors.New("key: no PRIVATE KEY block in the PEM data")
+	}
+	key, err := parseKey(kb)
+	if err != nil {
+		return nil, fmt.Errorf("parse key: %w", err)
+	}
+	pub, ok := cert.PublicKey.(interface{ Equal(crypto.PublicKey) bool })
+	if !ok || !pub.Equal(key.Public()) {
+		return nil, fmt.Errorf("key does not match certificate %q", name)
+	}
+	return &authority{cert: cert, key: key, certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})}, nil
+}
+
+// firstBlock returns the first PEM block of data whose type matches, or nil.
+func firstBlock(data []byte, match func(typ string) bool) *pem.Block {
+	for range bytes.Count(data, []byte("-----BEGIN")) {
+		var b *pem.Block
+		b, data = pem.Decode(data)
+		if b == nil {
+			return nil
+		}
+		if match(b.Type) {
+			return b
+		}
+	}
+	return nil
+}
+
+// parseKey decodes a PKCS #8, EC or PKCS #1 private key block.
+func parseKey(b *pem.Block) (crypto.Signer, error) {
+	var key any
+	var err error
+	switch b.Type {
+	case "EC PRIVATE KEY":
+		key, err = x509.ParseECPrivateKey(b.Bytes)
+	case "RSA PRIVATE KEY":
+		key, err = x509.ParsePKCS1PrivateKey(b.Bytes)
+	case "PRIVATE KEY":
+		key, err = x509.ParsePKCS8PrivateKey(b.Bytes)
+	default:
+		return nil, fmt.Errorf("unsupported key type %q (want PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY)", b.Type)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s, ok := key.(crypto.Signer)
+	if !ok {
+		return nil, fmt.Errorf("%T cannot sign", key)
+	}
+	return s, nil
 }
 
 // leaf issues a server certificate for names (IPs or DNS names), signed by
@@ -95,12 +223,15 @@ func leaf(ca *authority, names []string, notBefore, notAfter time.Time) (tls.Cer
 	return c, nil
 }
 
-// newCertSet issues the four listener certificates. host is added to the
-// names of the valid ones when it is not already there.
-func newCertSet(ca *authority, host string, t time.Time) (certSet, error) {
+// newCertSet issues the four listener certificates. hosts (the bind host and
+// the advertised one) are added to the names of the valid ones, except
+// all-interfaces addresses and names already there.
+func newCertSet(ca *authority, hosts []string, t time.Time) (certSet, error) {
 	names := []string{"127.0.0.1", "::1", "localhost"}
-	if host != "" && host != "127.0.0.1" && host != "::1" && host != "localhost" && host != "0.0.0.0" && host != "::" {
-		names = append(names, host)
+	for _, h := range hosts {
+		if h != "" && h != "0.0.0.0" && h != "::" && !slices.Contains(names, h) {
+			names = append(names, h)
+		}
 	}
 	var cs certSet
 	var err error
