@@ -60,15 +60,15 @@ func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, p)
 	}
 	if len(problems) > 0 {
-		fmt.Fprintf(stderr, "%d problem(s)\n", len(problems))
+		fmt.Fprintln(stderr, plural(len(problems), "problem"))
 		return 1
 	}
 	files := map[string]bool{}
 	for _, c := range all {
 		files[c.Pos.File] = true
 	}
-	fmt.Fprintf(stdout, "ok: %d cases in %d files, every requirement known to the catalogue (%d rules)\n",
-		len(all), len(files), cat.Len())
+	fmt.Fprintf(stdout, "ok: %s in %s, every requirement known to the catalogue (%s)\n",
+		plural(len(all), "case"), plural(len(files), "file"), plural(cat.Len(), "rule"))
 	return 0
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/netconform/netconform/harness/driver/exec"
 	"github.com/netconform/netconform/harness/driver/remote"
 	"github.com/netconform/netconform/internal/refdriver"
+	"github.com/netconform/netconform/mockserver"
 )
 
 // The driver names --driver accepts.
@@ -27,6 +28,8 @@ const (
 	probeTimeout = 30 * time.Second
 	// devicePoll is how often run checks whether a device has connected.
 	devicePoll = 100 * time.Millisecond
+	// caPath is where the mock server serves its CA certificate (PEM).
+	caPath = "/__netconform/ca.pem"
 )
 
 // defaultTimeScale is the time scale of a driver when --time-scale is not
@@ -141,9 +144,10 @@ type deviceHub interface {
 
 // prepare makes sure the implementation is reachable before the run starts:
 // it starts an exec driver's first process (so a broken command is a set-up
-// error, not a run of errored cases), and for the remote driver prints the
-// control URL and waits up to wait for a device.
-func prepare(ctx context.Context, drv driver.Driver, wait time.Duration, w io.Writer) error {
+// error, not a run of errored cases), and for the remote driver prints
+// banner (what a device needs besides the control URL), then the control
+// URL, and waits up to wait for a device.
+func prepare(ctx context.Context, drv driver.Driver, wait time.Duration, w io.Writer, banner []string) error {
 	if p, ok := drv.(prober); ok {
 		pctx, cancel := context.WithTimeout(ctx, probeTimeout)
 		defer cancel()
@@ -155,6 +159,9 @@ func prepare(ctx context.Context, drv driver.Driver, wait time.Duration, w io.Wr
 	if !ok {
 		return nil
 	}
+	for _, l := range banner {
+		fmt.Fprintln(w, "netconform: "+l)
+	}
 	fmt.Fprintf(w, "netconform: waiting up to %s for a device at %s\n", wait, hub.URL())
 	wctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
@@ -163,12 +170,39 @@ func prepare(ctx context.Context, drv driver.Driver, wait time.Duration, w io.Wr
 	for hub.Devices() == 0 {
 		select {
 		case <-wctx.Done():
+			if ctx.Err() != nil {
+				return fmt.Errorf("interrupted while waiting for a device at %s: %w", hub.URL(), context.Cause(ctx))
+			}
 			return fmt.Errorf("no device connected to %s within %s", hub.URL(), wait)
 		case <-t.C:
 		}
 	}
-	fmt.Fprintf(w, "netconform: %d device(s) connected\n", hub.Devices())
+	fmt.Fprintf(w, "netconform: %s connected\n", plural(hub.Devices(), "device"))
 	return nil
+}
+
+// deviceBanner is what a remote run prints before waiting for a device:
+// the mock server's base URLs as the device will use them, and the CA its
+// HTTPS listeners use, as a file here and as a URL the device can fetch.
+func deviceBanner(srv *mockserver.Server, h serverHosts, ca caFlags) []string {
+	u := srv.URLs()
+	var lines []string
+	if h.detected != "" {
+		lines = append(lines, fmt.Sprintf("devices reach this host at %s (its LAN address; --advertise HOST to change)",
+			h.detected))
+	}
+	caFile, note := srv.CAFile(), ""
+	if ca.cert != "" {
+		caFile, note = ca.cert, " (--ca-cert)"
+	}
+	lines = append(lines,
+		fmt.Sprintf("mock server for devices: %s %s", u.HTTP, u.HTTPS),
+		fmt.Sprintf("CA of its https listeners: %s%s, served at %s", caFile, note, u.HTTP+caPath))
+	if ca.cert == "" {
+		lines = append(lines, "this CA is new for this run, so devices do not trust it (the tls.trusted-* cases fail): "+
+			"`netconform ca DIR` makes one to install once, then pass --ca-cert and --ca-key")
+	}
+	return lines
 }
 
 // driverUsage documents the driver flags in run's usage.
@@ -179,8 +213,8 @@ func driverUsage() string {
 		"  exec    a program speaking the driver protocol on stdin/stdout, given after --,",
 		"          e.g. netconform run --driver exec -- lua5.1 drivers/lua/stdio_driver.lua",
 		"  remote  devices (apps) connecting to the control channel, e.g.",
-		"          netconform run --driver remote --listen 0.0.0.0:8787 --advertise 192.168.1.20 \\",
-		"            --server-host 192.168.1.20",
-		"          (docs/driver-protocol.md, docs/validate-solar2d.md)",
+		"          netconform run --driver remote --listen 0.0.0.0:8787 --advertise 192.168.1.20",
+		"          (the mock server then listens on all interfaces too; add --ca-cert and --ca-key from",
+		"          `netconform ca DIR` for a CA devices trust once; docs/validate-solar2d.md)",
 	}, "\n")
 }

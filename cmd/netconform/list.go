@@ -146,7 +146,7 @@ func printListing(w io.Writer, doc listing, what string) error {
 		for _, c := range doc.Cases {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ID, c.Level, strings.Join(c.Requirements, ","), c.Title)
 		}
-		fmt.Fprintf(tw, "(%d cases)\n", len(doc.Cases))
+		fmt.Fprintf(tw, "(%s)\n", plural(len(doc.Cases), "case"))
 	}
 	if what == "all" {
 		fmt.Fprintln(tw)
@@ -156,7 +156,7 @@ func printListing(w io.Writer, doc listing, what string) error {
 		for _, r := range doc.Requirements {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", r.ID, r.Level, r.Area, len(r.Cases), r.Title)
 		}
-		fmt.Fprintf(tw, "(%d requirements)\n", len(doc.Requirements))
+		fmt.Fprintf(tw, "(%s)\n", plural(len(doc.Requirements), "requirement"))
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write listing: %w", err)

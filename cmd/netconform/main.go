@@ -1,8 +1,9 @@
 // Command netconform is the netconform command-line tool: it runs the
 // conformance cases against an implementation and writes the reports (run),
 // lists and checks cases (list, check), puts several runs' reports side by
-// side (report), runs the mock HTTP/HTTPS server on its own (serve) and
-// serves the reference implementation over the driver protocol (driver).
+// side (report), runs the mock HTTP/HTTPS server on its own (serve), writes
+// a CA for the mock server that devices can trust once (ca) and serves the
+// reference implementation over the driver protocol (driver).
 //
 // Usage:
 //
@@ -38,6 +39,7 @@ func commands() []command {
 		{"check", "validate case files (the embedded set or --cases DIR); file:line:col messages", runCheck},
 		{"report", "render several report.json files side by side in one HTML page", runReport},
 		{"serve", "run the mock HTTP/HTTPS server from a routes file", runServe},
+		{"ca", "write a CA for the mock server to DIR, for devices to trust once (--ca-cert, --ca-key)", runCA},
 		{"driver", "serve the reference implementation over the driver protocol on stdio", runDriver},
 	}
 }

@@ -62,7 +62,7 @@ func runReport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "netconform report: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "wrote %s (%d runs)\n", *out, len(reps))
+	fmt.Fprintf(stdout, "wrote %s (%s)\n", *out, plural(len(reps), "run"))
 	return 0
 }
 

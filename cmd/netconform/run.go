@@ -39,8 +39,10 @@ type runConfig struct {
 	out      string
 	repeat   int
 	verbose  bool
-	// serverHost is the mock server's bind host.
+	// serverHost is the mock server's bind host ("" lets resolveHosts
+	// choose).
 	serverHost string
+	ca         caFlags
 }
 
 // runCmd is the run command with what tests may replace.
@@ -48,11 +50,13 @@ type runCmd struct {
 	drivers  map[string]driverFactory
 	terminal func(io.Writer) bool
 	width    int
+	// lanAddr finds this host's LAN address (nil means lanAddr).
+	lanAddr func() (string, error)
 }
 
 // runRun implements `netconform run`.
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cmd := runCmd{drivers: defaultDrivers(), terminal: isTerminal, width: termWidth()}
+	cmd := runCmd{drivers: defaultDrivers(), terminal: isTerminal, width: termWidth(), lanAddr: lanAddr}
 	return cmd.run(ctx, args, stdout, stderr)
 }
 
@@ -67,10 +71,13 @@ func parseRun(args []string, stderr io.Writer) (cfg runConfig, help bool, err er
 	cfg.sel.register(fs)
 	fs.StringVar(&cfg.drv.name, "driver", driverInproc, "implementation `driver`: inproc (the reference, in process), exec or remote")
 	fs.StringVar(&cfg.drv.listen, "listen", "", "remote: control channel `address` for devices (default 127.0.0.1:0)")
-	fs.StringVar(&cfg.drv.advertise, "advertise", "", "remote: `host` put in the printed control URL (the LAN address when --listen is 0.0.0.0)")
+	fs.StringVar(&cfg.drv.advertise, "advertise", "", "remote: `host` devices reach this one at, put in the control URL and, when the\n"+
+		"mock server listens on all interfaces, in its URLs (default with --listen 0.0.0.0: this host's LAN address)")
 	fs.BoolVar(&cfg.drv.deviceClock, "device-clock", false, "remote: use the devices' event times (their clock agrees with this host's)")
 	fs.DurationVar(&cfg.drv.deviceWait, "device-wait", 5*time.Minute, "remote: how long to wait for the first device")
-	fs.StringVar(&cfg.serverHost, "server-host", "127.0.0.1", "`host` the mock server binds to and puts in case URLs (a LAN address for devices)")
+	fs.StringVar(&cfg.serverHost, "server-host", "", "`host` the mock server binds to: an address, or 0.0.0.0 for all interfaces\n"+
+		"(default 127.0.0.1; remote: the host of --listen)")
+	cfg.ca.register(fs)
 	fs.BoolVar(&cfg.strict, "strict", false, "should-level mismatches fail the case (default: they warn)")
 	fs.IntVar(&cfg.parallel, "parallel", 0, "run `N` cases at once (default 20 for inproc, 4 for exec, 1 for remote: one per device)")
 	fs.Float64Var(&cfg.scale, "time-scale", 0, "multiply every case duration by `factor` (default 0.05 for inproc, 1 otherwise)")
@@ -112,6 +119,9 @@ func parseRun(args []string, stderr io.Writer) (cfg runConfig, help bool, err er
 	if err := cfg.drv.validate(); err != nil {
 		return cfg, false, err
 	}
+	if err := cfg.ca.validate(); err != nil {
+		return cfg, false, err
+	}
 	if err := cfg.sel.validate(); err != nil {
 		return cfg, false, fmt.Errorf("%w: %w", errUsage, err)
 	}
@@ -150,6 +160,20 @@ func (rc runCmd) run(ctx context.Context, args []string, stdout, stderr io.Write
 	for _, u := range ex.unknown(ids) {
 		fmt.Fprintf(stderr, "netconform run: warning: expectation for unknown case %s\n", u)
 	}
+	find := rc.lanAddr
+	if find == nil {
+		find = lanAddr
+	}
+	hosts, err := resolveHosts(cfg.serverHost, &cfg.drv, find)
+	if err != nil {
+		fmt.Fprintf(stderr, "netconform run: %v\n", err)
+		return 2
+	}
+	caOpts, err := cfg.ca.options()
+	if err != nil {
+		fmt.Fprintf(stderr, "netconform run: %v\n", err)
+		return 2
+	}
 	mk, ok := rc.drivers[cfg.drv.name]
 	if !ok {
 		fmt.Fprintf(stderr, "netconform run: unknown driver %q\n", cfg.drv.name)
@@ -165,16 +189,18 @@ func (rc runCmd) run(ctx context.Context, args []string, stdout, stderr io.Write
 			fmt.Fprintf(stderr, "netconform run: %v\n", err)
 		}
 	}()
-	if err := prepare(ctx, drv, cfg.drv.deviceWait, stdout); err != nil {
-		fmt.Fprintf(stderr, "netconform run: %v\n", err)
-		return 2
-	}
-	srv, err := mockserver.New(mockserver.WithHost(cfg.serverHost))
+	opts := append([]mockserver.Option{mockserver.WithHost(hosts.bind), mockserver.WithAdvertise(hosts.advertise)},
+		caOpts...)
+	srv, err := mockserver.New(opts...)
 	if err != nil {
-		fmt.Fprintf(stderr, "netconform run: start mock server: %v\n", err)
+		fmt.Fprintf(stderr, "netconform run: start mock server (CA: %s): %v\n", cfg.ca.describe(), err)
 		return 2
 	}
 	defer func() { _ = srv.Close() }()
+	if err := prepare(ctx, drv, cfg.drv.deviceWait, stdout, deviceBanner(srv, hosts, cfg.ca)); err != nil {
+		fmt.Fprintf(stderr, "netconform run: %v\n", err)
+		return 2
+	}
 	r, err := runner.New(runner.Params{Driver: drv, Fixture: srv, TimeScale: cfg.scale, Parallel: cfg.parallel,
 		Strict: cfg.strict, Levels: st.levelOf})
 	if err != nil {
@@ -182,8 +208,8 @@ func (rc runCmd) run(ctx context.Context, args []string, stdout, stderr io.Write
 		return 2
 	}
 
-	fmt.Fprintf(stdout, "netconform: %d cases%s against %s (driver %s, time scale %g, parallel %d%s)\n",
-		len(picked), repeatNote(cfg.repeat), drv.Name(), cfg.drv.name, cfg.scale, cfg.parallel, strictNote(cfg.strict))
+	fmt.Fprintf(stdout, "netconform: %s%s against %s (driver %s, time scale %g, parallel %d%s)\n",
+		plural(len(picked), "case"), repeatNote(cfg.repeat), drv.Name(), cfg.drv.name, cfg.scale, cfg.parallel, strictNote(cfg.strict))
 	prog := newProgress(stdout, rc.terminal(stdout), cfg.verbose, rc.width, cfg.repeat)
 	started := time.Now()
 	prog.start(len(picked) * cfg.repeat)
@@ -226,6 +252,14 @@ func (rc runCmd) run(ctx context.Context, args []string, stdout, stderr io.Write
 	fmt.Fprintln(stdout, summaryLine(s))
 	fmt.Fprintln(stdout, detailLine(s, outs, cfg.repeat, run.Duration))
 	return code
+}
+
+// plural returns "1 case", "2 cases": n and noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func repeatNote(n int) string {

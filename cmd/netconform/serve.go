@@ -25,14 +25,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	addr := fs.String("addr", "127.0.0.1:0", "`host:port` of the plain HTTP listener; the HTTPS listeners use the same host")
 	scale := fs.Float64("time-scale", 1, "multiply every scenario duration by `factor`")
 	verbose := fs.Bool("v", false, "log server internals (TLS handshake errors, malformed requests) on stderr")
+	advertise := fs.String("advertise", "", "`host` put in the printed URLs and the certificates instead of --addr's\n"+
+		"(for --addr 0.0.0.0:PORT: the address clients on the LAN reach this host at)")
+	var ca caFlags
+	ca.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `usage: netconform serve [--config routes.yaml] [--addr 127.0.0.1:0] [--time-scale 1] [-v]
+       [--advertise HOST] [--ca-cert ca.pem --ca-key ca-key.pem]
 
 Runs the mock HTTP/HTTPS server with the routes of a YAML or JSON file (a
 "routes:" list, the model of a case's "server:" block) at the root path of
 every listener; other paths get 404. It prints the HTTP, HTTPS, untrusted,
-expired and wrong-host base URLs, the path of the CA it made and the journal
-URL, then "ready"; it logs one line per request on stdout and stops on
+expired and wrong-host base URLs, the path of its CA, the URL serving that CA
+and the journal URL, then "ready"; it logs one line per request on stdout and stops on
 Ctrl-C. The route fields: go doc github.com/netconform/netconform/mockserver.Route
 
 flags:`)
@@ -46,6 +51,10 @@ flags:`)
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "netconform serve: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if err := ca.validate(); err != nil {
+		fmt.Fprintf(stderr, "netconform serve: %v\n", err)
 		return 2
 	}
 	if *scale <= 0 {
@@ -65,10 +74,16 @@ flags:`)
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	srv, err := mockserver.New(mockserver.WithHTTPAddr(*addr), mockserver.WithTimeScale(*scale),
-		mockserver.WithRequestLog(stdout), mockserver.WithLogger(logger))
+	caOpts, err := ca.options()
 	if err != nil {
 		fmt.Fprintf(stderr, "netconform serve: %v\n", err)
+		return 2
+	}
+	srv, err := mockserver.New(append([]mockserver.Option{mockserver.WithHTTPAddr(*addr),
+		mockserver.WithTimeScale(*scale), mockserver.WithRequestLog(stdout), mockserver.WithLogger(logger),
+		mockserver.WithAdvertise(*advertise)}, caOpts...)...)
+	if err != nil {
+		fmt.Fprintf(stderr, "netconform serve: start mock server (CA: %s): %v\n", ca.describe(), err)
 		return 1
 	}
 	if err := srv.Install("", sc); err != nil {
@@ -77,8 +92,9 @@ flags:`)
 		return 2
 	}
 	u := srv.URLs()
-	fmt.Fprintf(stdout, "http: %s\nhttps: %s\nuntrusted: %s\nexpired: %s\nwrongHost: %s\nca: %s\njournal: %s/__netconform/journal?case=\nready\n",
-		u.HTTP, u.HTTPS, u.Untrusted, u.Expired, u.WrongHost, srv.CAFile(), u.HTTP)
+	fmt.Fprintf(stdout, "http: %s\nhttps: %s\nuntrusted: %s\nexpired: %s\nwrongHost: %s\nca: %s\ncaURL: %s\n"+
+		"journal: %s/__netconform/journal?case=\nready\n",
+		u.HTTP, u.HTTPS, u.Untrusted, u.Expired, u.WrongHost, srv.CAFile(), u.HTTP+caPath, u.HTTP)
 	<-ctx.Done()
 	if err := srv.Close(); err != nil {
 		fmt.Fprintf(stderr, "netconform serve: %v\n", err)
