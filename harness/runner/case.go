@@ -172,15 +172,18 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, []result.Mism
 	}
 	fx := ex.r.p.Fixture
 	b := caseBases(fx.URLs(), ex.ns, ex.r.refused)
-	if err := ex.open(runCtx, b); err != nil {
-		return obs, nil, err
-	}
+	err = ex.open(runCtx, b)
 	closed := false
 	defer func() {
-		if !closed {
+		// Also after open failed with a session opened (a missing
+		// capability): the driver's process must not outlive the case.
+		if ex.sess != nil && !closed {
 			_ = ex.closeSession(ctx)
 		}
 	}()
+	if err != nil {
+		return obs, nil, err
+	}
 	if err := fx.Install(ex.ns, scaleScenario(ex.c.Server, ex.scale)); err != nil {
 		return obs, nil, fmt.Errorf("install scenario: %w", err)
 	}

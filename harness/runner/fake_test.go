@@ -92,8 +92,16 @@ type fakeDriver struct {
 	onCancel func(s *fakeSession, h string)
 	closeErr error
 
-	mu   sync.Mutex
-	cfgs []driver.Config
+	mu     sync.Mutex
+	cfgs   []driver.Config
+	closed int // sessions closed (each counted once)
+}
+
+// unclosed returns how many sessions were opened and not closed.
+func (d *fakeDriver) unclosed() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.cfgs) - d.closed
 }
 
 func (d *fakeDriver) Name() string { return "fake" }
@@ -198,6 +206,9 @@ func (s *fakeSession) Close(context.Context) error {
 	s.closed = true
 	close(s.stop)
 	s.mu.Unlock()
+	s.d.mu.Lock()
+	s.d.closed++
+	s.d.mu.Unlock()
 	s.wg.Wait()
 	close(s.events)
 	return s.d.closeErr

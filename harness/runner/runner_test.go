@@ -116,6 +116,9 @@ func TestCaseVerdicts(t *testing.T) {
 			if tc.check != "" && !hasCheck(res, tc.check) {
 				t.Errorf("no %s mismatch in %+v", tc.check, res.Mismatches)
 			}
+			if n := tc.d.unclosed(); n != 0 {
+				t.Errorf("%d driver session(s) left open", n)
+			}
 		})
 	}
 }
@@ -283,7 +286,9 @@ func TestRunnersShareAFixture(t *testing.T) {
 	fx := newFakeFixture()
 	c := loadCase(t, okCase)
 	for range 2 {
-		newRunner(t, d, fx).Case(t.Context(), c)
+		r := newRunner(t, d, fx)
+		r.watch = (&fakeStalls{}).watch // one attempt each, whatever the host does
+		r.Case(t.Context(), c)
 	}
 	fx.mu.Lock()
 	defer fx.mu.Unlock()

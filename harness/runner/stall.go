@@ -43,6 +43,7 @@ type stallMeter interface {
 type stallWatch struct {
 	stop chan struct{}
 	done chan struct{}
+	woke chan<- struct{} // nil, or told (without blocking) after each probe; tests wait on it
 
 	mu    sync.Mutex    // guards worst and at
 	worst time.Duration // longest lateness seen
@@ -50,13 +51,20 @@ type stallWatch struct {
 }
 
 // watchStalls starts a stall watch; Stop ends it.
-func watchStalls() stallMeter {
-	w := &stallWatch{stop: make(chan struct{}), done: make(chan struct{})}
+func watchStalls() stallMeter { return startStallWatch(nil) }
+
+// startStallWatch starts a stall watch that tells woke, when not nil, after
+// each probe.
+func startStallWatch(woke chan<- struct{}) *stallWatch {
+	w := &stallWatch{stop: make(chan struct{}), done: make(chan struct{}), woke: woke}
 	go w.loop()
 	return w
 }
 
-// loop sleeps stallProbe at a time until stopped, recording lateness.
+// loop sleeps stallProbe at a time until stopped, recording lateness. The
+// lateness is read from the clock after the wake-up: the value a timer
+// channel delivers is the time the timer was due (Go 1.23 and later
+// subtract the runtime's delay), so it never shows a stall.
 func (w *stallWatch) loop() {
 	defer close(w.done)
 	t := time.NewTimer(stallProbe)
@@ -67,10 +75,17 @@ func (w *stallWatch) loop() {
 		case <-w.stop:
 			w.saw(time.Since(due), due) // a stall may be under way
 			return
-		case now := <-t.C:
+		case <-t.C:
+			now := time.Now()
 			w.saw(now.Sub(due), due)
-			due = time.Now().Add(stallProbe)
+			due = now.Add(stallProbe)
 			t.Reset(stallProbe)
+			if w.woke != nil {
+				select {
+				case w.woke <- struct{}{}:
+				default:
+				}
+			}
 		}
 	}
 }
