@@ -104,7 +104,9 @@ func (p *progress) start(total int) {
 	}()
 }
 
-// finish stops redrawing and clears the live line.
+// finish stops redrawing, erases the live line and ends it, so that what
+// follows (the closing "N passed, N failed") starts a line of its own in the
+// byte stream too, as a CI log recorded through a terminal reads it.
 func (p *progress) finish() {
 	if p.stop != nil {
 		close(p.stop)
@@ -112,7 +114,10 @@ func (p *progress) finish() {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.clear()
+	if p.drawn {
+		p.clear()
+		fmt.Fprintln(p.w)
+	}
 }
 
 // runKey names one run of a case: "id#2" is its second run.

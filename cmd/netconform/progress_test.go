@@ -40,8 +40,8 @@ func TestProgressLiveNamesSlowCases(t *testing.T) {
 	if !strings.Contains(s, "\r\x1b[KFAIL  files.x (0s): boom\n\r\x1b[K[2/3] 1 failed") {
 		t.Errorf("the failure is not printed above a redrawn line:\n%q", s)
 	}
-	if !strings.HasSuffix(s, "\r\x1b[K") {
-		t.Errorf("finish does not clear the live line:\n%q", s)
+	if !strings.HasSuffix(s, "\r\x1b[K\n") {
+		t.Errorf("finish does not clear and end the live line:\n%q", s)
 	}
 }
 

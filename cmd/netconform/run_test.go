@@ -358,6 +358,11 @@ func TestRunLiveProgressOnTerminal(t *testing.T) {
 	if !summaryRE.MatchString(summary) {
 		t.Errorf("summary line %q is not alone on its line", summary)
 	}
+	// Nothing unexpected and no reports: the summary follows the live line.
+	_, stdout, _ = cli{terminal: true}.run(t, "--cases", probeDir(t), "--id", "probe.ok", "--out", "")
+	if summary, _ := lastLines(t, stdout); summary != "1 passed, 0 failed" {
+		t.Errorf("summary line %q is not alone on its line after the live line", summary)
+	}
 }
 
 func TestDispatchReachesTheCommands(t *testing.T) {
