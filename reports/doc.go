@@ -34,6 +34,21 @@
 // records its observations as <properties> of the test case, one property
 // "info.<requirement>" per mismatch.
 //
+// # Void attempts
+//
+// The runner voids an attempt during which the host stalled the whole
+// process beyond its tolerance and runs the case again (at most three
+// attempts; see [result.VoidAttempt]). Every report shows it: report.json
+// writes "attempts" (when more than one), "voidAttempts" and "voidResult"
+// per case and "voidAttempts"/"voidResults" in the summary; [Summary.Line]
+// ends with "N voided attempts re-run; N verdicts from a void attempt";
+// report.html tags the case (re-run, or void when the verdict itself comes
+// from a void attempt) and its detail says "3 attempts: 2 voided — host
+// stalled 496 ms, 180 ms" ([AttemptsLine]); report.md lists such cases in a
+// collapsed section; junit.xml gives the test case "attempts" properties,
+// and a passing test case whose verdict is from a void attempt a <system-out>
+// headed "VOID".
+//
 // # Timeline
 //
 // The HTML timeline puts the mock server's journal (received, request body

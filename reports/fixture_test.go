@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 
@@ -21,8 +22,22 @@ func ev(call string, seq int, ms float64, fields map[string]any) trace.Event {
 	return trace.Event{Call: call, Seq: seq, At: dur(ms), Fields: fields}
 }
 
+// voided is a void attempt as the runner describes it: its longest stall
+// and when it began, in milliseconds.
+func voided(n int, v result.Verdict, stallMs, atMs float64, retried bool) result.VoidAttempt {
+	what := "the case ran again"
+	if !retried {
+		what = fmt.Sprintf("no attempt left (%d made); this result may be void", n)
+	}
+	return result.VoidAttempt{Attempt: n, Verdict: v, Stall: dur(stallMs), At: dur(atMs),
+		Note: fmt.Sprintf("attempt %d: the host stalled this process for %s at +%s (tolerance 100ms): timing unobservable, %s",
+			n, dur(stallMs), dur(atMs), what)}
+}
+
 // fixture returns a hand-built report with every verdict, a trace with all
-// phases, a journal with every server event kind, file changes and logs.
+// phases, a journal with every server event kind, file changes and logs, a
+// case re-run after two void attempts and one whose verdict is from a void
+// attempt.
 func fixture() Report {
 	full := mockserver.Record{
 		Seq: 7, Namespace: "events.download-progress.1", Listener: "http", Method: "GET", Path: "/body",
@@ -63,6 +78,10 @@ func fixture() Report {
 		{ID: "events.download-progress", Title: "download progress <b>phases</b> | pipes", Pos: "cases/events/progress.yaml:3:1",
 			Requirements: []string{"E1", "E3"}, Level: result.LevelMust, Verdict: result.Pass, TimeScale: 0.05,
 			Start: t0, Duration: dur(45.25), Journal: []mockserver.Record{full},
+			Attempts: 3, VoidAttempts: []result.VoidAttempt{
+				voided(1, result.Fail, 496, 120, true), voided(2, result.Pass, 180, 3, true)},
+			Logs: []string{"runner: " + voided(1, result.Fail, 496, 120, true).Note,
+				"runner: " + voided(2, result.Pass, 180, 3, true).Note},
 			Trace: []trace.Event{
 				ev("main", 0, 4, map[string]any{"phase": "began", "status": 200, "responseHeaders": hdr,
 					"bytesEstimated": 3000, "bytesTransferred": 0, "isError": false, "requestId": "r1"}),
@@ -97,6 +116,9 @@ func fixture() Report {
 			Logs: []string{"WARNING: network.request: something", "runner: settled"}},
 		{ID: "redirects.303-get", Title: "303 continues as GET", Requirements: []string{"D3", "X9"}, Level: result.LevelShould,
 			Verdict: result.Warn, Duration: dur(4),
+			Reason:   "result from a void attempt (3, host stalled 150 ms), none left: verdict kept, timing unobservable",
+			Attempts: 3, VoidAttempts: []result.VoidAttempt{voided(1, result.Warn, 210, 1, true),
+				voided(2, result.Warn, 130, 2, true), voided(3, result.Warn, 150, 1.5, false)},
 			Mismatches: []result.Mismatch{{Requirement: "D3", Call: "main", Check: "journal[1].method", Want: "GET",
 				Got: "POST", Level: result.LevelShould}}},
 		{ID: "timeouts.idle", Title: "idle timeout", Requirements: []string{"T1", "T2"}, Level: result.LevelMust,

@@ -64,6 +64,11 @@ type htmlCase struct {
 	// little of it, a zoom on them (see caseTimelines).
 	Timelines []timeline
 	Files     []htmlFile
+	// AttemptNote is [AttemptsLine]; Voids describe the void attempts one
+	// per line; VoidResult is [result.CaseResult.LastAttemptVoid].
+	AttemptNote string
+	Voids       []string
+	VoidResult  bool
 }
 
 // htmlCall is one call's expected (mismatch wants) and observed (events)
@@ -134,7 +139,11 @@ func execute(w io.Writer, t *template.Template, name string, data any) error {
 
 // viewCase prepares one case for the page.
 func viewCase(c result.CaseResult) htmlCase {
-	hc := htmlCase{CaseResult: c, Area: Area(c.ID), Anchor: anchor(c.ID), Dur: fmtMs(c.Duration)}
+	hc := htmlCase{CaseResult: c, Area: Area(c.ID), Anchor: anchor(c.ID), Dur: fmtMs(c.Duration),
+		AttemptNote: AttemptsLine(c), VoidResult: c.LastAttemptVoid()}
+	for _, v := range c.VoidAttempts {
+		hc.Voids = append(hc.Voids, voidLine(v))
+	}
 	names := calls(c.Trace)
 	for _, m := range c.Mismatches {
 		if m.Call != "" && !slices.Contains(names, m.Call) {

@@ -51,7 +51,7 @@ func TestHTMLSummary(t *testing.T) {
 	doc, _ := fixtureHTML(t)
 	out := doc.byID("outcome")
 	if out == nil || !strings.Contains(out.Attrs["class"], "bad") ||
-		!strings.Contains(out.text(), "4 passed, 2 failed (1 error), 1 skipped; 1 warn, 1 info") {
+		!strings.Contains(out.text(), "4 passed, 2 failed (1 error), 1 skipped; 1 warn, 1 info; 4 voided attempts re-run; 1 verdict from a void attempt") {
 		t.Errorf("outcome = %+v", out)
 	}
 	counts := map[string]string{}

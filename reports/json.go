@@ -73,11 +73,23 @@ type jsonCase struct {
 	TimeScale    float64             `json:"timeScale,omitempty"`
 	Start        time.Time           `json:"start,omitzero"`
 	DurationMs   float64             `json:"durationMs"`
+	Attempts     int                 `json:"attempts,omitempty"`
+	VoidAttempts []jsonVoid          `json:"voidAttempts,omitempty"`
+	VoidResult   bool                `json:"voidResult,omitempty"`
 	Mismatches   []result.Mismatch   `json:"mismatches"`
 	Trace        []jsonEvent         `json:"trace"`
 	Journal      []mockserver.Record `json:"journal"`
 	Files        []result.FileChange `json:"files"`
 	Logs         []string            `json:"logs"`
+}
+
+// jsonVoid is a [result.VoidAttempt] with durations in milliseconds.
+type jsonVoid struct {
+	Attempt int            `json:"attempt"`
+	Verdict result.Verdict `json:"verdict,omitempty"`
+	StallMs float64        `json:"stallMs"`
+	AtMs    float64        `json:"atMs"`
+	Note    string         `json:"note,omitempty"`
 }
 
 type jsonEvent struct {
@@ -145,6 +157,14 @@ func toDoc(rep Report) jsonDoc {
 		for _, e := range c.Trace {
 			jc.Trace = append(jc.Trace, jsonEvent{Call: e.Call, Seq: e.Seq, AtMs: ms(e.At), Fields: nonNilMap(e.Fields)})
 		}
+		if n := c.AttemptCount(); n > 1 {
+			jc.Attempts = n
+		}
+		for _, v := range c.VoidAttempts {
+			jc.VoidAttempts = append(jc.VoidAttempts, jsonVoid{Attempt: v.Attempt, Verdict: v.Verdict,
+				StallMs: ms(v.Stall), AtMs: ms(v.At), Note: v.Note})
+		}
+		jc.VoidResult = c.LastAttemptVoid()
 		doc.Cases = append(doc.Cases, jc)
 	}
 	return doc
@@ -165,7 +185,11 @@ func fromDoc(doc jsonDoc) Report {
 		c := result.CaseResult{ID: jc.ID, Title: jc.Title, Pos: jc.Pos, Requirements: jc.Requirements,
 			Level: jc.Level, Verdict: jc.Verdict, Reason: jc.Reason, Mismatches: jc.Mismatches,
 			TimeScale: jc.TimeScale, Start: jc.Start, Duration: fromMs(jc.DurationMs), Journal: jc.Journal, Files: jc.Files,
-			Logs: jc.Logs}
+			Logs: jc.Logs, Attempts: jc.Attempts}
+		for _, v := range jc.VoidAttempts {
+			c.VoidAttempts = append(c.VoidAttempts, result.VoidAttempt{Attempt: v.Attempt, Verdict: v.Verdict,
+				Stall: fromMs(v.StallMs), At: fromMs(v.AtMs), Note: v.Note})
+		}
 		for _, e := range jc.Trace {
 			c.Trace = append(c.Trace, trace.Event{Call: e.Call, Seq: e.Seq, At: fromMs(e.AtMs), Fields: e.Fields})
 		}

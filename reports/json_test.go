@@ -63,6 +63,10 @@ func TestSchemaValidatorRejects(t *testing.T) {
 		{"bad verdict", func(d map[string]any) { kase(d)["verdict"] = "passed" }, "not in enum"},
 		{"bad version", func(d map[string]any) { d["schemaVersion"] = 2 }, "want const"},
 		{"bad date", func(d map[string]any) { rec(d)["received"] = "yesterday" }, "not a date-time"},
+		{"one attempt written", func(d map[string]any) { kase(d)["attempts"] = 1 }, "below minimum"},
+		{"void attempt without stall", func(d map[string]any) {
+			delete(kase(d)["voidAttempts"].([]any)[0].(map[string]any), "stallMs")
+		}, `missing required "stallMs"`},
 		{"bad matrix key", func(d map[string]any) {
 			d["requirements"].([]any)[0].(map[string]any)["cases"] = map[string]any{"ok": []any{}}
 		}, "not in enum"},
@@ -108,6 +112,7 @@ func TestSchemaCoversEveryField(t *testing.T) {
 		{"case", reflect.TypeFor[jsonCase]()},
 		{"event", reflect.TypeFor[jsonEvent]()},
 		{"run", reflect.TypeFor[jsonRun]()},
+		{"voidAttempt", reflect.TypeFor[jsonVoid]()},
 	}
 	for _, tc := range tests {
 		props := defs[tc.def].(map[string]any)["properties"].(map[string]any)
@@ -233,6 +238,51 @@ func TestJSONRoundTrip(t *testing.T) {
 	}
 	if c := rep.Run.Cases[2]; !c.Start.IsZero() {
 		t.Errorf("a case without start reads back with start %v", c.Start)
+	}
+	want := fixture().Run.Cases[1]
+	if c := rep.Run.Cases[1]; c.Attempts != 3 || !reflect.DeepEqual(c.VoidAttempts, want.VoidAttempts) {
+		t.Errorf("round trip attempts = %d %+v, want 3 %+v", c.Attempts, c.VoidAttempts, want.VoidAttempts)
+	}
+	if c := rep.Run.Cases[4]; !c.LastAttemptVoid() {
+		t.Errorf("round trip lost the void result of %s: %+v", c.ID, c.VoidAttempts)
+	}
+}
+
+// TestJSONAttempts: a case that ran once writes no attempt field; a re-run
+// case writes its attempts and void attempts in milliseconds; a verdict from
+// a void attempt is flagged voidResult; the summary counts them.
+func TestJSONAttempts(t *testing.T) {
+	t.Parallel()
+	doc := fixtureDoc(t)
+	cases := map[string]map[string]any{}
+	for _, c := range doc["cases"].([]any) {
+		m := c.(map[string]any)
+		cases[m["id"].(string)] = m
+	}
+	for _, k := range []string{"attempts", "voidAttempts", "voidResult"} {
+		if v, ok := cases["cancel.at-began"][k]; ok {
+			t.Errorf("a case run once writes %s = %v", k, v)
+		}
+	}
+	rerun := cases["events.download-progress"]
+	if rerun["attempts"] != float64(3) || rerun["voidResult"] != nil {
+		t.Errorf("re-run case: attempts %v, voidResult %v", rerun["attempts"], rerun["voidResult"])
+	}
+	v0 := rerun["voidAttempts"].([]any)[0].(map[string]any)
+	if v0["attempt"] != float64(1) || v0["verdict"] != "fail" || v0["stallMs"] != float64(496) || v0["atMs"] != float64(120) ||
+		!strings.Contains(v0["note"].(string), "the host stalled this process for 496ms") {
+		t.Errorf("voidAttempts[0] = %v", v0)
+	}
+	if v := cases["redirects.303-get"]; v["voidResult"] != true || len(v["voidAttempts"].([]any)) != 3 {
+		t.Errorf("void result case: voidResult %v, voidAttempts %v", v["voidResult"], v["voidAttempts"])
+	}
+	sum := doc["summary"].(map[string]any)
+	if sum["voidAttempts"] != float64(5) || sum["voidResults"] != float64(1) {
+		t.Errorf("summary void counts %v %v, want 5 1", sum["voidAttempts"], sum["voidResults"])
+	}
+	empty := render(t, func(w *bytes.Buffer) error { return WriteJSON(w, Report{}) })
+	if bytes.Contains(empty, []byte("void")) {
+		t.Errorf("a run without void attempts mentions them:\n%s", empty)
 	}
 }
 

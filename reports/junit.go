@@ -163,8 +163,13 @@ func junitTestCase(c result.CaseResult, strict bool) junitCase {
 	case result.Warn:
 		jc.SystemOut = &junitText{Text: "WARN: should-level mismatches; the case passes outside strict mode.\n" +
 			caseDetail(c, c.Mismatches)}
+	default:
+		if c.LastAttemptVoid() {
+			jc.SystemOut = &junitText{Text: "VOID: the verdict comes from a voided attempt (the host stalled the run " +
+				"and no attempt was left); its timing was not observable.\n" + caseDetail(c, c.Mismatches)}
+		}
 	}
-	var props []junitProp
+	props := attemptProps(c)
 	for _, m := range c.Mismatches {
 		if m.Level == result.LevelInfo {
 			props = append(props, junitProp{Name: "info." + m.Requirement, Value: mismatchLine(m)})
@@ -174,6 +179,26 @@ func junitTestCase(c result.CaseResult, strict bool) junitCase {
 		jc.Properties = &junitProps{Props: props}
 	}
 	return jc
+}
+
+// attemptProps describes a case's attempts as JUnit properties when it ran
+// more than once or had a void attempt: "attempts" (the count),
+// "attempts.voided" (how many were voided), "attempts.voided.N" (one line
+// per void attempt, N its number) and "attempts.voidResult" = "true" when the
+// verdict is from a void attempt.
+func attemptProps(c result.CaseResult) []junitProp {
+	if AttemptsLine(c) == "" {
+		return nil
+	}
+	p := []junitProp{{Name: "attempts", Value: strconv.Itoa(c.AttemptCount())},
+		{Name: "attempts.voided", Value: strconv.Itoa(len(c.VoidAttempts))}}
+	for _, v := range c.VoidAttempts {
+		p = append(p, junitProp{Name: "attempts.voided." + strconv.Itoa(v.Attempt), Value: voidLine(v)})
+	}
+	if c.LastAttemptVoid() {
+		p = append(p, junitProp{Name: "attempts.voidResult", Value: "true"})
+	}
+	return p
 }
 
 // runProperties describes the run as JUnit properties.
@@ -229,6 +254,9 @@ func caseDetail(c result.CaseResult, ms []result.Mismatch) string {
 	}
 	if c.Reason != "" {
 		fmt.Fprintf(&b, "reason: %s\n", c.Reason)
+	}
+	if a := AttemptsLine(c); a != "" {
+		fmt.Fprintf(&b, "attempts: %s\n", a)
 	}
 	for _, m := range ms {
 		fmt.Fprintf(&b, "[%s] %s", m.Level, m.Requirement)

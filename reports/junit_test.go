@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"encoding/xml"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -151,8 +152,38 @@ func TestJUnitMapping(t *testing.T) {
 		!strings.Contains(c.Props[0].Value, `got "binary"`) {
 		t.Errorf("info case = %+v", c)
 	}
-	if c := cases["events.download-progress"]; len(c.Failure)+len(c.Error)+len(c.Skipped)+len(c.Props) != 0 || c.SystemOut != "" {
+	if c := cases["cancel.at-began"]; len(c.Failure)+len(c.Error)+len(c.Skipped)+len(c.Props) != 0 || c.SystemOut != "" {
 		t.Errorf("pass case = %+v", c)
+	}
+	// A pass after two void attempts: properties, no other output.
+	if c := cases["events.download-progress"]; len(c.Failure)+len(c.Error)+len(c.Skipped) != 0 || c.SystemOut != "" ||
+		!slices.Equal(c.Props, []xProp{{"attempts", "3"}, {"attempts.voided", "2"},
+			{"attempts.voided.1", "attempt 1 (fail): host stalled 496 ms at +120 ms"},
+			{"attempts.voided.2", "attempt 2 (pass): host stalled 180 ms at +3 ms"}}) {
+		t.Errorf("re-run pass case = %+v", c)
+	}
+	// A verdict from a void attempt says so in properties and in the text.
+	if c := cases["redirects.303-get"]; !slices.Contains(c.Props, xProp{"attempts.voidResult", "true"}) ||
+		!strings.Contains(c.SystemOut, "attempts: 3 attempts: all 3 voided") ||
+		!strings.Contains(c.SystemOut, "reason: result from a void attempt") {
+		t.Errorf("void warn case = %+v", c)
+	}
+}
+
+// TestJUnitVoidPass: a pass whose verdict is from a void attempt gets a
+// VOID system-out, since a JUnit viewer shows no property of a passing test.
+func TestJUnitVoidPass(t *testing.T) {
+	t.Parallel()
+	rep := fixture()
+	c := &rep.Run.Cases[1]
+	c.VoidAttempts = append(c.VoidAttempts, voided(3, result.Pass, 300, 1, false))
+	b := render(t, func(w *bytes.Buffer) error { return WriteJUnit(w, rep) })
+	_, cases := parseJUnit(t, b)
+	got := cases["events.download-progress"]
+	if !strings.HasPrefix(got.SystemOut, "VOID: the verdict comes from a voided attempt") ||
+		!strings.Contains(got.SystemOut, "attempts: 3 attempts: all 3 voided — host stalled 496 ms, 180 ms, 300 ms") ||
+		!slices.Contains(got.Props, xProp{"attempts.voidResult", "true"}) {
+		t.Errorf("void pass case = %+v", got)
 	}
 }
 

@@ -19,8 +19,8 @@ const MarkdownRows = 30
 // or a pull-request comment (GitHub-flavoured Markdown): a title with the
 // outcome, the totals line of [Summary.Line], the run information, a table of
 // failures (requirement, level, case, check, want, got), warnings, info
-// observations and skips in collapsed sections, and the requirement matrix
-// compressed to one row per level.
+// observations, skips and the cases with voided attempts in collapsed
+// sections, and the requirement matrix compressed to one row per level.
 func WriteMarkdown(w io.Writer, rep Report) error {
 	bw := bufio.NewWriter(w)
 	s := Summarize(rep.Run)
@@ -33,8 +33,11 @@ func WriteMarkdown(w io.Writer, rep Report) error {
 	fmt.Fprintf(bw, "%s\n\n", mdRunLine(rep))
 
 	var fails, warns, infos [][]string
-	var skips [][]string
+	var skips, voids [][]string
 	for _, c := range rep.Run.Cases {
+		if line := AttemptsLine(c); line != "" {
+			voids = append(voids, []string{mdCode(c.ID), string(c.Verdict), mdText(line)})
+		}
 		switch c.Verdict {
 		case result.Error:
 			fails = append(fails, []string{"—", "error", mdCode(c.ID), "—", "—", mdCode(c.Reason)})
@@ -67,6 +70,8 @@ func WriteMarkdown(w io.Writer, rep Report) error {
 	mdDetails(bw, fmt.Sprintf("%d info %s (never fail)", len(infos),
 		plural(len(infos), "observation", "observations")), head, infos)
 	mdDetails(bw, fmt.Sprintf("%d skipped", len(skips)), []string{"Case", "Reason"}, skips)
+	mdDetails(bw, fmt.Sprintf("%d %s with voided attempts (the host stalled the run; the case ran again)", len(voids),
+		plural(len(voids), "case", "cases")), []string{"Case", "Verdict", "Attempts"}, voids)
 
 	fmt.Fprintf(bw, "### Requirements\n\n")
 	cols := append([]result.Verdict{}, verdictOrder()...)

@@ -19,6 +19,12 @@ type Summary struct {
 	Fail  int `json:"fail"`
 	Error int `json:"error"`
 	Skip  int `json:"skip"`
+	// VoidAttempts counts the attempts the runner voided because the host
+	// stalled (see [result.VoidAttempt]), over every case.
+	VoidAttempts int `json:"voidAttempts,omitempty"`
+	// VoidResults counts the cases whose verdict comes from a void attempt
+	// (none was left to run again).
+	VoidResults int `json:"voidResults,omitempty"`
 }
 
 // Summarize counts the run's cases by verdict.
@@ -26,6 +32,10 @@ func Summarize(run result.Run) Summary {
 	var s Summary
 	for _, c := range run.Cases {
 		s.Total++
+		s.VoidAttempts += len(c.VoidAttempts)
+		if c.LastAttemptVoid() {
+			s.VoidResults++
+		}
 		switch c.Verdict {
 		case result.Pass:
 			s.Pass++
@@ -57,9 +67,11 @@ func (s Summary) OK() bool { return s.Failed() == 0 }
 // Line is the one-line total the CLI prints and the Markdown report leads
 // with: "N passed, N failed, N skipped" (the failed count includes errors,
 // named in parentheses), then the warn and info counts, which are included in
-// passed:
+// passed, and when the runner voided attempts, how many it ran again and
+// how many verdicts come from a void attempt:
 //
 //	97 passed, 2 failed (1 error), 1 skipped; 3 warn, 5 info
+//	97 passed, 2 failed, 1 skipped; 3 warn, 5 info; 2 voided attempts re-run; 1 verdict from a void attempt
 func (s Summary) Line() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d passed, %d failed", s.Passed(), s.Failed())
@@ -67,6 +79,9 @@ func (s Summary) Line() string {
 		fmt.Fprintf(&b, " (%d %s)", s.Error, plural(s.Error, "error", "errors"))
 	}
 	fmt.Fprintf(&b, ", %d skipped; %d warn, %d info", s.Skip, s.Warn, s.Info)
+	if v := s.VoidLine(); v != "" {
+		b.WriteString("; " + v)
+	}
 	return b.String()
 }
 

@@ -54,7 +54,10 @@ func TestMarkdownContent(t *testing.T) {
 	t.Parallel()
 	md := string(render(t, func(w *bytes.Buffer) error { return WriteMarkdown(w, fixture()) }))
 	for _, want := range []string{
-		"**4 passed, 2 failed (1 error), 1 skipped; 1 warn, 1 info**",
+		"**4 passed, 2 failed (1 error), 1 skipped; 1 warn, 1 info; 4 voided attempts re-run; 1 verdict from a void attempt**",
+		"<details><summary>2 cases with voided attempts (the host stalled the run; the case ran again)</summary>",
+		"| `events.download-progress` | pass | 3 attempts: 2 voided — host stalled 496 ms, 180 ms |",
+		"| `redirects.303-get` | warn | 3 attempts: all 3 voided — host stalled 210 ms, 130 ms, 150 ms; verdict from a void attempt |",
 		"| F2 | must | `files.error-keeps` (main) | `ended.response` |",
 		"`3 bytes 'x\\|y'`", // pipes escaped, backticks replaced
 		"| must | 7 | 1: F2 |",
@@ -81,6 +84,11 @@ func TestMarkdownContent(t *testing.T) {
 	ok.Run.Cases = ok.Run.Cases[:2]
 	md = string(render(t, func(w *bytes.Buffer) error { return WriteMarkdown(w, ok) }))
 	if !strings.Contains(md, "✅ conformant") || strings.Contains(md, "### Failures") {
+		t.Errorf("passing run report:\n%s", md)
+	}
+	ok.Run.Cases = ok.Run.Cases[:1]
+	md = string(render(t, func(w *bytes.Buffer) error { return WriteMarkdown(w, ok) }))
+	if strings.Contains(md, "voided") || strings.Contains(md, "void attempt") {
 		t.Errorf("passing run report:\n%s", md)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/netconform/netconform/harness/result"
+	"github.com/netconform/netconform/reports"
 )
 
 // Progress display settings.
@@ -47,9 +48,10 @@ func termWidth() int {
 }
 
 // progress prints the run as it goes. Live mode (a terminal without -v)
-// redraws one status line with \r: done/total, failures so far and the
-// cases running for longer than slowAfter; a failing case is printed above
-// it as it ends. Plain mode prints one line per case run as it ends, with
+// redraws one status line with \r: done/total, failures so far, void
+// attempts so far when any, and the cases running for longer than slowAfter;
+// a failing case, or one whose verdict comes from a void attempt, is printed
+// above it as it ends. Plain mode prints one line per case run as it ends, with
 // the mismatches of a failing one (and with verbose, its trace and journal).
 // It is safe for concurrent use.
 type progress struct {
@@ -64,6 +66,7 @@ type progress struct {
 	total   int
 	done    int
 	failed  int
+	voided  int                  // void attempts so far (the runner re-ran or kept them)
 	running map[string]time.Time // "id#rep" → start
 	drawn   bool                 // a live line is on screen
 	last    string               // the live line on screen
@@ -137,7 +140,10 @@ func (p *progress) caseDone(res result.CaseResult, rep int) {
 	if res.Verdict.Failed() {
 		p.failed++
 	}
-	if p.live && !res.Verdict.Failed() {
+	p.voided += len(res.VoidAttempts)
+	// Live mode prints failures, and a verdict that comes from a void
+	// attempt: whatever it is, nobody should take it for a clean one.
+	if p.live && !res.Verdict.Failed() && !res.LastAttemptVoid() {
 		p.draw()
 		return
 	}
@@ -148,7 +154,8 @@ func (p *progress) caseDone(res result.CaseResult, rep int) {
 	}
 }
 
-// caseLines prints one case run: a verdict line, then for a non-passing
+// caseLines prints one case run: a verdict line (with its attempts when the
+// runner voided any, see [reports.AttemptsLine]), then for a non-passing
 // verdict its mismatches, and with verbose its trace and journal.
 func (p *progress) caseLines(res result.CaseResult, rep int) {
 	id := res.ID
@@ -156,6 +163,9 @@ func (p *progress) caseLines(res result.CaseResult, rep int) {
 		id += fmt.Sprintf(" #%d", rep+1)
 	}
 	line := fmt.Sprintf("%-5s %s (%s)", strings.ToUpper(string(res.Verdict)), id, fmtDur(res.Duration))
+	if a := reports.AttemptsLine(res); a != "" {
+		line += " [" + a + "]"
+	}
 	showMismatches := res.Verdict.Failed() || (p.verbose && res.Verdict != result.Pass)
 	if res.Reason != "" && res.Verdict != result.Pass && (!showMismatches || len(res.Mismatches) == 0) {
 		line += ": " + res.Reason
@@ -209,6 +219,9 @@ func (p *progress) draw() {
 	}
 	digits := len(strconv.Itoa(p.total))
 	line := fmt.Sprintf("[%*d/%d] %d failed", digits, p.done, p.total, p.failed)
+	if p.voided > 0 {
+		line += fmt.Sprintf(" · %d voided", p.voided)
+	}
 	if slow := p.slow(); len(slow) > 0 {
 		line += " · slow: " + strings.Join(slow, ", ")
 	}

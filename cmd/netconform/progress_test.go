@@ -96,3 +96,52 @@ func TestProgressPlainVerbose(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", out.String(), want)
 	}
 }
+
+// voids returns n void attempts numbered from 1.
+func voids(n int) []result.VoidAttempt {
+	var out []result.VoidAttempt
+	for i := 1; i <= n; i++ {
+		out = append(out, result.VoidAttempt{Attempt: i, Verdict: result.Fail, Stall: 496 * time.Millisecond})
+	}
+	return out
+}
+
+// TestProgressVoidAttempts: a case's line names its void attempts; live
+// mode prints a passing case whose verdict is from a void attempt (not one
+// re-run cleanly) and counts void attempts on the live line.
+func TestProgressVoidAttempts(t *testing.T) {
+	t.Parallel()
+	rerun := result.CaseResult{ID: "timeouts.a", Verdict: result.Pass, Duration: 2 * time.Second, Attempts: 3,
+		VoidAttempts: voids(2)}
+	kept := result.CaseResult{ID: "timeouts.b", Verdict: result.Pass, Duration: time.Second, Attempts: 3,
+		VoidAttempts: voids(3), Reason: "result from a void attempt"}
+
+	var out bytes.Buffer
+	p := newProgress(&out, false, false, 100, 1)
+	p.start(2)
+	p.caseDone(rerun, 0)
+	p.caseDone(kept, 0)
+	p.finish()
+	want := "PASS  timeouts.a (2s) [3 attempts: 2 voided — host stalled 496 ms, 496 ms]\n" +
+		"PASS  timeouts.b (1s) [3 attempts: all 3 voided — host stalled 496 ms, 496 ms, 496 ms; verdict from a void attempt]\n"
+	if out.String() != want {
+		t.Errorf("plain:\n%s\nwant:\n%s", out.String(), want)
+	}
+
+	out.Reset()
+	p = newProgress(&out, true, false, 200, 1)
+	p.now = (&fakeClock{}).now
+	p.start(2)
+	p.caseDone(rerun, 0)
+	p.caseDone(kept, 0)
+	p.finish()
+	s := out.String()
+	if strings.Contains(s, "PASS  timeouts.a") {
+		t.Errorf("live mode prints a case re-run to a clean attempt:\n%q", s)
+	}
+	if !strings.Contains(s, "\r\x1b[K[1/2] 0 failed · 2 voided") ||
+		!strings.Contains(s, "\r\x1b[KPASS  timeouts.b (1s) [3 attempts: all 3 voided") ||
+		!strings.Contains(s, "[2/2] 0 failed · 5 voided") {
+		t.Errorf("live mode lacks the void count or the void verdict:\n%q", s)
+	}
+}

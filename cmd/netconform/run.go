@@ -24,7 +24,8 @@ server and writes report.json, junit.xml, report.md and report.html to --out.
 With no flags: the embedded cases, the reference implementation in process.
 Exit code: 0 when no result is unexpected, 1 when one is, 2 for usage or
 setup errors. The last two lines are "N passed, N failed[, N skipped]" and
-the warn/info/expectation counts.
+the warn/info/expectation counts (with "N voided attempts re-run" when the
+host stalled the run and cases ran again).
 
 flags:`
 
@@ -250,7 +251,7 @@ func (rc runCmd) run(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	s := reports.Summarize(run)
 	fmt.Fprintln(stdout, summaryLine(s))
-	fmt.Fprintln(stdout, detailLine(s, outs, cfg.repeat, run.Duration))
+	fmt.Fprintln(stdout, detailLine(s, outs, cfg.repeat, run.Duration, voidLine(runs)))
 	return code
 }
 
@@ -287,9 +288,21 @@ func summaryLine(s reports.Summary) string {
 	return line
 }
 
+// voidLine counts the void attempts of every run of every case (not only
+// the runs the reports show): "2 voided attempts re-run; 1 verdict from a
+// void attempt", or "".
+func voidLine(runs [][]result.CaseResult) string {
+	var all result.Run
+	for _, rs := range runs {
+		all.Cases = append(all.Cases, rs...)
+	}
+	return reports.Summarize(all).VoidLine()
+}
+
 // detailLine follows the summary line: warn, info and error counts, the
-// expectation outcome, the repeat classification and the wall time.
-func detailLine(s reports.Summary, outs []outcome, repeat int, wall time.Duration) string {
+// expectation outcome, the repeat classification, the void attempts (voids,
+// see [voidLine]) and the wall time.
+func detailLine(s reports.Summary, outs []outcome, repeat int, wall time.Duration, voids string) string {
 	parts := []string{fmt.Sprintf("%d warn, %d info, %d error", s.Warn, s.Info, s.Error)}
 	unexpected, expectedBad := 0, 0
 	counts := map[stability]int{}
@@ -306,6 +319,9 @@ func detailLine(s reports.Summary, outs []outcome, repeat int, wall time.Duratio
 	if repeat > 1 {
 		parts = append(parts, fmt.Sprintf("%d stable, %d flaky, %d broken over %d runs", counts[stable], counts[flaky],
 			counts[broken], repeat))
+	}
+	if voids != "" {
+		parts = append(parts, voids)
 	}
 	parts = append(parts, fmt.Sprintf("%.1fs", wall.Seconds()))
 	return strings.Join(parts, "; ")

@@ -142,6 +142,17 @@ type CaseResult struct {
 	Files []FileChange `json:"files,omitempty"`
 	// Logs are the implementation's log lines (e.g. call-time errors).
 	Logs []string `json:"logs,omitempty"`
+	// Attempts is how many attempts the runner made: more than 1 when it
+	// voided attempts and ran the case again (see VoidAttempts). Zero means
+	// one (a result the runner did not make); [CaseResult.AttemptCount]
+	// reads it.
+	Attempts int `json:"attempts,omitempty"`
+	// VoidAttempts are the attempts the runner voided because the host
+	// stalled the process while they ran, in attempt order. When the last
+	// one is the result's own attempt ([CaseResult.LastAttemptVoid]), no
+	// attempt was left: the verdict stands, but its timing was not
+	// observable.
+	VoidAttempts []VoidAttempt `json:"voidAttempts,omitempty"`
 }
 
 // Run is the outcome of a whole run.

@@ -52,18 +52,26 @@ type execution struct {
 // ctx ending (an interrupt) gives an error verdict too. An attempt during
 // which the host stalled the process beyond stallTolerance is void and the
 // case runs again, at most maxAttempts times in all (see stall.go); the
-// result is the last attempt's, and its logs name the void ones.
+// result is the last attempt's, with Attempts and VoidAttempts saying what
+// happened, and its logs name the void ones. When the last attempt was void
+// too, the verdict stands and Reason says that its timing was unobservable.
 func (r *Runner) Case(ctx context.Context, c *casefile.Case) result.CaseResult {
-	var notes []string
+	var voids []result.VoidAttempt
 	for attempt := 1; ; attempt++ {
 		res, ex := r.attempt(ctx, c)
 		void := ex.stall > stallTolerance
 		last := attempt >= maxAttempts || ctx.Err() != nil || res.Verdict == result.Skip
 		if void {
-			notes = append(notes, "runner: "+stallNote(attempt, ex.stall, ex.stallAt, ex.started, !last))
+			voids = append(voids, voidAttempt(attempt, res.Verdict, ex, !last))
 		}
 		if !void || last {
-			res.Logs = append(res.Logs, notes...)
+			res.Attempts, res.VoidAttempts = attempt, voids
+			for _, v := range voids {
+				res.Logs = append(res.Logs, "runner: "+v.Note)
+			}
+			if void {
+				res.Reason = voidReason(res.Reason, voids[len(voids)-1])
+			}
 			return res
 		}
 	}

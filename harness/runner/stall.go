@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/netconform/netconform/harness/result"
 )
 
 // Stall detection. A case's timing judgements (a timeout that must or must
@@ -109,12 +111,32 @@ func (w *stallWatch) Stop() (time.Duration, time.Time) {
 	return w.worst, w.at
 }
 
+// voidAttempt describes an attempt voided by a stall the execution saw;
+// retried says whether the case runs again.
+func voidAttempt(attempt int, v result.Verdict, ex *execution, retried bool) result.VoidAttempt {
+	va := result.VoidAttempt{Attempt: attempt, Verdict: v, Stall: ex.stall, At: ex.stallAt.Sub(ex.started)}
+	va.Note = stallNote(va, retried)
+	return va
+}
+
 // stallNote describes a void attempt for the report.
-func stallNote(attempt int, worst time.Duration, at, start time.Time, retried bool) string {
+func stallNote(v result.VoidAttempt, retried bool) string {
 	what := "the case ran again"
 	if !retried {
-		what = fmt.Sprintf("no attempt left (%d made); this result may be void", attempt)
+		what = fmt.Sprintf("no attempt left (%d made); this result may be void", v.Attempt)
 	}
 	return fmt.Sprintf("attempt %d: the host stalled this process for %s at +%s (tolerance %s): timing unobservable, %s",
-		attempt, worst.Round(time.Millisecond), at.Sub(start).Round(time.Millisecond), stallTolerance, what)
+		v.Attempt, v.Stall.Round(time.Millisecond), v.At.Round(time.Millisecond), stallTolerance, what)
+}
+
+// voidReason is the Reason of a result whose own attempt was void: its
+// reason, if any, then a sentence saying so, so that every report and the
+// CLI line show it.
+func voidReason(reason string, v result.VoidAttempt) string {
+	note := fmt.Sprintf("result from a void attempt (%d, host stalled %s), none left: verdict kept, timing unobservable",
+		v.Attempt, v.Stall.Round(time.Millisecond))
+	if reason == "" {
+		return note
+	}
+	return reason + "; " + note
 }

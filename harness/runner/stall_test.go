@@ -91,6 +91,33 @@ func TestStalledAttemptIsVoid(t *testing.T) {
 			if tc.notes == maxAttempts && !strings.Contains(notes[len(notes)-1], "may be void") {
 				t.Errorf("last note %q does not say the result may be void", notes[len(notes)-1])
 			}
+			if res.Attempts != tc.attempts {
+				t.Errorf("Attempts = %d, want %d", res.Attempts, tc.attempts)
+			}
+			if len(res.VoidAttempts) != tc.notes {
+				t.Fatalf("VoidAttempts = %+v, want %d", res.VoidAttempts, tc.notes)
+			}
+			for i, v := range res.VoidAttempts {
+				want := tc.status[min(i, len(tc.status)-1)]
+				wantVerdict := result.Pass
+				if want != 200 {
+					wantVerdict = result.Fail
+				}
+				if v.Attempt != i+1 || v.Stall != long || v.At < 0 || v.Verdict != wantVerdict || v.Note != strings.TrimPrefix(notes[i], "runner: ") {
+					t.Errorf("VoidAttempts[%d] = %+v, want attempt %d, stall %s, verdict %s, note %q", i, v, i+1, long,
+						wantVerdict, notes[i])
+				}
+			}
+			lastVoid := tc.notes == tc.attempts
+			if res.LastAttemptVoid() != lastVoid {
+				t.Errorf("LastAttemptVoid() = %v, want %v", res.LastAttemptVoid(), lastVoid)
+			}
+			if says := strings.Contains(res.Reason, "result from a void attempt"); says != lastVoid {
+				t.Errorf("reason %q: says void %v, want %v", res.Reason, says, lastVoid)
+			}
+			if lastVoid && !strings.HasPrefix(res.Reason, "1 mismatch(es)") {
+				t.Errorf("reason %q lost the verdict's own reason", res.Reason)
+			}
 		})
 	}
 }
