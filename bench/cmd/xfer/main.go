@@ -10,8 +10,9 @@
 //	xfer -mode download -url URL -sandbox DIR -file NAME [-progress]
 //	xfer -mode upload   -url URL -sandbox DIR -file NAME [-progress]
 //
-// NAME is relative to DIR/Documents (DocumentsDirectory). The output is one
-// line: "<mode> bytes=N seconds=S MB/s=R" (MB = 10^6 bytes).
+// NAME is relative to DIR/Documents (DocumentsDirectory). An upload must be
+// answered with "<bytes read> bytes", as bench/cmd/files does. The output is
+// one line: "<mode> bytes=N seconds=S MB/s=R" (MB = 10^6 bytes).
 package main
 
 import (
@@ -20,6 +21,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/netconform/netconform/impl"
@@ -85,13 +89,23 @@ func run(args []string, stdout io.Writer) (err error) {
 		}
 		return fmt.Errorf("%s ended with status %d, isError %v: %s", *mode, ev.Status, ev.IsError, msg)
 	}
-	n := ev.BytesTransferred
+	var n int64
 	if *mode == "download" {
 		st, err := os.Stat(ev.Response.File.FullPath)
 		if err != nil {
 			return fmt.Errorf("stat download: %w", err)
 		}
 		n = st.Size()
+	} else {
+		// bench/cmd/files answers an upload with "<bytes read> bytes".
+		st, err := os.Stat(filepath.Join(*root, "Documents", *file))
+		if err != nil {
+			return fmt.Errorf("stat upload: %w", err)
+		}
+		n = st.Size()
+		if got := strings.TrimSpace(ev.Response.Text); got != strconv.FormatInt(n, 10)+" bytes" {
+			return fmt.Errorf("server read %q of the %d-byte upload", got, n)
+		}
 	}
 	fmt.Fprintf(stdout, "%s bytes=%d seconds=%.3f MB/s=%.1f\n", *mode, n, secs, float64(n)/secs/1e6)
 	return nil
