@@ -7,10 +7,9 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/netconform/netconform/cases"
 	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/catalog"
-	"github.com/netconform/netconform/specs"
+	"github.com/netconform/netconform/internal/testkit"
 )
 
 // update rewrites docs/profile.md from the catalogue and the cases.
@@ -22,15 +21,7 @@ const profileDoc = "../docs/profile.md"
 // loadAll loads the catalogue and every embedded case.
 func loadAll(t *testing.T) (*catalog.Catalog, []*casefile.Case) {
 	t.Helper()
-	cat, err := catalog.Load(specs.Requirements())
-	if err != nil {
-		t.Fatalf("load catalogue: %v", err)
-	}
-	cs, err := casefile.LoadFS(cases.FS, "cases")
-	if err != nil {
-		t.Fatalf("load cases: %v", err)
-	}
-	return cat, cs
+	return testkit.Catalog(t), testkit.Cases(t)
 }
 
 // casesByReq maps each requirement id to the ids of the cases naming it.

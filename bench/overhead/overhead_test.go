@@ -14,6 +14,7 @@ import (
 	"github.com/netconform/netconform/harness/runner"
 	"github.com/netconform/netconform/impl"
 	"github.com/netconform/netconform/internal/refdriver"
+	"github.com/netconform/netconform/internal/testkit"
 	"github.com/netconform/netconform/mockserver"
 )
 
@@ -58,11 +59,7 @@ type fixture struct {
 
 func newFixture(tb testing.TB) *fixture {
 	tb.Helper()
-	srv, err := mockserver.New()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { _ = srv.Close() })
+	srv := testkit.Server(tb)
 	// Sandboxes go where netconform run puts them (Params.TempDir "").
 	r, err := runner.New(runner.Params{Driver: refdriver.New(), Fixture: srv, TimeScale: scale, Parallel: 1})
 	if err != nil {

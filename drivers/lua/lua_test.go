@@ -11,13 +11,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netconform/netconform/cases"
 	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/driver"
 	"github.com/netconform/netconform/harness/driver/exec"
 	"github.com/netconform/netconform/harness/driver/remote"
 	"github.com/netconform/netconform/harness/result"
 	"github.com/netconform/netconform/harness/runner"
+	"github.com/netconform/netconform/internal/testkit"
 	"github.com/netconform/netconform/mockserver"
 )
 
@@ -113,27 +113,6 @@ func pick(t *testing.T, all []*casefile.Case, ids ...[]string) []*casefile.Case 
 	return out
 }
 
-// loadCases returns the embedded suite.
-func loadCases(t *testing.T) []*casefile.Case {
-	t.Helper()
-	cs, err := casefile.LoadFS(cases.FS, "cases")
-	if err != nil {
-		t.Fatalf("load cases: %v", err)
-	}
-	return cs
-}
-
-// newServer starts a mock server for the test.
-func newServer(t *testing.T) *mockserver.Server {
-	t.Helper()
-	srv, err := mockserver.New()
-	if err != nil {
-		t.Fatalf("start server: %v", err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
-}
-
 // run runs cs through d and returns the results by case id.
 func run(t *testing.T, d driver.Driver, srv *mockserver.Server, ts float64, parallel int, cs []*casefile.Case) map[string]result.CaseResult {
 	t.Helper()
@@ -178,12 +157,12 @@ func check(t *testing.T, name string, cs []*casefile.Case, got map[string]result
 // run must pass, as README.md says the LuaSocket implementation does.
 func TestLuaSocketSuite(t *testing.T) {
 	lua := needLua(t)
-	all := loadCases(t)
+	all := testkit.Cases(t)
 	cs := pick(t, all, basicExec(), extraExec())
 	if os.Getenv(fullEnv) == "1" || os.Getenv("CI") == "true" {
 		cs = all
 	}
-	srv := newServer(t)
+	srv := testkit.Server(t)
 	d, err := exec.New(exec.Options{Args: []string{lua, "stdio_driver.lua", "network_luasocket"},
 		WaitDelay: 500 * time.Millisecond})
 	if err != nil {
@@ -216,8 +195,8 @@ func checkStopped(t *testing.T, d *exec.Driver) {
 // bye.
 func TestSolar2DAppRemote(t *testing.T) {
 	lua := needLua(t)
-	cs := pick(t, loadCases(t), basicRemote())
-	srv := newServer(t)
+	cs := pick(t, testkit.Cases(t), basicRemote())
+	srv := testkit.Server(t)
 	d, err := remote.New(remote.Options{PollWait: 5 * time.Second})
 	if err != nil {
 		t.Fatalf("new remote driver: %v", err)

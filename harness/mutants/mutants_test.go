@@ -6,14 +6,12 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/netconform/netconform/cases"
 	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/catalog"
 	"github.com/netconform/netconform/harness/mutants"
 	"github.com/netconform/netconform/harness/result"
 	"github.com/netconform/netconform/internal/refdriver"
-	"github.com/netconform/netconform/mockserver"
-	"github.com/netconform/netconform/specs"
+	"github.com/netconform/netconform/internal/testkit"
 )
 
 var (
@@ -28,15 +26,7 @@ func TestMain(m *testing.M) {
 // load returns the catalogue and the embedded cases.
 func load(t *testing.T) (*catalog.Catalog, []*casefile.Case) {
 	t.Helper()
-	cat, err := catalog.Load(specs.Requirements())
-	if err != nil {
-		t.Fatalf("load catalogue: %v", err)
-	}
-	cs, err := casefile.LoadFS(cases.FS, "cases")
-	if err != nil {
-		t.Fatalf("load cases: %v", err)
-	}
-	return cat, cs
+	return testkit.Catalog(t), testkit.Cases(t)
 }
 
 // TestVariants checks the variant list itself: at least 15, unique names,
@@ -98,11 +88,7 @@ func TestVariants(t *testing.T) {
 func TestEveryVariantIsCaught(t *testing.T) {
 	t.Parallel()
 	cat, cs := load(t)
-	srv, err := mockserver.New()
-	if err != nil {
-		t.Fatalf("start the mock server: %v", err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := testkit.Server(t)
 	m, err := mutants.Run(t.Context(), mutants.Params{
 		Driver:    refdriver.New(),
 		Fixture:   srv,

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/netconform/netconform/harness/driver"
+	"github.com/netconform/netconform/internal/testkit"
 	"github.com/netconform/netconform/mockserver"
 )
 
@@ -29,11 +30,7 @@ func setup(t *testing.T, sc mockserver.Scenario) (driver.Session, string) {
 // setupAt is setup at the given time scale.
 func setupAt(t *testing.T, sc mockserver.Scenario, scale float64) (driver.Session, string) {
 	t.Helper()
-	srv, err := mockserver.New()
-	if err != nil {
-		t.Fatalf("start server: %v", err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := testkit.Server(t)
 	if err := srv.Install("t", sc); err != nil {
 		t.Fatalf("install: %v", err)
 	}

@@ -11,39 +11,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netconform/netconform/cases"
 	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/driver"
 	"github.com/netconform/netconform/harness/driver/exec"
 	"github.com/netconform/netconform/harness/result"
 	"github.com/netconform/netconform/harness/runner"
 	"github.com/netconform/netconform/internal/refdriver"
+	"github.com/netconform/netconform/internal/testkit"
 	"github.com/netconform/netconform/mockserver"
 )
 
 // scale is the time scale of the suite runs.
 const scale = 0.05
-
-// loadCases returns the embedded suite.
-func loadCases(t *testing.T) []*casefile.Case {
-	t.Helper()
-	cs, err := casefile.LoadFS(cases.FS, "cases")
-	if err != nil {
-		t.Fatalf("load cases: %v", err)
-	}
-	return cs
-}
-
-// newServer starts a mock server for the test.
-func newServer(t *testing.T) *mockserver.Server {
-	t.Helper()
-	srv, err := mockserver.New()
-	if err != nil {
-		t.Fatalf("start server: %v", err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
-}
 
 // runAll runs cs through d and returns verdicts by case id.
 func runAll(t *testing.T, srv *mockserver.Server, d driver.Driver, p runner.Params, cs []*casefile.Case) map[string]result.CaseResult {
@@ -108,8 +87,8 @@ func TestSameVerdicts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("full suite")
 	}
-	cs := loadCases(t)
-	srv := newServer(t)
+	cs := testkit.Cases(t)
+	srv := testkit.Server(t)
 	want := runAll(t, srv, refdriver.New(), runner.Params{}, cs)
 	if n := tally(want)[result.Pass]; n < len(cs)/2 {
 		t.Fatalf("only %d of %d cases pass in process: the comparison would mean little", n, len(cs))
@@ -133,7 +112,7 @@ func TestSameVerdicts(t *testing.T) {
 // an unknown handle or a duplicate event errors its case with the reason;
 // the process is replaced and the next case passes; the run ends.
 func TestExecFaults(t *testing.T) {
-	all := loadCases(t)
+	all := testkit.Cases(t)
 	pick := func(id string) *casefile.Case {
 		for _, c := range all {
 			if c.ID == id {
@@ -154,7 +133,7 @@ func TestExecFaults(t *testing.T) {
 		{"unknown-handle", []string{"unknown handle", "h-nope"}},
 		{"dup", []string{"duplicate or out of order"}},
 	}
-	srv := newServer(t)
+	srv := testkit.Server(t)
 	for _, tc := range tests {
 		t.Run(tc.mode, func(t *testing.T) {
 			t.Parallel()
@@ -178,14 +157,14 @@ func TestExecFaults(t *testing.T) {
 // TestExecLateEvent: an event after the close reply retires the process;
 // the next case runs on a fresh one and passes.
 func TestExecLateEvent(t *testing.T) {
-	all := loadCases(t)
+	all := testkit.Cases(t)
 	var cs []*casefile.Case
 	for _, c := range all {
 		if c.ID == "events.bytes.known-length" || c.ID == "events.status.ok" {
 			cs = append(cs, c)
 		}
 	}
-	srv := newServer(t)
+	srv := testkit.Server(t)
 	d := newExec(t, "late", exec.Options{OpTimeout: time.Second, WaitDelay: 300 * time.Millisecond})
 	res := runAll(t, srv, d, runner.Params{Parallel: 1, CaseDeadline: time.Second}, cs)
 	for id, r := range res {
