@@ -171,13 +171,15 @@ func (x *exchange) finish() {
 			x.e.sums[1], x.e.reqBody = x.reqHash.sum, true
 		}
 		x.e.summed = true
+		// Queue the log line under the lock that makes Done visible:
+		// a Journal or Await that sees the record done then finds its
+		// line queued, and syncs it (see Server.Journal).
+		x.s.logRequest(r)
 	}
 	done := Event{At: now(), Kind: EventDone, Bytes: x.sent}
 	x.sp.eventQuiet(x.rec, &x.chunkEvents, fn, done)
 	// The record is final: nothing writes it any more, so it is read
-	// outside the lock. Queue its log line (written before Journal or
-	// Await return it, see lineLog), pack it, swap it in and wake waiters.
-	x.s.logRequest(x.rec)
+	// outside the lock. Pack it, swap it in and wake waiters.
 	x.sp.store(&x.e, packEntry(&x.e))
 	x.s.putHash(x.reqHash)
 	x.reqHash = nil

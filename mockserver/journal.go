@@ -312,7 +312,6 @@ func (s *Server) spaceLocked(ns string) *space {
 // (oldest first). Records of exchanges still in progress are included, with a
 // zero Done.
 func (s *Server) Journal(ns string) []Record {
-	s.syncLog() // the log lines of done records are out, as Await's
 	s.mu.Lock()
 	sp := s.spaces[ns]
 	s.mu.Unlock()
@@ -320,6 +319,9 @@ func (s *Server) Journal(ns string) []Record {
 		return []Record{}
 	}
 	recs, _ := sp.snapshot(false)
+	// After the snapshot: a record done in it had its log line queued
+	// under the same lock (see exchange.finish), so it is written now.
+	s.syncLog()
 	return recs
 }
 
@@ -334,8 +336,8 @@ func (s *Server) Await(ctx context.Context, ns string, cond func([]Record) bool)
 		if sp == nil {
 			return ErrClosed
 		}
-		s.syncLog() // a done record's log line is written once cond sees it
 		recs, changed := sp.snapshot(true)
+		s.syncLog() // a done record's log line is written once cond sees it (see Journal)
 		if cond(recs) {
 			return nil
 		}

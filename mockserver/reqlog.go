@@ -15,7 +15,8 @@ import (
 // writes at once, so a line is written once the journal shows its request
 // done, as when handlers wrote it themselves. A writer slower than the
 // requests (a stalled pipe) makes handlers wait once maxPending bytes are
-// queued.
+// queued (holding their namespace's lock: its Journal would wait for the
+// sync anyway).
 type lineLog struct {
 	w      io.Writer
 	wake   chan struct{} // capacity 1: lines are queued
