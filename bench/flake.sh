@@ -33,7 +33,9 @@ done
 shift $((OPTIND - 1))
 [[ ${1:-} == -- ]] && shift
 
-command -v jq >/dev/null || { echo "flake.sh: jq is required (apt-get install jq)" >&2; exit 2; }
+# shellcheck source=bench/deps.sh
+source "$(dirname "$0")/deps.sh"
+debian_need jq:jq
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "flake.sh: -n wants a positive count, got $runs" >&2; exit 2; }
 [[ $hogs =~ ^[0-9]+$ ]] || { echo "flake.sh: -j wants a count, got $hogs" >&2; exit 2; }
 

@@ -58,14 +58,19 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# shellcheck source=bench/deps.sh
+source "$(dirname "$0")/deps.sh"
 need() {
 	local c
 	for c in "$@"; do
-		command -v "$c" >/dev/null || { echo "run.sh: $c is required (apt-get install wrk curl jq time)" >&2; exit 2; }
+		case $c in
+		wrk | curl | jq) debian_need "$c:$c" ;;
+		*) command -v "$c" >/dev/null || { echo "run.sh: $c is required" >&2; exit 2; } ;;
+		esac
 	done
 }
 need "$GO" jq curl
-[[ -x /usr/bin/time ]] || { echo "run.sh: GNU time is required at /usr/bin/time (apt-get install time)" >&2; exit 2; }
+debian_need /usr/bin/time:time
 
 rows=() # "figure|value|goal|verdict"; a verdict MISSED fails the run
 row() { rows+=("$1|$2|$3|$4"); }
