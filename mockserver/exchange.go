@@ -296,21 +296,22 @@ func fill(r io.Reader, buf []byte, whole bool) (int, error) {
 }
 
 // flush pushes buffered response bytes to the connection and records
-// headersSent the first time.
+// headersSent the first time, stamped before the flush (see write).
 func (x *exchange) flush() error {
+	t := now()
 	err := x.ctl().Flush()
-	x.headersHandedOver()
+	x.headersHandedOver(t)
 	if err != nil {
 		x.closedByClient("flush: " + err.Error())
 	}
 	return err
 }
 
-// headersHandedOver records headersSent if the headers are pending.
-func (x *exchange) headersHandedOver() {
+// headersHandedOver records headersSent at t if the headers are pending.
+func (x *exchange) headersHandedOver(t time.Time) {
 	if x.pendingHeaders {
 		x.pendingHeaders = false
-		x.note(Event{Kind: EventHeadersSent, Detail: statusText(x.status)}, x.noteStatus)
+		x.note(Event{At: t, Kind: EventHeadersSent, Detail: statusText(x.status)}, x.noteStatus)
 	}
 }
 
@@ -325,7 +326,14 @@ func (x *exchange) noteStatus(r *Record) {
 // went out with them). Unflushed bytes stay in net/http's buffer and leave
 // in one write as the handler returns; the events then record when they were
 // handed over (see play).
+//
+// The events are stamped before the write, not when it returns: a large
+// write returns only once the client has read most of it, long after it saw
+// the first bytes. So headersSent and bodyChunk times are lower bounds of
+// when the client can see those bytes (a client's "began" is never before
+// headersSent), and the gap between two chunks is at least the pause.
 func (x *exchange) write(p []byte, flush bool) error {
+	t := now()
 	n, err := x.w.Write(p)
 	x.sentHash.Write(p[:n])
 	x.sent += int64(n)
@@ -338,7 +346,6 @@ func (x *exchange) write(p []byte, flush bool) error {
 			x.closedByClient("flush: " + err.Error())
 		}
 	}
-	t := now()
 	chunk := Event{At: t, Kind: EventBodyChunk, Bytes: x.sent}
 	if x.pendingHeaders && wrote {
 		x.pendingHeaders = false

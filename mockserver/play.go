@@ -152,7 +152,7 @@ func (x *exchange) body(src *bodySource, limit int64, t *Trickle, flush bool) bo
 	}
 	if written == 0 {
 		if !flush {
-			x.headersHandedOver()
+			x.headersHandedOver(now())
 			return true
 		}
 		return x.flush() == nil
