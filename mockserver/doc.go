@@ -15,6 +15,12 @@
 //	err = srv.Await(ctx, "redirect.302", mockserver.HasEvent(mockserver.EventDone))
 //	recs := srv.Journal("redirect.302")
 //
+// Record times are wall-clock. headersSent and bodyChunk are stamped as the
+// write that sends those bytes starts, and a fault as it fires, so they are
+// lower bounds of when a client can see them; Done is stamped once the
+// handler is finished. With [WithRequestLog], a request's log line is written
+// by the time Journal or Await shows it done.
+//
 // Out-of-process clients use GET /__netconform/journal?case=<ns> (JSON list of
 // [Record]) and GET /__netconform/ca.pem.
 //

@@ -15,13 +15,17 @@ const (
 	// EventRequestRead: request body bytes were read; Bytes is the total so
 	// far.
 	EventRequestRead = "requestRead"
-	// EventHeadersSent: the status line and headers were flushed. For a
-	// body of at most 2 KiB with no trickle, delay or fault, headers and
-	// body are handed to net/http unflushed and leave in one write as the
-	// exchange ends, microseconds after this event and its bodyChunk.
+	// EventHeadersSent: the status line and headers were handed to the
+	// connection (stamped as the write or flush that sends them starts, so
+	// it is a lower bound of when a client can see them). For a body of at
+	// most 2 KiB with no trickle, delay or fault, headers and body are
+	// handed to net/http unflushed and leave in one write as the exchange
+	// ends, microseconds after this event and its bodyChunk.
 	EventHeadersSent = "headersSent"
 	// EventBodyChunk: response body bytes were written and flushed (but see
-	// EventHeadersSent for small bodies); Bytes is the total so far.
+	// EventHeadersSent for small bodies); Bytes is the total so far. It is
+	// stamped as the write starts, like EventHeadersSent: a large write
+	// returns only once the client has read most of it.
 	EventBodyChunk = "bodyChunk"
 	// EventFault: the fault fired; Detail is its kind, Bytes the body bytes
 	// sent before it.
@@ -100,7 +104,8 @@ type Record struct {
 
 	// Received is when the request headers were read.
 	Received time.Time `json:"received"`
-	// HeadersSent is when the response headers were flushed (zero if never).
+	// HeadersSent is when the response headers were handed to the
+	// connection (see EventHeadersSent; zero if never).
 	HeadersSent time.Time `json:"headersSent,omitzero"`
 	// FaultAt is when the fault fired (zero if none).
 	FaultAt time.Time `json:"faultAt,omitzero"`

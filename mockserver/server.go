@@ -303,6 +303,7 @@ type errorLogWriter struct {
 	name string
 }
 
+// Write logs p as one debug line; it never fails.
 func (e errorLogWriter) Write(p []byte) (int, error) {
 	e.l.Debug(strings.TrimSpace(string(p)), "listener", e.name)
 	return len(p), nil
