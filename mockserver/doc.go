@@ -17,8 +17,9 @@
 //
 // Record times are wall-clock. headersSent and bodyChunk are stamped as the
 // write that sends those bytes starts, and a fault as it fires, so they are
-// lower bounds of when a client can see them; Done is stamped once the
-// handler is finished. With [WithRequestLog], a request's log line is written
+// lower bounds of when a client can see them; Done is stamped as the
+// handler finishes (a small unflushed body leaves just after it, see
+// [EventHeadersSent]). With [WithRequestLog], a request's log line is written
 // by the time Journal or Await shows it done.
 //
 // Out-of-process clients use GET /__netconform/journal?case=<ns> (JSON list of

@@ -276,7 +276,8 @@ func trickleAttempt(t *testing.T, s *Server, ns, path string, pause time.Duratio
 	if len(chunks) != 4 {
 		t.Fatalf("journal has %d bodyChunk events, want 4: %+v", len(chunks), rec.Events)
 	}
-	// On the server side each write waits a full pause after the previous one was flushed.
+	// On the server side each chunk is stamped as its write starts, a full
+	// pause after the previous write returned.
 	for i := 1; i < 4; i++ {
 		if gap := chunks[i].At.Sub(chunks[i-1].At); gap < pause {
 			t.Errorf("server wrote chunk %d %v after chunk %d, want >= %v", i+1, gap, i, pause)
