@@ -23,7 +23,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 const testScale = 0.1
 
 // newServer starts a server for one test and closes it at cleanup.
-func newServer(t *testing.T, opts ...Option) *Server {
+func newServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	s, err := New(opts...)
 	if err != nil {
@@ -39,7 +39,7 @@ func newServer(t *testing.T, opts ...Option) *Server {
 
 // install installs routes under ns and returns the namespace base URL on the
 // plain HTTP listener.
-func install(t *testing.T, s *Server, ns string, routes ...Route) string {
+func install(t testing.TB, s *Server, ns string, routes ...Route) string {
 	t.Helper()
 	if err := s.Install(ns, Scenario{Routes: routes}); err != nil {
 		t.Fatalf("install: %v", err)
@@ -83,13 +83,13 @@ func get(t *testing.T, c *http.Client, u string) (*http.Response, []byte) {
 // rawConn is a hand-driven HTTP/1.1 client connection, for what http.Client
 // hides (resets, lying lengths, chunk timing).
 type rawConn struct {
-	t  *testing.T
+	t  testing.TB
 	c  net.Conn
 	br *bufio.Reader
 }
 
 // dial opens a raw connection to a base URL ("http://host:port" or https).
-func dial(t *testing.T, s *Server, base string) *rawConn {
+func dial(t testing.TB, s *Server, base string) *rawConn {
 	t.Helper()
 	u, err := url.Parse(base)
 	if err != nil {

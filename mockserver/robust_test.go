@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -26,53 +27,148 @@ const slowConns = 1000
 // end.
 func TestThousandSlowConnections(t *testing.T) {
 	t.Parallel()
+	const fastN = 200 // requests in the fast namespace
+	s := newServer(t, WithTimeScale(1))
+	held := holdSlowConnections(t, s)
+	install(t, s, "fast", Route{Path: "/f", Response: Response{Body: Body{Text: "quick"}}})
+	base := s.URLs().HTTP
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+
+	// With every slow connection open, the fast namespace is served.
+	tr := &http.Transport{MaxIdleConnsPerHost: 16}
+	defer tr.CloseIdleConnections()
+	c := &http.Client{Transport: tr}
+	var wg sync.WaitGroup
+	errs := make(chan error, fastN)
+	for w := range 16 {
+		wg.Go(func() {
+			for i := w; i < fastN; i += 16 {
+				if err := getQuick(ctx, c, fmt.Sprintf("%s/c/fast/f?i=%d", base, i)); err != nil {
+					errs <- fmt.Errorf("request %d: %w", i, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if recs := awaitDone(t, s, "fast", fastN); len(recs) != fastN {
+		t.Errorf("fast namespace journal has %d records, want %d", len(recs), fastN)
+	}
+	// The slow ones were held all along: none of them finished.
+	if n := held(); n != heldSlowConns {
+		t.Errorf("%d slow exchanges still held, want %d", n, heldSlowConns)
+	}
+}
+
+// BenchmarkAnswerUnderSlowLoad measures how soon another client is
+// answered while the server holds 1,000 slow connections (issue 7: within
+// 100 ms): one GET after another on a kept-alive connection, reported as the
+// median, 99th percentile and maximum latency in milliseconds.
+func BenchmarkAnswerUnderSlowLoad(b *testing.B) {
+	s := newServer(b, WithTimeScale(1))
+	held := holdSlowConnections(b, s)
+	install(b, s, "fast", Route{Path: "/f", Response: Response{Body: Body{Text: "quick"}}})
+	u := s.URLs().HTTP + "/c/fast/f"
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	c := &http.Client{Transport: tr}
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for range b.N {
+		start := time.Now()
+		if err := getQuick(b.Context(), c, u); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	if n := held(); n != heldSlowConns {
+		b.Fatalf("%d slow exchanges still held, want %d", n, heldSlowConns)
+	}
+	slices.Sort(lat)
+	msOf := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	b.ReportMetric(msOf(lat[len(lat)/2]), "p50-ms")
+	b.ReportMetric(msOf(lat[len(lat)*99/100]), "p99-ms")
+	b.ReportMetric(msOf(lat[len(lat)-1]), "max-ms")
+}
+
+// getQuick GETs u and checks the body is "quick".
+func getQuick(ctx context.Context, c *http.Client, u string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || string(b) != "quick" {
+		return fmt.Errorf("body %q, %v", b, err)
+	}
+	return nil
+}
+
+// The kinds of slow connection holdSlowConnections opens; they add up to
+// slowConns.
+const (
+	slowWaiting    = 400 // request sent, response delayed for an hour
+	slowLoris      = 250 // request headers half sent
+	slowHalfBody   = 250 // headers sent, 100 of 1,000,000 body bytes sent
+	slowNonReaders = 100 // response body of 64 MiB, never read
+
+	// heldSlowConns is how many of them the journal shows in progress (the
+	// half-sent headers never make a request).
+	heldSlowConns = slowWaiting + slowHalfBody + slowNonReaders
+)
+
+// holdSlowConnections opens slowConns slow connections to s (namespace
+// "slow"), waits until the server holds every exchange among them, and
+// returns a func counting the exchanges still held. It skips when the open
+// file limit is too low for both ends of every connection.
+func holdSlowConnections(tb testing.TB, s *Server) (held func() int) {
+	tb.Helper()
 	need := uint64(2*slowConns + 256) // both ends of every connection, plus the rest of the test binary
 	if lim, ok := openFileLimit(); ok && lim < need {
-		t.Skipf("open file limit %d is below the %d this test needs (raise it with ulimit -n)", lim, need)
+		tb.Skipf("open file limit %d is below the %d this test needs (raise it with ulimit -n)", lim, need)
 	}
-	const (
-		waiting    = 400 // request sent, response delayed for an hour
-		loris      = 250 // request headers half sent
-		halfBody   = 250 // headers sent, 100 of 1,000,000 body bytes sent
-		nonReaders = 100 // response body of 64 MiB, never read
-		fastN      = 200 // requests in the fast namespace
-	)
-	if waiting+loris+halfBody+nonReaders != slowConns {
-		t.Fatal("the kinds of slow connection do not add up to slowConns")
+	if slowWaiting+slowLoris+slowHalfBody+slowNonReaders != slowConns {
+		tb.Fatal("the kinds of slow connection do not add up to slowConns")
 	}
-	s := newServer(t, WithTimeScale(1))
-	install(t, s, "slow",
+	install(tb, s, "slow",
 		Route{Path: "/wait", Response: Response{DelayHeaders: Duration(time.Hour)}},
 		Route{Path: "/up", Method: "POST"},
 		Route{Path: "/big", Response: Response{Body: Body{Generate: &Generate{Size: 64 << 20, Seed: 1}}}},
 	)
-	install(t, s, "fast", Route{Path: "/f", Response: Response{Body: Body{Text: "quick"}}})
 	base := s.URLs().HTTP
-	for range waiting {
-		dial(t, s, base).send("GET", "/c/slow/wait", nil, "")
+	for range slowWaiting {
+		dial(tb, s, base).send("GET", "/c/slow/wait", nil, "")
 	}
-	for range loris {
-		rc := dial(t, s, base)
+	for range slowLoris {
+		rc := dial(tb, s, base)
 		if _, err := io.WriteString(rc.c, "GET /c/fast/f HTTP/1.1\r\nHo"); err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
-	for range halfBody {
-		dial(t, s, base).send("POST", "/c/slow/up", []string{"Content-Length: 1000000"}, string(make([]byte, 100)))
+	for range slowHalfBody {
+		dial(tb, s, base).send("POST", "/c/slow/up", []string{"Content-Length: 1000000"}, string(make([]byte, 100)))
 	}
-	for range nonReaders {
-		rc := dial(t, s, base)
+	for range slowNonReaders {
+		rc := dial(tb, s, base)
 		// A small receive window, so the server blocks writing the body
 		// instead of filling megabytes of socket buffers.
 		if err := rc.c.(*net.TCPConn).SetReadBuffer(4096); err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 		rc.send("GET", "/c/slow/big", nil, "")
 	}
-
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	held := func(recs []Record) (n int) {
+	count := func(recs []Record) (n int) {
 		for _, r := range recs {
 			if !r.Done.IsZero() {
 				continue
@@ -92,46 +188,12 @@ func TestThousandSlowConnections(t *testing.T) {
 		}
 		return n
 	}
-	if err := s.Await(ctx, "slow", func(recs []Record) bool { return held(recs) == waiting+halfBody+nonReaders }); err != nil {
-		t.Fatalf("slow exchanges not all in progress: %v (held %d)", err, held(s.Journal("slow")))
+	ctx, cancel := context.WithTimeout(tb.Context(), 30*time.Second)
+	defer cancel()
+	if err := s.Await(ctx, "slow", func(recs []Record) bool { return count(recs) == heldSlowConns }); err != nil {
+		tb.Fatalf("slow exchanges not all in progress: %v (held %d)", err, count(s.Journal("slow")))
 	}
-
-	// With every slow connection open, the fast namespace is served.
-	tr := &http.Transport{MaxIdleConnsPerHost: 16}
-	defer tr.CloseIdleConnections()
-	c := &http.Client{Transport: tr}
-	var wg sync.WaitGroup
-	errs := make(chan error, fastN)
-	for w := range 16 {
-		wg.Go(func() {
-			for i := w; i < fastN; i += 16 {
-				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/c/fast/f?i=%d", base, i), nil)
-				resp, err := c.Do(req)
-				if err != nil {
-					errs <- err
-					return
-				}
-				b, err := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if err != nil || string(b) != "quick" {
-					errs <- fmt.Errorf("request %d: body %q, %v", i, b, err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-	if recs := awaitDone(t, s, "fast", fastN); len(recs) != fastN {
-		t.Errorf("fast namespace journal has %d records, want %d", len(recs), fastN)
-	}
-	// The slow ones were held all along: none of them finished.
-	if n := held(s.Journal("slow")); n != waiting+halfBody+nonReaders {
-		t.Errorf("%d slow exchanges still held, want %d", n, waiting+halfBody+nonReaders)
-	}
+	return func() int { return count(s.Journal("slow")) }
 }
 
 // uploadSize is the body size of TestUploadIsStreamed: far beyond anything
