@@ -10,6 +10,7 @@ import (
 
 	"github.com/netconform/netconform/harness/result"
 	"github.com/netconform/netconform/internal/schemacheck"
+	"github.com/netconform/netconform/internal/testkit"
 	"github.com/netconform/netconform/mockserver"
 )
 
@@ -228,7 +229,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	}
 	second := render(t, func(w *bytes.Buffer) error { return WriteJSON(w, rep) })
 	if !bytes.Equal(first, second) {
-		t.Errorf("round trip changed the report:\n%s", firstDiff(string(first), string(second)))
+		t.Errorf("round trip changed the report:\n%s", testkit.FirstDiff(string(first), string(second)))
 	}
 	if rep.Run.Cases[1].Trace[2].At != dur(41) || rep.Info.Host.CPUs != 2 {
 		t.Errorf("round trip lost values: %v %v", rep.Run.Cases[1].Trace[2].At, rep.Info.Host)

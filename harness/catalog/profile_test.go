@@ -3,56 +3,19 @@ package catalog_test
 import (
 	"bytes"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/netconform/netconform/harness/catalog"
+	"github.com/netconform/netconform/internal/testkit"
 	"github.com/netconform/netconform/specs"
 )
 
 // update rewrites the golden files instead of comparing. docs/profile.md is
 // kept in sync by specs' TestProfileDoc, which has the case map.
 var update = flag.Bool("update", false, "rewrite testdata golden files")
-
-// checkGolden compares got with the file at path, or rewrites it with -update.
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatalf("update golden: %v", err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden (run with -update to create it): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s is out of date; run go test ./harness/catalog -update and review the diff\n%s",
-			path, firstDiff(string(want), string(got)))
-	}
-}
-
-// firstDiff describes the first line where want and got differ.
-func firstDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < max(len(wl), len(gl)); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return fmt.Sprintf("line %d:\nwant: %s\ngot:  %s", i+1, w, g)
-		}
-	}
-	return "(no line differs)"
-}
 
 func TestRenderProfileGolden(t *testing.T) {
 	t.Parallel()
@@ -69,7 +32,7 @@ func TestRenderProfileGolden(t *testing.T) {
 		"Z9": {"orphan.case"},
 	}
 	got := catalog.RenderProfile(cat, cases)
-	checkGolden(t, filepath.Join("testdata", "profile.golden.md"), got)
+	testkit.Golden(t, filepath.Join("testdata", "profile.golden.md"), got, *update, "./harness/catalog")
 }
 
 // TestRenderProfileDeterministic renders the embedded catalogue repeatedly,

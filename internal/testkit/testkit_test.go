@@ -24,3 +24,15 @@ func TestHelpers(t *testing.T) {
 		t.Errorf("ca.pem: status %d", resp.StatusCode)
 	}
 }
+
+func TestGolden(t *testing.T) {
+	path := t.TempDir() + "/g.golden"
+	Golden(t, path, []byte("a\nb\n"), true, "./x")
+	Golden(t, path, []byte("a\nb\n"), false, "./x")
+	if d := FirstDiff("a\nb\n", "a\nc\n"); d != "line 2:\nwant: b\ngot:  c" {
+		t.Errorf("FirstDiff = %q", d)
+	}
+	if d := FirstDiff("a", "a"); d != "(no line differs)" {
+		t.Errorf("FirstDiff of equal texts = %q", d)
+	}
+}
