@@ -13,7 +13,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -23,6 +22,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/netconform/netconform/bench/internal/serve"
 )
 
 // body is the static body, the same as bench/static.yaml's.
@@ -57,18 +58,5 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		ReadHeaderTimeout: 30 * time.Second,
 	}
 	fmt.Fprintf(stdout, "http: http://%s\nready\n", ln.Addr())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	select {
-	case err := <-done:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	if err := srv.Close(); err != nil {
-		return fmt.Errorf("close: %w", err)
-	}
-	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve: %w", err)
-	}
-	return nil
+	return serve.Until(ctx, srv, ln)
 }

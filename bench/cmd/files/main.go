@@ -26,6 +26,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/netconform/netconform/bench/internal/serve"
 )
 
 func main() {
@@ -55,20 +57,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	srv := &http.Server{Handler: handler(*dir), ReadHeaderTimeout: 30 * time.Second}
 	fmt.Fprintf(stdout, "http: http://%s\nready\n", ln.Addr())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	select {
-	case err := <-done:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	if err := srv.Close(); err != nil {
-		return fmt.Errorf("close: %w", err)
-	}
-	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve: %w", err)
-	}
-	return nil
+	return serve.Until(ctx, srv, ln)
 }
 
 // handler serves dir on GET and HEAD and sinks PUT and POST bodies.
