@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/netconform/netconform/harness/driver"
-	"github.com/netconform/netconform/harness/driver/exec"
+	"github.com/netconform/netconform/harness/driver/execdriver"
 	"github.com/netconform/netconform/harness/driver/remote"
 	"github.com/netconform/netconform/internal/refdriver"
 	"github.com/netconform/netconform/mockserver"
@@ -113,7 +113,7 @@ func defaultDrivers() map[string]driverFactory {
 	return map[string]driverFactory{
 		driverInproc: func(driverSpec) (driver.Driver, error) { return refdriver.New(), nil },
 		driverExec: func(d driverSpec) (driver.Driver, error) {
-			return exec.New(exec.Options{Args: d.argv})
+			return execdriver.New(execdriver.Options{Args: d.argv})
 		},
 		driverRemote: func(d driverSpec) (driver.Driver, error) {
 			return remote.New(remote.Options{Listen: d.listen, Advertise: d.advertise, DeviceClock: d.deviceClock})

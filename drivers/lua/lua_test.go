@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
-	osexec "os/exec"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"syscall"
@@ -13,7 +13,7 @@ import (
 
 	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/driver"
-	"github.com/netconform/netconform/harness/driver/exec"
+	"github.com/netconform/netconform/harness/driver/execdriver"
 	"github.com/netconform/netconform/harness/driver/remote"
 	"github.com/netconform/netconform/harness/result"
 	"github.com/netconform/netconform/harness/runner"
@@ -83,9 +83,9 @@ func basicRemote() []string {
 // modules are missing, unless CI=true, where that is a failure.
 func needLua(t *testing.T) string {
 	t.Helper()
-	lua, err := osexec.LookPath("lua5.1")
+	lua, err := exec.LookPath("lua5.1")
 	if err == nil {
-		err = osexec.Command(lua, "-e", `require("socket"); require("ssl"); require("cjson")`).Run()
+		err = exec.Command(lua, "-e", `require("socket"); require("ssl"); require("cjson")`).Run()
 	}
 	if err != nil {
 		msg := fmt.Sprintf("lua5.1 with lua-socket, lua-sec and lua-cjson is needed (apt-get install lua5.1 lua-socket lua-sec lua-cjson): %v", err)
@@ -163,7 +163,7 @@ func TestLuaSocketSuite(t *testing.T) {
 		cs = all
 	}
 	srv := testkit.Server(t)
-	d, err := exec.New(exec.Options{Args: []string{lua, "stdio_driver.lua", "network_luasocket"},
+	d, err := execdriver.New(execdriver.Options{Args: []string{lua, "stdio_driver.lua", "network_luasocket"},
 		WaitDelay: 500 * time.Millisecond})
 	if err != nil {
 		t.Fatalf("new exec driver: %v", err)
@@ -177,7 +177,7 @@ func TestLuaSocketSuite(t *testing.T) {
 }
 
 // checkStopped closes the driver and checks that no process is left.
-func checkStopped(t *testing.T, d *exec.Driver) {
+func checkStopped(t *testing.T, d *execdriver.Driver) {
 	t.Helper()
 	if err := d.Close(); err != nil {
 		t.Errorf("close exec driver: %v", err)
@@ -209,7 +209,7 @@ func TestSolar2DAppRemote(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = logFile.Close() })
 	hostLog := func() string { b, _ := os.ReadFile(logPath); return string(b) }
-	cmd := osexec.CommandContext(ctx, lua, "solar2d_host.lua", d.URL(), t.TempDir())
+	cmd := exec.CommandContext(ctx, lua, "solar2d_host.lua", d.URL(), t.TempDir())
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = time.Second

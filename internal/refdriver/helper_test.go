@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/netconform/netconform/internal/refdriver"
 )
@@ -92,7 +93,11 @@ func (f *faultWriter) Write(p []byte) (int, error) {
 	case f.mode == "crash" && callReply:
 		os.Exit(3)
 	case f.mode == "hang" && callReply:
-		select {} // never writes again, ignores interrupts
+		// Never writes again and ignores interrupts. A sleep, not select {}:
+		// without -race the runtime ends a process whose goroutines all
+		// block forever as a deadlock.
+		time.Sleep(10 * time.Minute)
+		os.Exit(4)
 	case f.mode == "garbage" && callReply:
 		f.done = true
 		_, err := io.WriteString(f.w, "oops, not JSON\n")

@@ -13,7 +13,7 @@ import (
 
 	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/driver"
-	"github.com/netconform/netconform/harness/driver/exec"
+	"github.com/netconform/netconform/harness/driver/execdriver"
 	"github.com/netconform/netconform/harness/result"
 	"github.com/netconform/netconform/harness/runner"
 	"github.com/netconform/netconform/internal/refdriver"
@@ -43,11 +43,11 @@ func runAll(t *testing.T, srv *mockserver.Server, d driver.Driver, p runner.Para
 
 // newExec returns an exec driver running the helper in mode, closed (and
 // checked for leftover processes) at cleanup.
-func newExec(t *testing.T, mode string, o exec.Options) *exec.Driver {
+func newExec(t *testing.T, mode string, o execdriver.Options) *execdriver.Driver {
 	t.Helper()
 	o.Args = helperArgs()
 	o.Env = helperEnv(mode, filepath.Join(t.TempDir(), "faulted"))
-	d, err := exec.New(o)
+	d, err := execdriver.New(o)
 	if err != nil {
 		t.Fatalf("new exec driver: %v", err)
 	}
@@ -94,7 +94,7 @@ func TestSameVerdicts(t *testing.T) {
 		t.Fatalf("only %d of %d cases pass in process: the comparison would mean little", n, len(cs))
 	}
 	t.Run("exec", func(t *testing.T) {
-		d := newExec(t, "ref", exec.Options{})
+		d := newExec(t, "ref", execdriver.Options{})
 		got := runAll(t, srv, d, runner.Params{}, cs)
 		compare(t, "exec", want, got)
 		t.Logf("verdicts: inproc %v, exec %v", tally(want), tally(got))
@@ -137,7 +137,7 @@ func TestExecFaults(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.mode, func(t *testing.T) {
 			t.Parallel()
-			d := newExec(t, tc.mode, exec.Options{OpTimeout: time.Second, WaitDelay: 300 * time.Millisecond})
+			d := newExec(t, tc.mode, execdriver.Options{OpTimeout: time.Second, WaitDelay: 300 * time.Millisecond})
 			start := time.Now()
 			res := runAll(t, srv, d, runner.Params{Parallel: 1, CaseDeadline: time.Second}, []*casefile.Case{first, second})
 			if r := res[first.ID]; r.Verdict != result.Error || !wantReason(r.Reason, tc.reason...) {
@@ -165,7 +165,7 @@ func TestExecLateEvent(t *testing.T) {
 		}
 	}
 	srv := testkit.Server(t)
-	d := newExec(t, "late", exec.Options{OpTimeout: time.Second, WaitDelay: 300 * time.Millisecond})
+	d := newExec(t, "late", execdriver.Options{OpTimeout: time.Second, WaitDelay: 300 * time.Millisecond})
 	res := runAll(t, srv, d, runner.Params{Parallel: 1, CaseDeadline: time.Second}, cs)
 	for id, r := range res {
 		if r.Verdict != result.Pass {

@@ -1,4 +1,4 @@
-// Package exec is the subprocess driver: it runs an implementation as a
+// Package execdriver is the subprocess driver: it runs an implementation as a
 // program speaking the driver protocol (docs/driver-protocol.md) on its
 // stdin and stdout, such as `netconform driver` or a Lua host running
 // drivers/lua/stdio_driver.lua.
@@ -11,7 +11,7 @@
 // Close) and is stopped; the next session starts a fresh one. Processes are
 // started with exec.CommandContext: stopping one interrupts it and kills it
 // Options.WaitDelay later, so none outlives [Driver.Close].
-package exec
+package execdriver
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package exec_test
+package execdriver_test
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/netconform/netconform/harness/driver"
-	"github.com/netconform/netconform/harness/driver/exec"
+	"github.com/netconform/netconform/harness/driver/execdriver"
 	"github.com/netconform/netconform/harness/driver/proto"
 )
 
@@ -49,7 +49,11 @@ func helper(mode string) int {
 		return 0
 	case "mute":
 		signal.Ignore(os.Interrupt)
-		select {} // never says hello, ignores interrupts: only a kill ends it
+		// Never says hello and ignores interrupts: only a kill ends it. A
+		// sleep, not select {}: without -race the runtime would end a
+		// process whose only goroutine blocks forever as a deadlock.
+		time.Sleep(10 * time.Minute)
+		return 4
 	case "exit":
 		fmt.Fprintln(os.Stderr, "cannot load module network_luasocket")
 		return 2
@@ -97,13 +101,13 @@ const muteOpTimeout = time.Second
 // newDriver returns a driver re-executing this binary in mode, closed and
 // checked for leftover processes at cleanup. Only mode "mute" gets the short
 // muteOpTimeout.
-func newDriver(t *testing.T, mode string) *exec.Driver {
+func newDriver(t *testing.T, mode string) *execdriver.Driver {
 	t.Helper()
 	var op time.Duration // proto.DefaultOpTimeout
 	if mode == "mute" {
 		op = muteOpTimeout
 	}
-	d, err := exec.New(exec.Options{Args: []string{os.Args[0]}, Env: []string{"NETCONFORM_EXEC_HELPER=" + mode},
+	d, err := execdriver.New(execdriver.Options{Args: []string{os.Args[0]}, Env: []string{"NETCONFORM_EXEC_HELPER=" + mode},
 		OpTimeout: op, WaitDelay: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -196,7 +200,7 @@ func TestExitAtStart(t *testing.T) {
 
 func TestNewNeedsCommand(t *testing.T) {
 	t.Parallel()
-	if _, err := exec.New(exec.Options{}); err == nil {
+	if _, err := execdriver.New(execdriver.Options{}); err == nil {
 		t.Error("New without Args succeeded")
 	}
 }

@@ -1,4 +1,4 @@
-package exec
+package execdriver
 
 import (
 	"bytes"
@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	osexec "os/exec"
+	"os/exec"
 	"sync"
 	"time"
 
@@ -16,7 +16,7 @@ import (
 
 // proc is one driver subprocess and the protocol conn over its stdio.
 type proc struct {
-	cmd    *osexec.Cmd
+	cmd    *exec.Cmd
 	cancel context.CancelFunc // interrupts the process, then kills it after WaitDelay
 	stdin  *os.File           // our end of its stdin
 	stdout *os.File           // our end of its stdout
@@ -44,7 +44,7 @@ func startProc(base context.Context, o Options) (*proc, error) {
 		return nil, fmt.Errorf("start driver: %w", err)
 	}
 	ctx, cancel := context.WithCancel(base)
-	cmd := osexec.CommandContext(ctx, o.Args[0], o.Args[1:]...)
+	cmd := exec.CommandContext(ctx, o.Args[0], o.Args[1:]...)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = o.WaitDelay
 	cmd.Dir = o.Dir
