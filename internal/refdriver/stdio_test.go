@@ -137,9 +137,17 @@ func TestExecFaults(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.mode, func(t *testing.T) {
 			t.Parallel()
-			d := newExec(t, tc.mode, execdriver.Options{OpTimeout: time.Second, WaitDelay: 300 * time.Millisecond})
+			// Only the hang waits for the op timeout, so only it gets a short
+			// one; the others keep the defaults, so that five race-built
+			// processes starting at once on a loaded machine are not taken
+			// for hung ones (no hello, no reply, or a case deadline).
+			o := execdriver.Options{WaitDelay: 300 * time.Millisecond}
+			if tc.mode == "hang" {
+				o.OpTimeout = hangOpTimeout
+			}
+			d := newExec(t, tc.mode, o)
 			start := time.Now()
-			res := runAll(t, srv, d, runner.Params{Parallel: 1, CaseDeadline: time.Second}, []*casefile.Case{first, second})
+			res := runAll(t, srv, d, runner.Params{Parallel: 1}, []*casefile.Case{first, second})
 			if r := res[first.ID]; r.Verdict != result.Error || !wantReason(r.Reason, tc.reason...) {
 				t.Errorf("faulty case: verdict %s reason %q; want error mentioning %q", r.Verdict, r.Reason, tc.reason)
 			}
@@ -154,6 +162,11 @@ func TestExecFaults(t *testing.T) {
 	}
 }
 
+// hangOpTimeout is the op timeout of the one fault that waits for it (a
+// driver that never replies to close); below the runner's 2 s close grace,
+// so that the protocol names the hang first.
+const hangOpTimeout = time.Second
+
 // TestExecLateEvent: an event after the close reply retires the process;
 // the next case runs on a fresh one and passes.
 func TestExecLateEvent(t *testing.T) {
@@ -165,8 +178,8 @@ func TestExecLateEvent(t *testing.T) {
 		}
 	}
 	srv := testkit.Server(t)
-	d := newExec(t, "late", execdriver.Options{OpTimeout: time.Second, WaitDelay: 300 * time.Millisecond})
-	res := runAll(t, srv, d, runner.Params{Parallel: 1, CaseDeadline: time.Second}, cs)
+	d := newExec(t, "late", execdriver.Options{WaitDelay: 300 * time.Millisecond})
+	res := runAll(t, srv, d, runner.Params{Parallel: 1}, cs)
 	for id, r := range res {
 		if r.Verdict != result.Pass {
 			t.Errorf("%s: verdict %s reason %q", id, r.Verdict, r.Reason)

@@ -41,9 +41,12 @@ type Options struct {
 	Dir string
 	// Env is added to the harness's environment.
 	Env []string
-	// OpTimeout bounds the wait for the hello and for each reply
-	// (0 means proto.DefaultOpTimeout).
+	// OpTimeout bounds the wait for each reply (0 means
+	// proto.DefaultOpTimeout).
 	OpTimeout time.Duration
+	// HelloTimeout bounds the wait for a new process's hello (0 means the
+	// longer of proto.DefaultHelloTimeout and OpTimeout).
+	HelloTimeout time.Duration
 	// WaitDelay is how long a process gets to exit after stdin closes, and
 	// then after an interrupt before it is killed (0 means DefaultWaitDelay).
 	WaitDelay time.Duration
@@ -162,7 +165,7 @@ func (d *Driver) take(ctx context.Context) (*proc, error) {
 	d.pids = append(d.pids, p.pid())
 	d.mu.Unlock()
 
-	peer, err := proto.Handshake(ctx, p, proto.PeerOptions{OpTimeout: d.o.OpTimeout})
+	peer, err := proto.Handshake(ctx, p, proto.PeerOptions{OpTimeout: d.o.OpTimeout, HelloTimeout: d.o.HelloTimeout})
 	if err != nil {
 		d.mu.Lock()
 		d.retireLocked(p)

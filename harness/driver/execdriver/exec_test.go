@@ -92,23 +92,23 @@ func (s *fakeSession) Events() <-chan driver.Event { return s.events }
 func (*fakeSession) Logs() []string                { return []string{"fake log line"} }
 func (s *fakeSession) Close(context.Context) error { close(s.events); return nil }
 
-// muteOpTimeout is the op timeout of the one test that waits for it to
-// expire (TestNoHello). Every other test keeps proto.DefaultOpTimeout: the
-// bound then only catches a hang, and never a race-built binary that starts
-// slowly on a loaded machine.
-const muteOpTimeout = time.Second
+// muteHelloTimeout is the hello timeout of the one test that waits for it
+// to expire (TestNoHello). Every other test keeps the defaults: the bounds
+// then only catch a hang, and never a race-built binary that starts slowly
+// on a loaded machine.
+const muteHelloTimeout = time.Second
 
 // newDriver returns a driver re-executing this binary in mode, closed and
 // checked for leftover processes at cleanup. Only mode "mute" gets the short
-// muteOpTimeout.
+// muteHelloTimeout.
 func newDriver(t *testing.T, mode string) *execdriver.Driver {
 	t.Helper()
-	var op time.Duration // proto.DefaultOpTimeout
+	var hello time.Duration // the default
 	if mode == "mute" {
-		op = muteOpTimeout
+		hello = muteHelloTimeout
 	}
 	d, err := execdriver.New(execdriver.Options{Args: []string{os.Args[0]}, Env: []string{"NETCONFORM_EXEC_HELPER=" + mode},
-		OpTimeout: op, WaitDelay: 200 * time.Millisecond})
+		HelloTimeout: hello, WaitDelay: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func TestNoHello(t *testing.T) {
 	t.Parallel()
 	d := newDriver(t, "mute")
 	_, err := d.Open(t.Context(), driver.Config{})
-	if err == nil || !strings.Contains(err.Error(), "no hello within "+muteOpTimeout.String()) {
+	if err == nil || !strings.Contains(err.Error(), "no hello within "+muteHelloTimeout.String()) {
 		t.Fatalf("open = %v, want no hello", err)
 	}
 }

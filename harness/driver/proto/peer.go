@@ -14,6 +14,12 @@ import (
 // when PeerOptions.OpTimeout is 0.
 const DefaultOpTimeout = 10 * time.Second
 
+// DefaultHelloTimeout is how long [Handshake] waits for a driver's hello
+// when PeerOptions.HelloTimeout is 0 (unless OpTimeout is longer). Starting
+// a program can take far longer than answering a request: a JVM, a Lua host
+// loading its modules, a race-built binary on a loaded machine.
+const DefaultHelloTimeout = 30 * time.Second
+
 // Conn carries protocol lines between the harness and one driver. Its
 // methods are safe for concurrent use.
 type Conn interface {
@@ -33,6 +39,9 @@ type PeerOptions struct {
 	// OpTimeout bounds the wait for each reply (0 means DefaultOpTimeout).
 	// A driver that does not answer in time is broken (hung).
 	OpTimeout time.Duration
+	// HelloTimeout bounds Handshake's wait for the hello (0 means the
+	// longer of DefaultHelloTimeout and OpTimeout).
+	HelloTimeout time.Duration
 	// StampReceipt makes every event's Time the time it was received,
 	// ignoring the driver's clock (for devices whose clock differs).
 	StampReceipt bool
@@ -81,13 +90,16 @@ func NewPeer(conn Conn, hello Message, version int, opts PeerOptions) *Peer {
 }
 
 // Handshake reads the driver's hello from conn (waiting at most
-// opts.OpTimeout), answers welcome, or bye if no version is common, and
+// opts.HelloTimeout), answers welcome, or bye if no version is common, and
 // returns the peer. On failure it closes conn.
 func Handshake(ctx context.Context, conn Conn, opts PeerOptions) (*Peer, error) {
 	if opts.OpTimeout <= 0 {
 		opts.OpTimeout = DefaultOpTimeout
 	}
-	ctx, stop := context.WithTimeout(ctx, opts.OpTimeout)
+	if opts.HelloTimeout <= 0 {
+		opts.HelloTimeout = max(DefaultHelloTimeout, opts.OpTimeout)
+	}
+	ctx, stop := context.WithTimeout(ctx, opts.HelloTimeout)
 	defer stop()
 	type result struct {
 		m   Message
@@ -109,7 +121,7 @@ func Handshake(ctx context.Context, conn Conn, opts PeerOptions) (*Peer, error) 
 	case <-ctx.Done():
 		_ = conn.Close()
 		<-got
-		return nil, violation("no hello within %s", opts.OpTimeout)
+		return nil, violation("no hello within %s", opts.HelloTimeout)
 	}
 	if r.err != nil {
 		_ = conn.Close()
