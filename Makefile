@@ -8,8 +8,10 @@ LUA     ?= lua5.1
 all: test
 
 ## test: everything CI checks: gofmt and vet, the Lua unit tests, then the
-## whole Go test suite with the race detector.
+## whole Go test suite twice: plain, as `go test ./...` runs it for a Go
+## user, and with the race detector.
 test: lint lua-test
+	$(GO) test -count=1 $(PKGS)
 	$(GO) test -race -count=1 $(PKGS)
 
 ## lua-test: the Lua drivers' unit tests (skipped without lua5.1 unless CI=true).
