@@ -7,6 +7,8 @@
 // The packages are:
 //   - impl: the reference implementation, over real sockets;
 //   - mockserver: the configurable mock server with faults and a journal;
+//   - internal/strictyaml: strict YAML decoding (position errors,
+//     did-you-mean) for scenarios, case files and the catalogue;
 //   - harness: case model, drivers, runner and oracle;
 //   - specs: the Ginkgo suite generated from the YAML cases;
 //   - reports: conformance reports;

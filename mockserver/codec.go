@@ -7,20 +7,21 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"reflect"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/netconform/netconform/internal/strictyaml"
 )
 
 // UnmarshalStrict reads a Go duration string such as "150ms" (or a bare
 // 0); a number with no unit is an error that suggests one, and null leaves
 // the duration unchanged.
-func (dur *Duration) UnmarshalStrict(_ *Decoder, n *yaml.Node, _ string) error {
-	if isNull(n) {
+func (dur *Duration) UnmarshalStrict(_ *strictyaml.Decoder, n *yaml.Node, _ string) error {
+	if strictyaml.IsNull(n) {
 		return nil
 	}
 	if n.Kind != yaml.ScalarNode {
-		return fmt.Errorf("want a duration such as \"150ms\", got %s", Describe(n))
+		return fmt.Errorf("want a duration such as \"150ms\", got %s", strictyaml.Describe(n))
 	}
 	if n.ShortTag() == "!!int" || n.ShortTag() == "!!float" {
 		if n.Value == "0" {
@@ -40,22 +41,21 @@ func (dur *Duration) UnmarshalStrict(_ *Decoder, n *yaml.Node, _ string) error {
 // UnmarshalStrict reads a mapping of header name to a string or a list of
 // strings (a repeated header), keeping the mapping's order; null leaves the
 // headers unchanged.
-func (h *Headers) UnmarshalStrict(d *Decoder, n *yaml.Node, field string) error {
-	if isNull(n) {
+func (h *Headers) UnmarshalStrict(d *strictyaml.Decoder, n *yaml.Node, field string) error {
+	if strictyaml.IsNull(n) {
 		return nil
 	}
 	if n.Kind != yaml.MappingNode {
-		return fmt.Errorf("want a mapping of header name to a string or a list of strings, got %s", Describe(n))
+		return fmt.Errorf("want a mapping of header name to a string or a list of strings, got %s", strictyaml.Describe(n))
 	}
 	out := Headers{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		sub := join(field, k.Value)
-		v = Resolve(v)
-		d.nodes[sub] = v
-		d.keys[sub] = k
+		sub := strictyaml.Join(field, k.Value)
+		v = strictyaml.Resolve(v)
+		d.Remember(sub, k, v)
 		if k.Kind != yaml.ScalarNode || k.Value == "" {
-			d.Failf(k, field, "header names must be non-empty strings, got %s", Describe(k))
+			d.Failf(k, field, "header names must be non-empty strings, got %s", strictyaml.Describe(k))
 			continue
 		}
 		switch {
@@ -63,15 +63,15 @@ func (h *Headers) UnmarshalStrict(d *Decoder, n *yaml.Node, field string) error 
 			out = append(out, Header{Name: k.Value, Value: v.Value})
 		case v.Kind == yaml.SequenceNode:
 			for j, item := range v.Content {
-				item = Resolve(item)
+				item = strictyaml.Resolve(item)
 				if item.Kind != yaml.ScalarNode || item.ShortTag() == "!!null" {
-					d.Failf(item, fmt.Sprintf("%s[%d]", sub, j), "want a string, got %s", Describe(item))
+					d.Failf(item, fmt.Sprintf("%s[%d]", sub, j), "want a string, got %s", strictyaml.Describe(item))
 					continue
 				}
 				out = append(out, Header{Name: k.Value, Value: item.Value})
 			}
 		default:
-			d.Failf(v, sub, "want a string or a list of strings, got %s", Describe(v))
+			d.Failf(v, sub, "want a string or a list of strings, got %s", strictyaml.Describe(v))
 		}
 	}
 	*h = out
@@ -190,14 +190,14 @@ type bodyFields Body
 
 // UnmarshalStrict reads a scalar (the text) or a mapping with one of text,
 // base64, generate or file; null leaves the body unchanged.
-func (b *Body) UnmarshalStrict(d *Decoder, n *yaml.Node, field string) error {
+func (b *Body) UnmarshalStrict(d *strictyaml.Decoder, n *yaml.Node, field string) error {
 	switch {
-	case isNull(n):
+	case strictyaml.IsNull(n):
 	case n.Kind == yaml.ScalarNode:
 		*b = Body{Text: n.Value}
 	default:
 		var f bodyFields
-		d.structValue(n, reflect.ValueOf(&f).Elem(), field)
+		d.Decode(n, &f, field)
 		*b = Body(f)
 	}
 	return nil
@@ -246,17 +246,17 @@ type lieFields struct {
 
 // UnmarshalStrict reads "auto", "none" or {lie: N}; null leaves the length
 // unchanged.
-func (l *Length) UnmarshalStrict(d *Decoder, n *yaml.Node, field string) error {
+func (l *Length) UnmarshalStrict(d *strictyaml.Decoder, n *yaml.Node, field string) error {
 	switch {
-	case isNull(n):
+	case strictyaml.IsNull(n):
 	case n.Kind == yaml.ScalarNode:
 		*l = Length{Mode: n.Value}
 	case n.Kind == yaml.MappingNode:
 		var f lieFields
-		d.structValue(n, reflect.ValueOf(&f).Elem(), field)
+		d.Decode(n, &f, field)
 		*l = Length{Mode: LengthLie, Lie: f.Lie}
 	default:
-		return fmt.Errorf("want \"auto\", \"none\" or {lie: N}, got %s", Describe(n))
+		return fmt.Errorf("want \"auto\", \"none\" or {lie: N}, got %s", strictyaml.Describe(n))
 	}
 	return nil
 }

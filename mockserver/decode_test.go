@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/netconform/netconform/internal/strictyaml"
 )
 
 const fullConfig = `routes:
@@ -182,6 +184,50 @@ func TestDecodeScenarioFromCaseNode(t *testing.T) {
 	if err != nil || len(sc.Routes) != 0 {
 		t.Fatalf("nil node: %v %v", sc, err)
 	}
+}
+
+// caseLike embeds a Scenario as a case file does.
+type caseLike struct {
+	ID     string   `yaml:"id"`
+	Server Scenario `yaml:"server"`
+}
+
+func TestScenarioInStrictDecoder(t *testing.T) {
+	t.Parallel()
+	// The scenario validates itself where it is embedded, its errors under
+	// the embedding field, and reads strings leniently even in a strict
+	// decoder.
+	src := "id: x\nserver:\n  routes:\n    - status: 200\n    - {path: /b, method: 1}\n"
+	var c caseLike
+	d := strictyaml.NewDecoder("c.yaml")
+	d.StrictStrings = true
+	d.Decode(parseNode(t, src), &c, "")
+	err := d.Err()
+	var pe *PosError
+	if !errors.As(err, &pe) || pe.Field != "server.routes[0].path" || pe.Line != 4 || pe.Col != 7 {
+		t.Fatalf("want a PosError at 4:7 server.routes[0].path, got %v", err)
+	}
+	if strings.Contains(err.Error(), "quote it") || len(c.Server.Routes) != 2 || c.Server.Routes[1].Method != "1" {
+		t.Fatalf("scenario strings not lenient: %v %+v", err, c.Server)
+	}
+
+	// A valid scenario decodes with no error, and StrictStrings is restored.
+	d = strictyaml.NewDecoder("c.yaml")
+	d.StrictStrings = true
+	d.Decode(parseNode(t, "id: 3\nserver: {routes: [{path: /a}]}\n"), &c, "")
+	if err := d.Err(); err == nil || !strings.Contains(err.Error(), "c.yaml:1:5: id: want a string") {
+		t.Fatalf("want the strict id error only, got %v", err)
+	}
+}
+
+// parseNode parses src into its root node.
+func parseNode(t *testing.T, src string) *yaml.Node {
+	t.Helper()
+	n, err := strictyaml.Parse([]byte(src))
+	if err != nil || n == nil {
+		t.Fatalf("parse %q: %v", src, err)
+	}
+	return n
 }
 
 func TestJSONStrictBody(t *testing.T) {

@@ -26,8 +26,11 @@
 // [Record]) and GET /__netconform/ca.pem.
 //
 // Scenarios decode from YAML with [DecodeScenario] (a case file's `server:`
-// block) or [ParseConfig] (a whole file), with strict file:line:col errors,
-// and from JSON with encoding/json.
+// block) or [ParseConfig] (a whole file), with strict file:line:col errors
+// ([PosError]), and from JSON with encoding/json. The strict decoding itself
+// (unknown keys, types, positions, did-you-mean) is package
+// internal/strictyaml's; this package holds the route model and its own
+// YAML forms (codec.go).
 //
-// mockserver imports nothing else of netconform.
+// Of netconform, mockserver imports only internal/strictyaml.
 package mockserver

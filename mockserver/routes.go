@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/netconform/netconform/internal/strictyaml"
 )
 
 // routeState is an installed route with its call counter (guarded by the
@@ -141,7 +143,7 @@ func (sp *space) nearMiss(method, path string) string {
 			m.reason = append(m.reason, fmt.Sprintf("method %s is not %s", method, rt.Method))
 		}
 		if _, ok := rt.pathHop(path); !ok {
-			m.score += editDistance(path, rt.Path)
+			m.score += strictyaml.EditDistance(path, rt.Path)
 			m.reason = append(m.reason, fmt.Sprintf("path %q is not %q", path, rt.Path))
 		}
 		misses = append(misses, m)

@@ -7,22 +7,16 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/netconform/netconform/internal/strictyaml"
 )
 
 // FieldError is a validation problem with one field of a Scenario; Field is
-// its dotted path, such as "routes[2].fault.kind".
-type FieldError struct {
-	// Field is the dotted path of the field.
-	Field string
-	// Err is the problem.
-	Err error
-}
-
-// Error returns "field: message".
-func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
-
-// Unwrap returns Err.
-func (e *FieldError) Unwrap() error { return e.Err }
+// its dotted path, such as "routes[2].fault.kind". [Scenario.Validate]
+// returns them; the strict decoder positions them in the file. It is the
+// strict decoder's field error (package internal/strictyaml), named here
+// for users of this package.
+type FieldError = strictyaml.FieldError
 
 // Limits that keep a scenario from asking the server for the absurd.
 const (
@@ -123,7 +117,7 @@ func (v *validator) response(f string, r Response) {
 		}
 	default:
 		v.add(f+".length", "unknown length %q (want \"auto\", \"none\" or {lie: N})%s",
-			r.Length.Mode, suggest(r.Length.Mode, []string{LengthAuto, LengthNone}))
+			r.Length.Mode, strictyaml.Suggest(r.Length.Mode, []string{LengthAuto, LengthNone}))
 	}
 	if t := r.Trickle; t != nil {
 		v.trickle(f+".trickle", *t)
@@ -198,11 +192,11 @@ func (v *validator) trickle(f string, t Trickle) {
 func (v *validator) fault(f string, ft Fault) {
 	kinds := []string{FaultReset, FaultClose, FaultMalformedChunk, FaultGarbage}
 	if !slices.Contains(kinds, ft.Kind) {
-		v.add(f+".kind", "unknown fault kind %q (want one of %s)%s", ft.Kind, strings.Join(kinds, ", "), suggest(ft.Kind, kinds))
+		v.add(f+".kind", "unknown fault kind %q (want one of %s)%s", ft.Kind, strings.Join(kinds, ", "), strictyaml.Suggest(ft.Kind, kinds))
 	}
 	points := []string{AtBeforeStatus, AtAfterHeaders, AtAfterBody}
 	if ft.At != "" && !slices.Contains(points, ft.At) {
-		v.add(f+".at", "unknown fault point %q (want one of %s)%s", ft.At, strings.Join(points, ", "), suggest(ft.At, points))
+		v.add(f+".at", "unknown fault point %q (want one of %s)%s", ft.At, strings.Join(points, ", "), strictyaml.Suggest(ft.At, points))
 	}
 	if ft.Kind == FaultMalformedChunk && ft.At == AtBeforeStatus {
 		v.add(f+".at", "a malformed chunk needs a chunked body: use %s or %s", AtAfterHeaders, AtAfterBody)
@@ -230,7 +224,7 @@ func (v *validator) redirect(f string, r Redirect) {
 	}
 	styles := []string{HopPath, HopRelative, HopAbsolute, HopHTTP, HopHTTPS}
 	if r.HopStyle != "" && !slices.Contains(styles, r.HopStyle) {
-		v.add(f+".hopStyle", "unknown hop style %q (want one of %s)%s", r.HopStyle, strings.Join(styles, ", "), suggest(r.HopStyle, styles))
+		v.add(f+".hopStyle", "unknown hop style %q (want one of %s)%s", r.HopStyle, strings.Join(styles, ", "), strictyaml.Suggest(r.HopStyle, styles))
 	}
 	if strings.ContainsAny(r.To, "\r\n") {
 		v.add(f+".to", "to must not contain CR or LF")

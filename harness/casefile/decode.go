@@ -6,12 +6,12 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/netconform/netconform/mockserver"
+	"github.com/netconform/netconform/internal/strictyaml"
 )
 
-// Case files decode with mockserver's strict decoder (mockserver.Decoder):
+// Case files decode with the project's strict decoder (strictyaml.Decoder):
 // unknown keys get a did-you-mean suggestion, scalars must have the right
-// type, every problem is a positioned *mockserver.PosError. The case format
+// type, every problem is a positioned *strictyaml.PosError. The case format
 // adds three things on top of it:
 //   - string fields take only YAML strings, as cases/schema.json says;
 //   - every decoded struct with a Pos field records where its mapping starts;
@@ -26,8 +26,8 @@ import (
 var typePos = reflect.TypeFor[Pos]()
 
 // newDecoder returns the strict decoder for the case file named file.
-func newDecoder(file string) *mockserver.Decoder {
-	d := mockserver.NewDecoder(file)
+func newDecoder(file string) *strictyaml.Decoder {
+	d := strictyaml.NewDecoder(file)
 	d.StrictStrings = true
 	d.AfterStruct = func(v reflect.Value, n *yaml.Node) {
 		if f := v.FieldByName("Pos"); f.IsValid() && f.Type() == typePos && f.CanSet() {
@@ -38,23 +38,15 @@ func newDecoder(file string) *mockserver.Decoder {
 }
 
 // posOf returns the position of node n in the decoder's file.
-func posOf(d *mockserver.Decoder, n *yaml.Node) Pos {
+func posOf(d *strictyaml.Decoder, n *yaml.Node) Pos {
 	return Pos{File: d.File(), Line: n.Line, Col: n.Column}
 }
 
 // nodeAt returns the node decoded at field; a field ending in "#key" means
 // the key node of the entry.
-func nodeAt(d *mockserver.Decoder, field string) *yaml.Node {
+func nodeAt(d *strictyaml.Decoder, field string) *yaml.Node {
 	if f, ok := strings.CutSuffix(field, "#key"); ok {
 		return d.KeyNode(f)
 	}
 	return d.Node(field)
-}
-
-// join appends key to a field path.
-func join(field, key string) string {
-	if field == "" {
-		return key
-	}
-	return field + "." + key
 }

@@ -23,6 +23,10 @@
 //
 //	cases/example/typo.yaml:27:5: expect.ended.statsu: unknown event field "statsu" (did you mean "status"?)
 //
+// The decoding, the position errors and the suggestions are package
+// internal/strictyaml's, the project's one strict YAML decoder; this package
+// adds the case format's rules on top (decode.go).
+//
 // # A complete example
 //
 // A file cases/files/error-body-keeps-file.yaml, with comments (the case

@@ -9,21 +9,20 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/netconform/netconform/mockserver"
+	"github.com/netconform/netconform/internal/strictyaml"
 )
 
 // Load parses one case file strictly and validates its cases. file names the
 // file in messages and positions. Every problem found is reported, each as a
-// *mockserver.PosError ("file:line:col: field: message"), joined with
+// *strictyaml.PosError ("file:line:col: field: message"), joined with
 // errors.Join in document order. Loaded cases have Call folded into Calls
 // and defaults filled in.
 func Load(file string, data []byte) ([]*Case, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	root, err := strictyaml.Parse(data)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	root := mockserver.Resolve(&doc)
-	if root.Kind == 0 || root.Kind == yaml.DocumentNode || isNull(root) {
+	if root == nil || strictyaml.IsNull(root) {
 		return nil, fmt.Errorf("%s: empty case file", file)
 	}
 	d := newDecoder(file)
@@ -34,9 +33,9 @@ func Load(file string, data []byte) ([]*Case, error) {
 		items = root.Content
 		prefix = func(i int) string { return fmt.Sprintf("[%d]", i) }
 	case root.Kind == yaml.MappingNode && len(root.Content) == 2 && root.Content[0].Value == "cases":
-		list := mockserver.Resolve(root.Content[1])
+		list := strictyaml.Resolve(root.Content[1])
 		if list.Kind != yaml.SequenceNode {
-			d.Failf(list, "cases", "want a list of cases, got %s", mockserver.Describe(list))
+			d.Failf(list, "cases", "want a list of cases, got %s", strictyaml.Describe(list))
 			return nil, d.Err()
 		}
 		items = list.Content
@@ -44,7 +43,7 @@ func Load(file string, data []byte) ([]*Case, error) {
 	case root.Kind == yaml.MappingNode:
 		items = []*yaml.Node{root}
 	default:
-		d.Failf(root, "", "want a case (a mapping) or a list of cases, got %s", mockserver.Describe(root))
+		d.Failf(root, "", "want a case (a mapping) or a list of cases, got %s", strictyaml.Describe(root))
 		return nil, d.Err()
 	}
 	if len(items) == 0 {
@@ -56,11 +55,11 @@ func Load(file string, data []byte) ([]*Case, error) {
 		c := &Case{}
 		field := prefix(i)
 		d.Decode(n, c, field)
-		c.Pos = posOf(d, mockserver.Resolve(n))
+		c.Pos = posOf(d, strictyaml.Resolve(n))
 		v := &validator{d: d, c: c, field: field}
 		v.validate()
 		if c.ID != "" && ids[c.ID] {
-			idField := join(field, "id")
+			idField := strictyaml.Join(field, "id")
 			at := d.Node(idField)
 			if at == nil {
 				at = n
@@ -75,8 +74,6 @@ func Load(file string, data []byte) ([]*Case, error) {
 	}
 	return cases, nil
 }
-
-func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" }
 
 // LoadFS loads every case file matching */*.yaml in fsys (cases/<area>/<name>.yaml
 // when fsys is rooted at cases/), in path order, and checks that case ids
@@ -106,13 +103,13 @@ func LoadFS(fsys fs.FS, dir string) ([]*Case, error) {
 		area := path.Dir(name)
 		for _, c := range cs {
 			if prev, dup := seen[c.ID]; dup {
-				errs = append(errs, &mockserver.PosError{File: c.Pos.File, Line: c.Pos.Line, Col: c.Pos.Col, Field: "id",
+				errs = append(errs, &strictyaml.PosError{File: c.Pos.File, Line: c.Pos.Line, Col: c.Pos.Col, Field: "id",
 					Err: fmt.Errorf("duplicate case id %q (also at %s)", c.ID, prev)})
 				continue
 			}
 			seen[c.ID] = c.Pos
 			if a := c.Area(); a != area {
-				errs = append(errs, &mockserver.PosError{File: c.Pos.File, Line: c.Pos.Line, Col: c.Pos.Col, Field: "id",
+				errs = append(errs, &strictyaml.PosError{File: c.Pos.File, Line: c.Pos.Line, Col: c.Pos.Col, Field: "id",
 					Err: fmt.Errorf("case %q has area %q but lives in folder %q", c.ID, a, area)})
 			}
 			all = append(all, c)

@@ -10,6 +10,7 @@ import (
 	"testing/fstest"
 
 	"github.com/netconform/netconform/cases"
+	"github.com/netconform/netconform/internal/strictyaml"
 	"github.com/netconform/netconform/mockserver"
 )
 
@@ -241,9 +242,9 @@ expect:
 func TestLoadErrorsArePositioned(t *testing.T) {
 	t.Parallel()
 	_, err := Load("f.yaml", []byte("id: a.b\ntitle: t\nrequirements: [F2]\ncall: {url: x}\nexpect: {ended: {statsu: 1}}\n"))
-	var pe *mockserver.PosError
+	var pe *strictyaml.PosError
 	if !errors.As(err, &pe) || pe.Line != 5 || pe.Field != "expect.ended.statsu" {
-		t.Fatalf("want a *mockserver.PosError at line 5, got %#v", err)
+		t.Fatalf("want a *strictyaml.PosError at line 5, got %#v", err)
 	}
 }
 

@@ -7,7 +7,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/netconform/netconform/mockserver"
+	"github.com/netconform/netconform/internal/strictyaml"
 )
 
 // predicateKeys are the operators of a predicate mapping.
@@ -18,7 +18,7 @@ func predicateKeys() []string {
 // UnmarshalStrict reads a predicate for the strict decoder: a bare scalar is
 // shorthand for equals, a bare null means absent (Lua has no nil field), and
 // a mapping holds operators. Pos is set to the predicate's node.
-func (p *Predicate) UnmarshalStrict(d *mockserver.Decoder, n *yaml.Node, field string) error {
+func (p *Predicate) UnmarshalStrict(d *strictyaml.Decoder, n *yaml.Node, field string) error {
 	p.Pos = posOf(d, n)
 	switch {
 	case n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null":
@@ -34,8 +34,8 @@ func (p *Predicate) UnmarshalStrict(d *mockserver.Decoder, n *yaml.Node, field s
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, val := n.Content[i], mockserver.Resolve(n.Content[i+1])
-		sub := join(field, k.Value)
+		k, val := n.Content[i], strictyaml.Resolve(n.Content[i+1])
+		sub := strictyaml.Join(field, k.Value)
 		if seen[k.Value] {
 			d.Failf(k, sub, "duplicate key %q", k.Value)
 			continue
@@ -47,13 +47,13 @@ func (p *Predicate) UnmarshalStrict(d *mockserver.Decoder, n *yaml.Node, field s
 }
 
 // operator decodes one operator k of a predicate mapping.
-func (p *Predicate) operator(d *mockserver.Decoder, k, val *yaml.Node, sub string) {
+func (p *Predicate) operator(d *strictyaml.Decoder, k, val *yaml.Node, sub string) {
 	switch k.Value {
 	case "equals":
 		p.Equals, p.HasEquals = d.Free(val, sub), true
 	case "oneOf":
 		if val.Kind != yaml.SequenceNode {
-			d.Failf(val, sub, "want a list, got %s", mockserver.Describe(val))
+			d.Failf(val, sub, "want a list, got %s", strictyaml.Describe(val))
 			return
 		}
 		list, _ := d.Free(val, sub).([]any)
@@ -79,7 +79,7 @@ func (p *Predicate) operator(d *mockserver.Decoder, k, val *yaml.Node, sub strin
 	case "gte", "lte":
 		f, ok := d.Free(val, sub).(float64)
 		if !ok {
-			d.Failf(val, sub, "want a number, got %s", mockserver.Describe(val))
+			d.Failf(val, sub, "want a number, got %s", strictyaml.Describe(val))
 			return
 		}
 		if k.Value == "gte" {
@@ -99,13 +99,13 @@ func (p *Predicate) operator(d *mockserver.Decoder, k, val *yaml.Node, sub strin
 		}
 	default:
 		d.Failf(k, sub, "unknown predicate %q%s (a mapping holds operators; to compare a table use equals or contains)",
-			k.Value, mockserver.Suggest(k.Value, predicateKeys()))
+			k.Value, strictyaml.Suggest(k.Value, predicateKeys()))
 	}
 }
 
 // UnmarshalStrict reads the operand of contains for the strict decoder: a
 // string (Text) or a mapping of key to predicate (Keys).
-func (c *Contains) UnmarshalStrict(d *mockserver.Decoder, n *yaml.Node, field string) error {
+func (c *Contains) UnmarshalStrict(d *strictyaml.Decoder, n *yaml.Node, field string) error {
 	switch n.Kind {
 	case yaml.ScalarNode:
 		if s, ok := str(d, n, field); ok {
@@ -114,15 +114,15 @@ func (c *Contains) UnmarshalStrict(d *mockserver.Decoder, n *yaml.Node, field st
 	case yaml.MappingNode:
 		d.Decode(n, &c.Keys, field)
 	default:
-		return fmt.Errorf("contains wants a string or a mapping, got %s", mockserver.Describe(n))
+		return fmt.Errorf("contains wants a string or a mapping, got %s", strictyaml.Describe(n))
 	}
 	return nil
 }
 
 // str decodes a YAML string at field.
-func str(d *mockserver.Decoder, n *yaml.Node, field string) (string, bool) {
+func str(d *strictyaml.Decoder, n *yaml.Node, field string) (string, bool) {
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
-		d.Failf(n, field, "want a string, got %s", mockserver.Describe(n))
+		d.Failf(n, field, "want a string, got %s", strictyaml.Describe(n))
 		return "", false
 	}
 	var s string
@@ -131,9 +131,9 @@ func str(d *mockserver.Decoder, n *yaml.Node, field string) (string, bool) {
 }
 
 // boolean decodes true or false at field.
-func boolean(d *mockserver.Decoder, n *yaml.Node, field string) (bool, bool) {
+func boolean(d *strictyaml.Decoder, n *yaml.Node, field string) (bool, bool) {
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
-		d.Failf(n, field, "want true or false, got %s", mockserver.Describe(n))
+		d.Failf(n, field, "want true or false, got %s", strictyaml.Describe(n))
 		return false, false
 	}
 	var b bool

@@ -9,7 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/netconform/netconform/harness/trace"
-	"github.com/netconform/netconform/mockserver"
+	"github.com/netconform/netconform/internal/strictyaml"
 )
 
 // BaseDirs returns the Solar2D base directory constant names a case may use.
@@ -38,7 +38,7 @@ func (c *Case) AllLabels() []string {
 
 // validator checks one decoded case and fills its defaults in.
 type validator struct {
-	d     *mockserver.Decoder
+	d     *strictyaml.Decoder
 	c     *Case
 	field string
 	calls map[string]*Call
@@ -47,16 +47,10 @@ type validator struct {
 // failAt reports a problem at the node of field (relative to the case), or
 // the closest decoded parent.
 func (v *validator) failAt(field, format string, args ...any) {
-	full := join(v.field, field)
+	full := strictyaml.Join(v.field, field)
 	n := nodeAt(v.d, full)
-	for p := full; n == nil && p != ""; {
-		i := strings.LastIndexAny(p, ".[")
-		if i < 0 {
-			p = ""
-		} else {
-			p = p[:i]
-		}
-		n = nodeAt(v.d, p)
+	if n == nil {
+		n = v.d.Nearest(full) // "a.b#key" is not a field: its parent "a" is next
 	}
 	if n == nil {
 		n = &yaml.Node{Line: v.c.Pos.Line, Column: v.c.Pos.Col}
@@ -105,7 +99,7 @@ func (v *validator) req(field, r string) {
 
 func (v *validator) dir(field, d string) {
 	if d != "" && !slices.Contains(BaseDirs(), d) {
-		v.failAt(field, "unknown base directory %q%s", d, mockserver.Suggest(d, BaseDirs()))
+		v.failAt(field, "unknown base directory %q%s", d, strictyaml.Suggest(d, BaseDirs()))
 	}
 }
 
@@ -202,7 +196,7 @@ func (v *validator) callRef(field, id string) {
 	base, inst, hasInst := strings.Cut(id, "#")
 	cl := v.calls[base]
 	if cl == nil {
-		v.failAt(field, "no call %q%s", id, mockserver.Suggest(base, v.callIDs()))
+		v.failAt(field, "no call %q%s", id, strictyaml.Suggest(base, v.callIDs()))
 		return
 	}
 	if hasInst {
@@ -294,7 +288,7 @@ func (v *validator) expect() {
 	}
 	for i, name := range e.SkipInvariants {
 		if _, ok := InvariantReqs()[Invariant(name)]; !ok {
-			v.failAt(fmt.Sprintf("expect.skipInvariants[%d]", i), "unknown invariant %q%s", name, mockserver.Suggest(name, invariantNames()))
+			v.failAt(fmt.Sprintf("expect.skipInvariants[%d]", i), "unknown invariant %q%s", name, strictyaml.Suggest(name, invariantNames()))
 		}
 	}
 }
@@ -321,7 +315,7 @@ func (v *validator) callExpect(field string, ce *CallExpect) {
 	}{{"began", ce.Began}, {"progress", ce.Progress}, {"ended", ce.Ended}, {"each", ce.Each}} {
 		for k := range ph.f {
 			if !slices.Contains(eventFields, k) {
-				v.failAt(field+"."+ph.name+"."+k+"#key", "unknown event field %q%s", k, mockserver.Suggest(k, eventFields))
+				v.failAt(field+"."+ph.name+"."+k+"#key", "unknown event field %q%s", k, strictyaml.Suggest(k, eventFields))
 			}
 		}
 	}
@@ -332,7 +326,7 @@ func (v *validator) callExpect(field string, ce *CallExpect) {
 
 // traceError positions a grammar error at its column inside the scalar.
 func (v *validator) traceError(field string, err error) {
-	full := join(v.field, field)
+	full := strictyaml.Join(v.field, field)
 	n := nodeAt(v.d, full)
 	var se *trace.SyntaxError
 	if n == nil || !errors.As(err, &se) {
@@ -390,7 +384,7 @@ func (v *validator) timing(field string, te *TimingExpect) {
 		if m.val == "" {
 			v.failAt(field+"."+m.key, "missing %s", m.key)
 		} else if !slices.Contains(TimingMoments(), m.val) {
-			v.failAt(field+"."+m.key, "unknown moment %q%s", m.val, mockserver.Suggest(m.val, TimingMoments()))
+			v.failAt(field+"."+m.key, "unknown moment %q%s", m.val, strictyaml.Suggest(m.val, TimingMoments()))
 		}
 	}
 }

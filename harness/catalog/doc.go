@@ -10,6 +10,9 @@
 // secondary clause as a [Note] with its own level.
 //
 // The loader is strict: unknown keys, wrong types, duplicate ids and invalid
-// values are errors that name their line and column, as [PosError]. A loaded
-// [Catalog] is read-only and safe for concurrent use.
+// values are errors that name their line and column, as [PosError]. Parsing,
+// the position errors and the did-you-mean are package internal/strictyaml's
+// (the project's strict YAML toolkit); this package walks the catalogue's
+// schema and words its messages. A loaded [Catalog] is read-only and safe
+// for concurrent use.
 package catalog

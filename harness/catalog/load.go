@@ -1,15 +1,16 @@
 package catalog
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/netconform/netconform/internal/strictyaml"
 )
 
-// maxErrors bounds how many problems Load reports before it stops looking.
+// maxErrors bounds how many problems Load reports; later ones are dropped.
 const maxErrors = 20
 
 // Load decodes and validates a requirement catalogue (the format of
@@ -17,27 +18,22 @@ const maxErrors = 20
 // duplicate keys and aliases are rejected. Validation checks that ids match
 // ^[A-Z][0-9]+$ and are unique, that levels, areas and source kinds are
 // valid, that title is one line, and that text and source quote are not
-// empty. Every problem is a [*PosError]; several are joined with
-// errors.Join, sorted by position.
+// empty. Every problem is a [*PosError] ("line L:C: message": the
+// catalogue is read without a file name); several are joined with
+// errors.Join, sorted by position, at most 20 of them.
 //
 // The catalogue keeps its requirements in profile order: grouped by area in
 // the order of [Areas], and in file order within an area.
 func Load(data []byte) (*Catalog, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	root, err := strictyaml.Parse(data)
+	if err != nil {
 		return nil, fmt.Errorf("parse catalogue: %w", err)
 	}
-	d := &decoder{}
-	reqs := d.document(&root)
-	if len(d.errs) > 0 {
-		slices.SortStableFunc(d.errs, func(a, b error) int {
-			pa, pb := a.(*PosError), b.(*PosError)
-			if pa.Line != pb.Line {
-				return pa.Line - pb.Line
-			}
-			return pa.Col - pb.Col
-		})
-		return nil, fmt.Errorf("load catalogue: %w", errors.Join(d.errs...))
+	d := &decoder{errs: strictyaml.NewDecoder("")}
+	d.errs.MaxErrors = maxErrors
+	reqs := d.document(root)
+	if err := d.errs.Err(); err != nil {
+		return nil, fmt.Errorf("load catalogue: %w", err)
 	}
 	// Profile order: by area as in Areas, then as in the file.
 	slices.SortStableFunc(reqs, func(a, b Requirement) int {
@@ -50,30 +46,30 @@ func Load(data []byte) (*Catalog, error) {
 	return c, nil
 }
 
-// decoder walks the YAML node tree and collects positioned errors.
+// decoder walks the catalogue's YAML node tree by its schema. The strict
+// decoder of package strictyaml collects its positioned errors (sorted,
+// bounded); the catalogue's messages name keys and entries its own way
+// ("A1: missing key ..."), so the walk is by hand rather than by struct tags.
 type decoder struct {
-	errs []error
+	errs *strictyaml.Decoder
 }
 
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
-	if len(d.errs) >= maxErrors {
-		return
-	}
-	d.errs = append(d.errs, &PosError{Line: n.Line, Col: n.Column, Err: fmt.Errorf(format, args...)})
+	d.errs.Failf(n, "", format, args...)
 }
 
 func (d *decoder) document(root *yaml.Node) []Requirement {
-	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
-		d.errs = append(d.errs, &PosError{Line: 1, Err: errors.New("empty catalogue")})
+	if root == nil {
+		d.errorf(&yaml.Node{Line: 1}, "empty catalogue")
 		return nil
 	}
 	var list *yaml.Node
-	d.fields(root.Content[0], "catalogue", []string{"requirements"}, func(key string, v *yaml.Node) {
+	d.fields(root, "catalogue", []string{"requirements"}, func(key string, v *yaml.Node) {
 		list = v
 	})
 	if list == nil {
-		if len(d.errs) == 0 {
-			d.errorf(root.Content[0], "missing key %q", "requirements")
+		if d.errs.Err() == nil {
+			d.errorf(root, "missing key %q", "requirements")
 		}
 		return nil
 	}
@@ -208,7 +204,7 @@ func (d *decoder) fields(n *yaml.Node, what string, known []string, set func(key
 		case seen[key]:
 			d.errorf(k, "%s: duplicate key %q", what, key)
 		case !slices.Contains(known, key):
-			if s := suggest(key, known); s != "" {
+			if s := strictyaml.Closest(key, known); s != "" {
 				d.errorf(k, "%s: unknown key %q (did you mean %q?)", what, key, s)
 				seen[suggestedMark+s] = true // no "missing key" error for s as well
 			} else {
@@ -261,26 +257,12 @@ func (d *decoder) level(n *yaml.Node, field string) Level {
 	return l
 }
 
+// kindName names what a node is in the catalogue's messages.
 func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.AliasNode:
+	if n.Kind == yaml.AliasNode {
 		return "an alias (aliases are not supported)"
-	case yaml.ScalarNode:
-		switch n.Tag {
-		case "!!null":
-			return "null"
-		case "!!bool":
-			return "a boolean"
-		case "!!int", "!!float":
-			return "a number"
-		}
-		return "a string"
 	}
-	return "nothing"
+	return strictyaml.KindOf(n)
 }
 
 // entryName names an entry in messages: its id if known.

@@ -1,4 +1,4 @@
-package mockserver
+package strictyaml
 
 // The strict decoder's walk of each kind of Go value: structs, maps,
 // scalars and free values.
@@ -42,7 +42,7 @@ func (d *Decoder) entries(n *yaml.Node, field string, fn func(k, val *yaml.Node,
 	seen := make(map[string]bool, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
-		sub := join(field, k.Value)
+		sub := Join(field, k.Value)
 		switch {
 		case k.Kind != yaml.ScalarNode:
 			d.Failf(k, field, "keys must be plain names, got %s", Describe(k))

@@ -1,4 +1,4 @@
-package mockserver
+package strictyaml
 
 import (
 	"errors"
@@ -14,6 +14,24 @@ import (
 // follows), so a self-referencing alias cannot recurse forever.
 const maxDepth = 64
 
+// Unmarshaler is implemented by types with their own YAML form, such as a
+// shorthand scalar for a mapping (a duration, a body, a predicate) or a
+// closed set of operators. The [Decoder] hands such a value its node
+// instead of walking it by reflection: documents and aliases are resolved,
+// and null nodes are passed too, so that a type can give null a meaning (a
+// pointer to such a type is allocated first). field is the value's dotted
+// path.
+//
+// A returned error is reported at n under field. To report several
+// problems, or problems at inner nodes, call [Decoder.Failf] and return
+// nil; decode inner values with [Decoder.Decode] or [Decoder.Free] so that
+// their errors and nodes are positioned too. To decode the value's own
+// fields by the usual rules (and then adjust), decode into a pointer to a
+// method-less copy of its type: d.Decode(n, (*plain)(v), field).
+type Unmarshaler interface {
+	UnmarshalStrict(d *Decoder, n *yaml.Node, field string) error
+}
+
 // Decoder decodes YAML nodes into Go values strictly, collecting every
 // problem as a [*PosError] ("file:line:col: field: message") instead of
 // stopping at the first, and remembering the node each field path came from
@@ -22,7 +40,7 @@ const maxDepth = 64
 // anything else with `yaml` tags go through it.
 //
 // The rules, by Go type:
-//   - A type implementing [StrictUnmarshaler] decodes itself.
+//   - A type implementing [Unmarshaler] decodes itself.
 //   - Structs take a mapping; keys come from `yaml` tags (",inline" embeds
 //     a struct's keys, "-" skips a field, an untagged field is its name with
 //     a lower-case first letter). An unknown key is an error that suggests
@@ -33,7 +51,7 @@ const maxDepth = 64
 //   - Integers take YAML integers, floats any number, booleans true or
 //     false; strings take any scalar's text, or only YAML strings when
 //     StrictStrings is set.
-//   - Null leaves the zero value (except for a StrictUnmarshaler).
+//   - Null leaves the zero value (except for an Unmarshaler).
 //   - A value whose pointer has a Validate() error method is validated once
 //     it decoded without error; its [*FieldError] values (Field relative to
 //     the value) are positioned at the node of their field, or of its
@@ -50,6 +68,9 @@ type Decoder struct {
 	// a struct, with the struct (addressable) and the mapping's node, for
 	// example to record where the struct came from.
 	AfterStruct func(v reflect.Value, n *yaml.Node)
+	// MaxErrors, if positive, bounds how many problems are kept: later ones
+	// are dropped, so a badly broken file gives a report of bounded length.
+	MaxErrors int
 
 	file  string
 	errs  []error
@@ -74,17 +95,24 @@ func (d *Decoder) File() string { return d.file }
 func (d *Decoder) Decode(n *yaml.Node, out any, field string) {
 	rv := reflect.ValueOf(out)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
-		panic("mockserver: Decoder.Decode needs a non-nil pointer") // programmer misuse
+		panic("strictyaml: Decoder.Decode needs a non-nil pointer") // programmer misuse
 	}
 	if n != nil {
 		d.value(n, rv.Elem(), field)
 	}
 }
 
-// Failf records a problem at node n for field.
+// Failf records a problem at node n for field ("" for none).
 func (d *Decoder) Failf(n *yaml.Node, field, format string, args ...any) {
-	d.errs = append(d.errs, &PosError{File: d.file, Line: n.Line, Col: n.Column, Field: field,
-		Err: fmt.Errorf(format, args...)})
+	d.fail(n, field, fmt.Errorf(format, args...))
+}
+
+// fail records err at node n for field, unless MaxErrors are recorded.
+func (d *Decoder) fail(n *yaml.Node, field string, err error) {
+	if d.MaxErrors > 0 && len(d.errs) >= d.MaxErrors {
+		return
+	}
+	d.errs = append(d.errs, &PosError{File: d.file, Line: n.Line, Col: n.Column, Field: field, Err: err})
 }
 
 // Err returns every problem recorded so far, sorted by position and joined
@@ -116,6 +144,15 @@ func (d *Decoder) Node(field string) *yaml.Node { return d.nodes[field] }
 // nil if none was.
 func (d *Decoder) KeyNode(field string) *yaml.Node { return d.keys[field] }
 
+// Remember records the key and value nodes of a mapping entry at field, as
+// the decoder does for each entry it walks, for [Decoder.Node],
+// [Decoder.KeyNode] and the positioning of later problems. An
+// [Unmarshaler] that walks a mapping itself calls it for each entry.
+func (d *Decoder) Remember(field string, key, value *yaml.Node) {
+	d.keys[field] = key
+	d.nodes[field] = value
+}
+
 // Resolve returns the node that n stands for: a document's content, an
 // alias's target (bounded, so alias cycles end).
 func Resolve(n *yaml.Node) *yaml.Node {
@@ -132,10 +169,11 @@ func Resolve(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" }
+// IsNull reports whether n is a null scalar ("~", "null" or nothing).
+func IsNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" }
 
 var (
-	typeStrict    = reflect.TypeFor[StrictUnmarshaler]()
+	typeStrict    = reflect.TypeFor[Unmarshaler]()
 	typeValidator = reflect.TypeFor[interface{ Validate() error }]()
 )
 
@@ -166,15 +204,15 @@ func (d *Decoder) value(n *yaml.Node, v reflect.Value, field string) {
 		d.value(n, v.Elem(), field)
 		return
 	case v.CanAddr() && v.Addr().Type().Implements(typeStrict):
-		if err := v.Addr().Interface().(StrictUnmarshaler).UnmarshalStrict(d, n, field); err != nil {
-			d.errs = append(d.errs, &PosError{File: d.file, Line: n.Line, Col: n.Column, Field: field, Err: err})
+		if err := v.Addr().Interface().(Unmarshaler).UnmarshalStrict(d, n, field); err != nil {
+			d.fail(n, field, err)
 		}
-	case isNull(n):
+	case IsNull(n):
 		return
 	default:
 		d.kind(n, v, field)
 	}
-	if len(d.errs) == before && !isNull(n) && v.CanAddr() && v.Addr().Type().Implements(typeValidator) {
+	if len(d.errs) == before && !IsNull(n) && v.CanAddr() && v.Addr().Type().Implements(typeValidator) {
 		d.validate(v.Addr().Interface().(interface{ Validate() error }), n, field)
 	}
 }
@@ -227,18 +265,26 @@ func (d *Decoder) validate(val interface{ Validate() error }, n *yaml.Node, fiel
 	for _, e := range list {
 		var fe *FieldError
 		if !errors.As(e, &fe) {
-			d.errs = append(d.errs, &PosError{File: d.file, Line: n.Line, Col: n.Column, Field: field, Err: e})
+			d.fail(n, field, e)
 			continue
 		}
-		full := join(field, fe.Field)
-		at := d.nodeFor(full, field, n)
-		d.errs = append(d.errs, &PosError{File: d.file, Line: at.Line, Col: at.Column, Field: full, Err: fe.Err})
+		full := Join(field, fe.Field)
+		at := d.nodeFor(full, field)
+		if at == nil {
+			at = n
+		}
+		d.fail(at, full, fe.Err)
 	}
 }
 
+// Nearest returns the node decoded at field or, failing that, at its
+// closest decoded parent ("a.b[2].c", then "a.b[2]", "a.b", "a", ""), or
+// nil if none was: where to report a problem found after decoding.
+func (d *Decoder) Nearest(field string) *yaml.Node { return d.nodeFor(field, "") }
+
 // nodeFor returns the node decoded at field or at its closest parent, up to
-// root (the path of the node top).
-func (d *Decoder) nodeFor(field, root string, top *yaml.Node) *yaml.Node {
+// root, or nil.
+func (d *Decoder) nodeFor(field, root string) *yaml.Node {
 	for range maxDepth {
 		if n, ok := d.nodes[field]; ok {
 			return n
@@ -246,18 +292,23 @@ func (d *Decoder) nodeFor(field, root string, top *yaml.Node) *yaml.Node {
 		if field == root || field == "" {
 			break
 		}
-		i := strings.LastIndexAny(field, ".[")
-		if i < 0 {
-			field = ""
-		} else {
-			field = field[:i]
-		}
+		field = parent(field)
 	}
-	return top
+	return nil
 }
 
-// join appends a key or an index ("[2]") to a field path.
-func join(field, key string) string {
+// parent strips the last key or index from a field path.
+func parent(field string) string {
+	i := strings.LastIndexAny(field, ".[")
+	if i < 0 {
+		return ""
+	}
+	return field[:i]
+}
+
+// Join appends a key, or an index such as "[2]", to a field path: "a" and
+// "b" give "a.b", "a" and "[2]" give "a[2]", "" and "b" give "b".
+func Join(field, key string) string {
 	if field == "" || strings.HasPrefix(key, "[") {
 		return field + key
 	}
@@ -265,4 +316,18 @@ func join(field, key string) string {
 		return field
 	}
 	return field + "." + key
+}
+
+// Parse parses data as YAML and returns the root node of its first
+// document, or nil when there is none (empty input, or only comments).
+// A syntax error is yaml's, unwrapped, for the caller to name the input.
+func Parse(data []byte) (*yaml.Node, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil, nil
+	}
+	return doc.Content[0], nil
 }
