@@ -10,7 +10,6 @@ import (
 
 	"github.com/netconform/netconform/harness/catalog"
 	"github.com/netconform/netconform/internal/testkit"
-	"github.com/netconform/netconform/specs"
 )
 
 // update rewrites the golden files instead of comparing. docs/profile.md is
@@ -94,7 +93,7 @@ func TestDocQuotesAreVerbatim(t *testing.T) {
 	if dir == "" {
 		t.Skip("NETCONFORM_SEEDS not set")
 	}
-	cat, err := catalog.Load(specs.Requirements())
+	cat, err := catalog.Load(catalog.Requirements())
 	if err != nil {
 		t.Fatal(err)
 	}
