@@ -12,9 +12,9 @@ import (
 	"github.com/netconform/netconform/internal/testkit"
 )
 
-// update rewrites the golden files instead of comparing. docs/profile.md is
-// kept in sync by specs' TestProfileDoc, which has the case map.
-var update = flag.Bool("update", false, "rewrite testdata golden files")
+// update rewrites the golden files (testdata/ and, in TestProfileDoc,
+// docs/profile.md) instead of comparing.
+var update = flag.Bool("update", false, "rewrite the golden files (testdata/, docs/profile.md)")
 
 func TestRenderProfileGolden(t *testing.T) {
 	t.Parallel()
