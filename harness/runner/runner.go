@@ -3,6 +3,13 @@
 // actions through a driver session, collects events, the server journal and
 // the sandbox files, and grades the oracle's verdict. It returns results and
 // never calls t.Fatal, so the CLI and the Ginkgo suite share one path.
+//
+// The runner also owns scheduling: [Runner.Repeat] runs a set of cases,
+// repeated, a bounded number at once with the longest budgets first, and
+// [Runner.Run] runs them once. Its exported defaults (the Default, Reference
+// and Device constants) are what netconform run uses when no flag says
+// otherwise. Judging repeated runs against an implementation's known results
+// is package expect's.
 package runner
 
 import (
