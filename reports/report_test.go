@@ -5,12 +5,11 @@ import (
 
 	"github.com/netconform/netconform/harness/catalog"
 	"github.com/netconform/netconform/harness/result"
-	"github.com/netconform/netconform/specs"
 )
 
 func TestFromCatalog(t *testing.T) {
 	t.Parallel()
-	cat, err := catalog.Load(specs.Requirements())
+	cat, err := catalog.Load(catalog.Requirements())
 	if err != nil {
 		t.Fatal(err)
 	}

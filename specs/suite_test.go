@@ -20,7 +20,6 @@ import (
 	"github.com/netconform/netconform/harness/runner"
 	"github.com/netconform/netconform/internal/refdriver"
 	"github.com/netconform/netconform/mockserver"
-	"github.com/netconform/netconform/specs"
 )
 
 // timeScale is the time scale the reference runs at; 0.05 makes the 30 s
@@ -47,7 +46,7 @@ func TestMain(m *testing.M) {
 func TestConformance(t *testing.T) {
 	RegisterFailHandler(Fail)
 	var err error
-	if env.cat, err = catalog.Load(specs.Requirements()); err != nil {
+	if env.cat, err = catalog.Load(catalog.Requirements()); err != nil {
 		t.Fatalf("load catalogue: %v", err)
 	}
 	if env.cases, err = casefile.LoadFS(cases.FS, "cases"); err != nil {

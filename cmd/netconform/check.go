@@ -9,6 +9,7 @@ import (
 
 	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/catalog"
+	"github.com/netconform/netconform/harness/expect"
 )
 
 const checkUsage = `usage: netconform check [--cases DIR ...] [--expect FILE]
@@ -27,7 +28,7 @@ func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.Var(&sel.sources, "cases", "check the cases in `DIR` (or one YAML file) instead of the embedded set; repeatable;\n"+
 		"\"embedded\" names the built-in cases")
-	expect := fs.String("expect", "", "also check this expectations `file` (its statuses and case ids)")
+	expectFile := fs.String("expect", "", "also check this expectations `file` (its statuses and case ids)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, checkUsage)
 		fs.PrintDefaults()
@@ -53,8 +54,8 @@ func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	problems := unknownRequirements(cat, all)
-	if *expect != "" {
-		problems = append(problems, checkExpectations(*expect, all)...)
+	if *expectFile != "" {
+		problems = append(problems, checkExpectations(*expectFile, all)...)
 	}
 	for _, p := range problems {
 		fmt.Fprintln(stderr, p)
@@ -89,16 +90,12 @@ func unknownRequirements(cat *catalog.Catalog, all []*casefile.Case) []string {
 // checkExpectations parses an expectations file and reports its errors and
 // the case ids it names that no loaded case has.
 func checkExpectations(file string, all []*casefile.Case) []string {
-	ex, err := loadExpectations(file)
+	ex, err := expect.Load(file)
 	if err != nil {
 		return []string{err.Error()}
 	}
-	ids := make([]string, len(all))
-	for i, c := range all {
-		ids[i] = c.ID
-	}
 	var out []string
-	for _, u := range ex.unknown(ids) {
+	for _, u := range ex.Unknown(caseIDs(all)) {
 		out = append(out, "expectation for unknown case "+u)
 	}
 	return out

@@ -11,6 +11,7 @@ import (
 	"github.com/netconform/netconform/harness/driver"
 	"github.com/netconform/netconform/harness/driver/execdriver"
 	"github.com/netconform/netconform/harness/driver/remote"
+	"github.com/netconform/netconform/harness/runner"
 	"github.com/netconform/netconform/internal/refdriver"
 	"github.com/netconform/netconform/mockserver"
 )
@@ -33,33 +34,25 @@ const (
 )
 
 // defaultTimeScale is the time scale of a driver when --time-scale is not
-// given: the reference scales its clock, so it runs at 0.05 (the 30 s
-// default timeout takes 1.5 s); other implementations may not, so they run
-// at 1.
+// given: the reference's (runner.ReferenceTimeScale) for inproc, real time
+// for the others, which may not scale their clock.
 func defaultTimeScale(name string) float64 {
 	if name == driverInproc {
-		return 0.05
+		return runner.ReferenceTimeScale
 	}
-	return 1
+	return runner.DefaultTimeScale
 }
 
 // defaultParallel is how many cases run at once when --parallel is not
-// given. The reference's cases mostly wait on timers (a whole run uses
-// about a fifth of one core), so the limit is a matter of fitting every
-// other case in the shadow of the slowest one (1.5 s at scale 0.05), which
-// starts first (longestFirst): 20 at once finish the run about when it does
-// (docs/benchmarks.md: wall time 1.16x the slowest case, against 2.4x with
-// 8). An exec driver starts a process per concurrent session; a remote
-// device runs one session at a time, and a case waiting for a device would
-// spend its budget.
+// given; the runner's constants say why each is what it is.
 func defaultParallel(name string) int {
 	switch name {
 	case driverInproc:
-		return 20
+		return runner.ReferenceParallel
 	case driverRemote:
-		return 1
+		return runner.DeviceParallel
 	}
-	return 4
+	return runner.DefaultParallel
 }
 
 // driverSpec is how to reach the implementation under test.
@@ -209,7 +202,7 @@ func deviceBanner(srv *mockserver.Server, h serverHosts, ca caFlags) []string {
 func driverUsage() string {
 	return strings.Join([]string{
 		"drivers:",
-		"  inproc  the reference implementation in this process (default; time scale 0.05)",
+		fmt.Sprintf("  inproc  the reference implementation in this process (default; time scale %g)", defaultTimeScale(driverInproc)),
 		"  exec    a program speaking the driver protocol on stdin/stdout, given after --,",
 		"          e.g. netconform run --driver exec -- lua5.1 drivers/lua/stdio_driver.lua",
 		"  remote  devices (apps) connecting to the control channel, e.g.",

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/netconform/netconform/harness/expect"
 	"github.com/netconform/netconform/harness/result"
 	"github.com/netconform/netconform/harness/runner"
-	"github.com/netconform/netconform/mockserver"
 	"github.com/netconform/netconform/reports"
 )
 
@@ -80,8 +80,10 @@ func parseRun(args []string, stderr io.Writer) (cfg runConfig, help bool, err er
 		"(default 127.0.0.1; remote: the host of --listen)")
 	cfg.ca.register(fs)
 	fs.BoolVar(&cfg.strict, "strict", false, "should-level mismatches fail the case (default: they warn)")
-	fs.IntVar(&cfg.parallel, "parallel", 0, "run `N` cases at once (default 20 for inproc, 4 for exec, 1 for remote: one per device)")
-	fs.Float64Var(&cfg.scale, "time-scale", 0, "multiply every case duration by `factor` (default 0.05 for inproc, 1 otherwise)")
+	fs.IntVar(&cfg.parallel, "parallel", 0, fmt.Sprintf("run `N` cases at once (default %d for inproc, %d for exec, %d for remote: one per device)",
+		defaultParallel(driverInproc), defaultParallel(driverExec), defaultParallel(driverRemote)))
+	fs.Float64Var(&cfg.scale, "time-scale", 0, fmt.Sprintf("multiply every case duration by `factor` (default %g for inproc, %g otherwise)",
+		defaultTimeScale(driverInproc), defaultTimeScale(driverExec)))
 	fs.StringVar(&cfg.expect, "expect", "", "expectations `file` (YAML: case-id: fail, or case-id: [pass, fail] for a known flaky case)")
 	fs.StringVar(&cfg.out, "out", "reports/out", "write the reports to `dir` (\"\" writes none)")
 	fs.IntVar(&cfg.repeat, "repeat", 1, "run every case `N` times and classify it stable, flaky or broken")
@@ -132,98 +134,30 @@ func parseRun(args []string, stderr io.Writer) (cfg runConfig, help bool, err er
 // run parses args, runs the selected cases and prints the outcome.
 func (rc runCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg, help, err := parseRun(args, stderr)
-	switch {
-	case help:
+	if help {
 		return 0
-	case err != nil:
-		fmt.Fprintf(stderr, "netconform run: %v\n", err)
-		return 2
 	}
-	ex, err := loadExpectations(cfg.expect)
+	var env *runEnv
+	if err == nil {
+		env, err = rc.setUp(ctx, &cfg, stdout, stderr)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "netconform run: %v\n", err)
 		return 2
 	}
-	st, err := cfg.sel.load()
-	if err != nil {
-		fmt.Fprintf(stderr, "netconform run: %v\n", err)
-		return 2
-	}
-	picked := cfg.sel.pick(st)
-	if len(picked) == 0 {
-		fmt.Fprintf(stderr, "netconform run: no case matches the selection (%d loaded)\n", len(st.cases))
-		return 2
-	}
-	ids := make([]string, len(st.cases))
-	for i, c := range st.cases {
-		ids[i] = c.ID
-	}
-	for _, u := range ex.unknown(ids) {
-		fmt.Fprintf(stderr, "netconform run: warning: expectation for unknown case %s\n", u)
-	}
-	find := rc.lanAddr
-	if find == nil {
-		find = lanAddr
-	}
-	hosts, err := resolveHosts(cfg.serverHost, &cfg.drv, find)
-	if err != nil {
-		fmt.Fprintf(stderr, "netconform run: %v\n", err)
-		return 2
-	}
-	caOpts, err := cfg.ca.options()
-	if err != nil {
-		fmt.Fprintf(stderr, "netconform run: %v\n", err)
-		return 2
-	}
-	mk, ok := rc.drivers[cfg.drv.name]
-	if !ok {
-		fmt.Fprintf(stderr, "netconform run: unknown driver %q\n", cfg.drv.name)
-		return 2
-	}
-	drv, err := mk(cfg.drv)
-	if err != nil {
-		fmt.Fprintf(stderr, "netconform run: %v\n", err)
-		return 2
-	}
-	defer func() {
-		if err := closeDriver(drv); err != nil {
-			fmt.Fprintf(stderr, "netconform run: %v\n", err)
-		}
-	}()
-	opts := append([]mockserver.Option{mockserver.WithHost(hosts.bind), mockserver.WithAdvertise(hosts.advertise)},
-		caOpts...)
-	srv, err := mockserver.New(opts...)
-	if err != nil {
-		fmt.Fprintf(stderr, "netconform run: start mock server (CA: %s): %v\n", cfg.ca.describe(), err)
-		return 2
-	}
-	defer func() { _ = srv.Close() }()
-	if err := prepare(ctx, drv, cfg.drv.deviceWait, stdout, deviceBanner(srv, hosts, cfg.ca)); err != nil {
-		fmt.Fprintf(stderr, "netconform run: %v\n", err)
-		return 2
-	}
-	r, err := runner.New(runner.Params{Driver: drv, Fixture: srv, TimeScale: cfg.scale, Parallel: cfg.parallel,
-		Strict: cfg.strict, Levels: st.levelOf})
-	if err != nil {
-		fmt.Fprintf(stderr, "netconform run: %v\n", err)
-		return 2
-	}
-
+	defer env.close(stderr)
 	fmt.Fprintf(stdout, "netconform: %s%s against %s (driver %s, time scale %g, parallel %d%s)\n",
-		plural(len(picked), "case"), repeatNote(cfg.repeat), drv.Name(), cfg.drv.name, cfg.scale, cfg.parallel, strictNote(cfg.strict))
+		plural(len(env.picked), "case"), repeatNote(cfg.repeat), env.drv.Name(), cfg.drv.name, cfg.scale,
+		cfg.parallel, strictNote(cfg.strict))
 	prog := newProgress(stdout, rc.terminal(stdout), cfg.verbose, rc.width, cfg.repeat)
-	started := time.Now()
-	prog.start(len(picked) * cfg.repeat)
-	runs := execute(ctx, r, picked, cfg.repeat, cfg.parallel, prog)
+	run := result.Run{Implementation: env.drv.Name(), Strict: cfg.strict, TimeScale: cfg.scale, Started: time.Now()}
+	prog.start(len(env.picked) * cfg.repeat)
+	runs := env.r.Repeat(ctx, env.picked, cfg.repeat, runner.Hooks{Started: prog.caseStarted, Done: prog.caseDone})
 	prog.finish()
-	ended := time.Now()
-
-	outs := make([]outcome, len(picked))
-	run := result.Run{Implementation: drv.Name(), Strict: cfg.strict, TimeScale: cfg.scale, Started: started,
-		Duration: ended.Sub(started), Cases: make([]result.CaseResult, len(picked))}
-	for i := range picked {
-		outs[i] = judge(runs[i], ex)
-		run.Cases[i] = outs[i].res
+	run.Duration = time.Since(run.Started)
+	outs := expect.JudgeAll(runs, env.ex)
+	for _, o := range outs {
+		run.Cases = append(run.Cases, o.Result)
 	}
 	code := 0
 	if printUnexpected(stdout, outs) > 0 {
@@ -233,26 +167,34 @@ func (rc runCmd) run(ctx context.Context, args []string, stdout, stderr io.Write
 		fmt.Fprintf(stdout, "run interrupted: %v\n", context.Cause(ctx))
 		code = 1
 	}
-	if cfg.out != "" {
-		rep := reports.Report{
-			Info: reports.RunInfo{Implementation: drv.Name(), Driver: cfg.drv.name, Host: reports.CurrentHost(),
-				Started: started, Ended: ended, Args: append([]string{"netconform", "run"}, args...), Tool: toolVersion()},
-			Requirements: reports.FromCatalog(st.cat),
-			Run:          run,
-		}
-		paths, err := reports.WriteAll(cfg.out, rep)
-		if err != nil {
-			fmt.Fprintf(stderr, "netconform run: %v\n", err)
-			code = 2
-		}
-		if len(paths) > 0 {
-			fmt.Fprintf(stdout, "reports: %s\n", strings.Join(paths, " "))
-		}
+	if err := writeReports(stdout, cfg, args, env, run); err != nil {
+		fmt.Fprintf(stderr, "netconform run: %v\n", err)
+		code = 2
 	}
 	s := reports.Summarize(run)
 	fmt.Fprintln(stdout, summaryLine(s))
-	fmt.Fprintln(stdout, detailLine(s, outs, cfg.repeat, run.Duration, voidLine(runs)))
+	fmt.Fprintln(stdout, detailLine(s, expect.Count(outs), cfg.repeat, run.Duration, voidLine(runs)))
 	return code
+}
+
+// writeReports writes the reports of run to cfg.out, unless it is "", and
+// prints their paths.
+func writeReports(stdout io.Writer, cfg runConfig, args []string, env *runEnv, run result.Run) error {
+	if cfg.out == "" {
+		return nil
+	}
+	rep := reports.Report{
+		Info: reports.RunInfo{Implementation: env.drv.Name(), Driver: cfg.drv.name, Host: reports.CurrentHost(),
+			Started: run.Started, Ended: run.Started.Add(run.Duration), Args: append([]string{"netconform", "run"}, args...),
+			Tool: toolVersion()},
+		Requirements: reports.FromCatalog(env.st.cat),
+		Run:          run,
+	}
+	paths, err := reports.WriteAll(cfg.out, rep)
+	if len(paths) > 0 {
+		fmt.Fprintf(stdout, "reports: %s\n", strings.Join(paths, " "))
+	}
+	return err
 }
 
 // plural returns "1 case", "2 cases": n and noun, with an s unless n is 1.
@@ -302,23 +244,12 @@ func voidLine(runs [][]result.CaseResult) string {
 // detailLine follows the summary line: warn, info and error counts, the
 // expectation outcome, the repeat classification, the void attempts (voids,
 // see [voidLine]) and the wall time.
-func detailLine(s reports.Summary, outs []outcome, repeat int, wall time.Duration, voids string) string {
-	parts := []string{fmt.Sprintf("%d warn, %d info, %d error", s.Warn, s.Info, s.Error)}
-	unexpected, expectedBad := 0, 0
-	counts := map[stability]int{}
-	for _, o := range outs {
-		counts[o.class]++
-		switch {
-		case !o.expected:
-			unexpected++
-		case o.named && o.class != stable:
-			expectedBad++
-		}
-	}
-	parts = append(parts, fmt.Sprintf("%d unexpected, %d expected non-pass", unexpected, expectedBad))
+func detailLine(s reports.Summary, t expect.Tally, repeat int, wall time.Duration, voids string) string {
+	parts := []string{fmt.Sprintf("%d warn, %d info, %d error", s.Warn, s.Info, s.Error),
+		fmt.Sprintf("%d unexpected, %d expected non-pass", t.Unexpected, t.ExpectedNonPass)}
 	if repeat > 1 {
-		parts = append(parts, fmt.Sprintf("%d stable, %d flaky, %d broken over %d runs", counts[stable], counts[flaky],
-			counts[broken], repeat))
+		parts = append(parts, fmt.Sprintf("%d stable, %d flaky, %d broken over %d runs", t.ByClass[expect.Stable],
+			t.ByClass[expect.Flaky], t.ByClass[expect.Broken], repeat))
 	}
 	if voids != "" {
 		parts = append(parts, voids)
@@ -329,28 +260,23 @@ func detailLine(s reports.Summary, outs []outcome, repeat int, wall time.Duratio
 
 // printUnexpected lists the outcomes the expectations did not allow and
 // returns how many there were.
-func printUnexpected(w io.Writer, outs []outcome) int {
-	var bad []outcome
-	for _, o := range outs {
-		if !o.expected {
-			bad = append(bad, o)
-		}
-	}
+func printUnexpected(w io.Writer, outs []expect.Outcome) int {
+	bad := expect.Unexpected(outs)
 	if len(bad) == 0 {
 		return 0
 	}
 	fmt.Fprintf(w, "unexpected results (%d):\n", len(bad))
 	for _, o := range bad {
-		got := string(o.res.Verdict)
+		got := string(o.Result.Verdict)
 		switch {
-		case o.unexpectedPass():
+		case o.UnexpectedPass():
 			got = "unexpected pass"
-		case o.class == flaky:
+		case o.Class == expect.Flaky:
 			got = "flaky"
 		}
-		fmt.Fprintf(w, "  %-15s %s (expected %s)", strings.ToUpper(got), o.res.ID, o.want)
-		if o.res.Pos != "" {
-			fmt.Fprintf(w, " %s", o.res.Pos)
+		fmt.Fprintf(w, "  %-15s %s (expected %s)", strings.ToUpper(got), o.Result.ID, o.Want)
+		if o.Result.Pos != "" {
+			fmt.Fprintf(w, " %s", o.Result.Pos)
 		}
 		fmt.Fprintln(w)
 	}

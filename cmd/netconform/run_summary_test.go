@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netconform/netconform/harness/expect"
 	"github.com/netconform/netconform/harness/result"
 	"github.com/netconform/netconform/reports"
 )
@@ -34,7 +35,7 @@ func TestDetailLineVoids(t *testing.T) {
 			if v != tc.want {
 				t.Errorf("voidLine = %q, want %q", v, tc.want)
 			}
-			line := detailLine(reports.Summary{}, nil, 1, 1500*time.Millisecond, v)
+			line := detailLine(reports.Summary{}, expect.Tally{}, 1, 1500*time.Millisecond, v)
 			switch {
 			case tc.want == "" && strings.Contains(line, "void"):
 				t.Errorf("detail line %q mentions void attempts", line)

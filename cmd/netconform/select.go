@@ -16,7 +16,6 @@ import (
 	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/catalog"
 	"github.com/netconform/netconform/harness/result"
-	"github.com/netconform/netconform/specs"
 )
 
 // embeddedCases is the --cases value that names the cases built into the
@@ -99,7 +98,7 @@ func (s *suite) levelOf(req string) (result.Level, bool) {
 
 // loadCatalog decodes the embedded requirement catalogue.
 func loadCatalog() (*catalog.Catalog, error) {
-	cat, err := catalog.Load(specs.Requirements())
+	cat, err := catalog.Load(catalog.Requirements())
 	if err != nil {
 		return nil, fmt.Errorf("load requirement catalogue: %w", err)
 	}

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/netconform/netconform/harness/catalog"
-	"github.com/netconform/netconform/specs"
 )
 
 // profileIDs are the rule numbers of the profile, in order: the embedded
@@ -25,7 +24,7 @@ var profileIDs = []string{
 
 func loadEmbedded(t *testing.T) *catalog.Catalog {
 	t.Helper()
-	cat, err := catalog.Load(specs.Requirements())
+	cat, err := catalog.Load(catalog.Requirements())
 	if err != nil {
 		t.Fatalf("load embedded catalogue: %v", err)
 	}

@@ -1,6 +1,6 @@
 // Package catalog loads and validates netconform's requirement catalogue
-// (specs/requirements.yaml) and renders the readable profile (docs/profile.md)
-// from it.
+// (requirements.yaml in this folder, embedded as [Requirements]) and renders
+// the readable profile (docs/profile.md) from it.
 //
 // Each requirement is one numbered rule of the profile: an id such as "D4", a
 // level (must, should or info), an area, a one-line title, the rule's text and

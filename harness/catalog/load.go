@@ -14,7 +14,7 @@ import (
 const maxErrors = 20
 
 // Load decodes and validates a requirement catalogue (the format of
-// specs/requirements.yaml). Decoding is strict: unknown keys, wrong types,
+// [Requirements]). Decoding is strict: unknown keys, wrong types,
 // duplicate keys and aliases are rejected. Validation checks that ids match
 // ^[A-Z][0-9]+$ and are unique, that levels, areas and source kinds are
 // valid, that title is one line, and that text and source quote are not

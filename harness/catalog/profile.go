@@ -53,7 +53,7 @@ scales with it.
 // deterministic and nothing is dropped silently.
 func RenderProfile(cat *Catalog, casesByReq map[string][]string) []byte {
 	var b bytes.Buffer
-	b.WriteString("<!-- Code generated from specs/requirements.yaml by harness/catalog.RenderProfile. DO NOT EDIT.\n")
+	b.WriteString("<!-- Code generated from harness/catalog/requirements.yaml by harness/catalog.RenderProfile. DO NOT EDIT.\n")
 	b.WriteString("     Regenerate with: go test ./harness/catalog -run TestProfileDoc -update -->\n\n")
 	b.WriteString("# The netconform profile\n\n")
 	b.WriteString(profileIntro)

@@ -10,12 +10,11 @@ import (
 
 	"github.com/netconform/netconform/harness/catalog"
 	"github.com/netconform/netconform/internal/testkit"
-	"github.com/netconform/netconform/specs"
 )
 
-// update rewrites the golden files instead of comparing. docs/profile.md is
-// kept in sync by specs' TestProfileDoc, which has the case map.
-var update = flag.Bool("update", false, "rewrite testdata golden files")
+// update rewrites the golden files (testdata/ and, in TestProfileDoc,
+// docs/profile.md) instead of comparing.
+var update = flag.Bool("update", false, "rewrite the golden files (testdata/, docs/profile.md)")
 
 func TestRenderProfileGolden(t *testing.T) {
 	t.Parallel()
@@ -94,7 +93,7 @@ func TestDocQuotesAreVerbatim(t *testing.T) {
 	if dir == "" {
 		t.Skip("NETCONFORM_SEEDS not set")
 	}
-	cat, err := catalog.Load(specs.Requirements())
+	cat, err := catalog.Load(catalog.Requirements())
 	if err != nil {
 		t.Fatal(err)
 	}

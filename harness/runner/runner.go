@@ -3,6 +3,13 @@
 // actions through a driver session, collects events, the server journal and
 // the sandbox files, and grades the oracle's verdict. It returns results and
 // never calls t.Fatal, so the CLI and the Ginkgo suite share one path.
+//
+// The runner also owns scheduling: [Runner.Repeat] runs a set of cases,
+// repeated, a bounded number at once with the longest budgets first, and
+// [Runner.Run] runs them once. Its exported defaults (the Default, Reference
+// and Device constants) are what netconform run uses when no flag says
+// otherwise. Judging repeated runs against an implementation's known results
+// is package expect's.
 package runner
 
 import (
@@ -14,7 +21,6 @@ import (
 	"net"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -44,13 +50,31 @@ type Fixture interface {
 	Await(ctx context.Context, ns string, cond func([]mockserver.Record) bool) error
 }
 
-// Defaults of [Params].
+// Defaults of [Params], and the defaults that suit each way of reaching an
+// implementation (netconform run's flag defaults).
 const (
-	// DefaultTimeScale is the time scale when Params.TimeScale is 0.
+	// DefaultTimeScale is the time scale when Params.TimeScale is 0: real
+	// time, since an implementation may not scale its clock.
 	DefaultTimeScale = 1.0
 	// DefaultParallel is the number of cases run at once when
-	// Params.Parallel is 0.
+	// Params.Parallel is 0; it suits an implementation in a subprocess (the
+	// exec driver starts a process per concurrent session).
 	DefaultParallel = 4
+	// ReferenceTimeScale is the time scale for the reference implementation
+	// in process: it scales its clock, so the 30 s default timeout takes 1.5 s.
+	ReferenceTimeScale = 0.05
+	// ReferenceParallel is how many cases run at once against the reference
+	// in process. Its cases mostly wait on timers (a whole run uses about a
+	// fifth of one core), so the limit is a matter of fitting every other
+	// case in the shadow of the slowest one (1.5 s at ReferenceTimeScale),
+	// which starts first (see [Runner.Repeat]): 20 at once finish the run
+	// about when it does (docs/benchmarks.md: wall time 1.16x the slowest
+	// case, against 2.4x with 8).
+	ReferenceParallel = 20
+	// DeviceParallel is how many cases run at once against remote devices:
+	// a device runs one session at a time, and a case waiting for a device
+	// would spend its budget.
+	DeviceParallel = 1
 	// DefaultBudget is a case's deadline in API time when it sets none; it
 	// is scaled, then Params.CaseDeadline is added.
 	DefaultBudget = 60 * time.Second
@@ -174,9 +198,10 @@ func (r *Runner) Policy() result.Policy {
 	return result.Policy{Strict: r.p.Strict, LevelOf: r.p.Levels}
 }
 
-// Run runs cases, Params.Parallel at a time, and returns their results in
-// case id order. It never fails: a case that cannot run gets an error verdict.
-// When ctx ends, the cases not started yet are skipped.
+// Run runs cases once each, Params.Parallel at a time (scheduled as
+// [Runner.Repeat] does), and returns their results in case id order. It never
+// fails: a case that cannot run gets an error verdict. When ctx ends, the
+// cases not started yet are skipped.
 func (r *Runner) Run(ctx context.Context, cases []*casefile.Case) result.Run {
 	run := result.Run{
 		Implementation: r.p.Driver.Name(),
@@ -185,25 +210,9 @@ func (r *Runner) Run(ctx context.Context, cases []*casefile.Case) result.Run {
 		Started:        time.Now(),
 		Cases:          make([]result.CaseResult, len(cases)),
 	}
-	sem := make(chan struct{}, r.p.Parallel)
-	var wg sync.WaitGroup
-	for i, c := range cases {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			run.Cases[i] = skipped(c, "run interrupted: "+context.Cause(ctx).Error())
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			run.Cases[i] = r.Case(ctx, c)
-		}()
+	for i, runs := range r.Repeat(ctx, cases, 1, Hooks{}) {
+		run.Cases[i] = runs[0]
 	}
-	wg.Wait()
 	slices.SortStableFunc(run.Cases, func(a, b result.CaseResult) int { return strings.Compare(a.ID, b.ID) })
 	run.Duration = time.Since(run.Started)
 	return run

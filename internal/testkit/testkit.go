@@ -11,7 +11,6 @@ import (
 	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/catalog"
 	"github.com/netconform/netconform/mockserver"
-	"github.com/netconform/netconform/specs"
 )
 
 // Cases returns every embedded case.
@@ -27,7 +26,7 @@ func Cases(tb testing.TB) []*casefile.Case {
 // Catalog returns the embedded requirement catalogue.
 func Catalog(tb testing.TB) *catalog.Catalog {
 	tb.Helper()
-	cat, err := catalog.Load(specs.Requirements())
+	cat, err := catalog.Load(catalog.Requirements())
 	if err != nil {
 		tb.Fatalf("load catalogue: %v", err)
 	}

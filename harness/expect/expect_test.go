@@ -1,4 +1,4 @@
-package main
+package expect
 
 import (
 	"slices"
@@ -8,37 +8,37 @@ import (
 
 func TestParseExpectations(t *testing.T) {
 	t.Parallel()
-	ex, err := parseExpectations("e.yaml", []byte("# known results\nevents.a: fail\nevents.b: [pass, FAIL]\nevents.c: error\n"))
+	ex, err := Parse("e.yaml", []byte("# known results\nevents.a: fail\nevents.b: [pass, FAIL]\nevents.c: error\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
 		name     string
 		id       string
-		runs     []status
+		runs     []Status
 		expected bool
 		want     string
 	}{
-		{"expected fail", "events.a", []status{statusFail}, true, "fail"},
-		{"unexpected pass", "events.a", []status{statusPass}, false, "fail"},
-		{"error is not fail", "events.a", []status{statusError}, false, "fail"},
-		{"known flaky, both", "events.b", []status{statusPass, statusFail}, true, "[pass, fail]"},
-		{"known flaky, error", "events.b", []status{statusPass, statusError}, false, "[pass, fail]"},
-		{"no entry, pass", "events.z", []status{statusPass, statusPass}, true, "pass"},
-		{"no entry, skip", "events.z", []status{statusSkip}, true, "pass"},
-		{"no entry, one fail", "events.z", []status{statusPass, statusFail}, false, "pass"},
-		{"expected error", "events.c", []status{statusError}, true, "error"},
+		{"expected fail", "events.a", []Status{Fail}, true, "fail"},
+		{"unexpected pass", "events.a", []Status{Pass}, false, "fail"},
+		{"error is not fail", "events.a", []Status{Error}, false, "fail"},
+		{"known flaky, both", "events.b", []Status{Pass, Fail}, true, "[pass, fail]"},
+		{"known flaky, error", "events.b", []Status{Pass, Error}, false, "[pass, fail]"},
+		{"no entry, pass", "events.z", []Status{Pass, Pass}, true, "pass"},
+		{"no entry, skip", "events.z", []Status{Skip}, true, "pass"},
+		{"no entry, one fail", "events.z", []Status{Pass, Fail}, false, "pass"},
+		{"expected error", "events.c", []Status{Error}, true, "error"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got, want := ex.judge(tc.id, tc.runs)
+			got, want := ex.Allows(tc.id, tc.runs)
 			if got != tc.expected || want != tc.want {
-				t.Errorf("judge(%s, %v) = %v, %q; want %v, %q", tc.id, tc.runs, got, want, tc.expected, tc.want)
+				t.Errorf("Allows(%s, %v) = %v, %q; want %v, %q", tc.id, tc.runs, got, want, tc.expected, tc.want)
 			}
 		})
 	}
-	if u := ex.unknown([]string{"events.a", "events.b"}); !slices.Equal(u, []string{"events.c (e.yaml:4)"}) {
+	if u := ex.Unknown([]string{"events.a", "events.b"}); !slices.Equal(u, []string{"events.c (e.yaml:4)"}) {
 		t.Errorf("unknown = %v", u)
 	}
 }
@@ -57,14 +57,14 @@ func TestParseExpectationsErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := parseExpectations("e.yaml", []byte(tc.doc))
+			_, err := Parse("e.yaml", []byte(tc.doc))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %v, want it to contain %q", err, tc.want)
 			}
 		})
 	}
 	for _, empty := range []string{"", "# nothing\n", "~\n"} {
-		ex, err := parseExpectations("e.yaml", []byte(empty))
+		ex, err := Parse("e.yaml", []byte(empty))
 		if err != nil || len(ex.byID) != 0 {
 			t.Errorf("parse %q: %v, %d entries; want an empty set", empty, err, len(ex.byID))
 		}

@@ -1,4 +1,4 @@
-package specs_test
+package cases_test
 
 import (
 	"os"
@@ -10,7 +10,7 @@ import (
 )
 
 // readmeCase is the case README.md shows as its complete example.
-const readmeCase = "../cases/example/error-body-keeps-file.yaml"
+const readmeCase = "example/error-body-keeps-file.yaml"
 
 // TestReadmeExampleIsARealCase keeps README.md's case example identical to
 // the embedded case it names (comments aside), and loadable, so the example a

@@ -1,4 +1,10 @@
-package main
+// Package expect holds an implementation's known results, wptrunner-style,
+// and judges a case's runs against them: the expectations file (case id to
+// the outcome classes a run may have), the outcome class of a verdict, the
+// stable/flaky/broken classification of repeated runs and the merged
+// [Outcome] of a case that every report shows. The runner produces the runs
+// (runner.Runner.Repeat); this package decides whether they were expected.
+package expect
 
 import (
 	"errors"
@@ -13,53 +19,57 @@ import (
 	"github.com/netconform/netconform/harness/result"
 )
 
-// status is the outcome class of one run of a case, the unit expectations
+// Status is the outcome class of one run of a case, the unit expectations
 // are written in: pass (pass, warn or info verdicts), fail, error or skip.
-type status string
+type Status string
 
 const (
-	statusPass  status = "pass"
-	statusFail  status = "fail"
-	statusError status = "error"
-	statusSkip  status = "skip"
+	// Pass is a pass, warn or info verdict.
+	Pass Status = "pass"
+	// Fail is a fail verdict.
+	Fail Status = "fail"
+	// Error is an error verdict: the case could not be judged.
+	Error Status = "error"
+	// Skip is a skipped case.
+	Skip Status = "skip"
 )
 
-// statusOf maps a verdict to its outcome class.
-func statusOf(v result.Verdict) status {
+// StatusOf maps a verdict to its outcome class.
+func StatusOf(v result.Verdict) Status {
 	switch v {
 	case result.Fail:
-		return statusFail
+		return Fail
 	case result.Error:
-		return statusError
+		return Error
 	case result.Skip:
-		return statusSkip
+		return Skip
 	}
-	return statusPass
+	return Pass
 }
 
 // validStatuses lists what an expectation may name.
-func validStatuses() []status { return []status{statusPass, statusFail, statusError, statusSkip} }
+func validStatuses() []Status { return []Status{Pass, Fail, Error, Skip} }
 
-// expectations are the known outcomes of an implementation, wptrunner-style:
+// Expectations are the known outcomes of an implementation, wptrunner-style:
 // case id to the outcome classes a run may have. A case with no entry is
 // expected to pass (or be skipped).
-type expectations struct {
+type Expectations struct {
 	file string
 	byID map[string]expectation
 }
 
 // expectation is one entry of an expectations file.
 type expectation struct {
-	allowed []status
+	allowed []Status
 	line    int
 }
 
-// parseExpectations reads an expectations file: a YAML mapping of case id to
+// Parse reads an expectations file: a YAML mapping of case id to
 // one status (`events.x: fail`) or a list of them (`events.y: [pass, fail]`
 // for a known flaky case). Statuses are pass, fail, error and skip. Errors
 // read "file:line:col: message".
-func parseExpectations(file string, data []byte) (*expectations, error) {
-	ex := &expectations{file: file, byID: map[string]expectation{}}
+func Parse(file string, data []byte) (*Expectations, error) {
+	ex := &Expectations{file: file, byID: map[string]expectation{}}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
@@ -104,7 +114,7 @@ func parseExpectations(file string, data []byte) (*expectations, error) {
 		}
 		e := expectation{line: k.Line}
 		for _, s := range vals {
-			st := status(strings.ToLower(s.Value))
+			st := Status(strings.ToLower(s.Value))
 			if s.Kind != yaml.ScalarNode || !slices.Contains(validStatuses(), st) {
 				bad(s, "%s: unknown status %q (want pass, fail, error or skip)", k.Value, s.Value)
 				continue
@@ -121,30 +131,37 @@ func parseExpectations(file string, data []byte) (*expectations, error) {
 	return ex, nil
 }
 
-// loadExpectations reads and parses an expectations file; "" gives none.
-func loadExpectations(file string) (*expectations, error) {
+// Load reads and parses an expectations file; "" gives none (every case is
+// expected to pass or be skipped).
+func Load(file string) (*Expectations, error) {
 	if file == "" {
-		return &expectations{byID: map[string]expectation{}}, nil
+		return None(), nil
 	}
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("read expectations: %w", err)
 	}
-	return parseExpectations(file, data)
+	return Parse(file, data)
 }
 
-// allowed returns the outcome classes a case may have and whether the file
+// None returns the empty set of expectations: every case is expected to
+// pass or be skipped.
+func None() *Expectations {
+	return &Expectations{byID: map[string]expectation{}}
+}
+
+// Allowed returns the outcome classes a case may have and whether the file
 // names it. Without an entry, pass and skip are allowed.
-func (ex *expectations) allowed(id string) ([]status, bool) {
+func (ex *Expectations) Allowed(id string) ([]Status, bool) {
 	if e, ok := ex.byID[id]; ok {
 		return e.allowed, true
 	}
-	return []status{statusPass, statusSkip}, false
+	return []Status{Pass, Skip}, false
 }
 
-// unknown returns the ids the file names that are not in ids, sorted, each
-// with its line ("events.x (line 3)").
-func (ex *expectations) unknown(ids []string) []string {
+// Unknown returns the ids the file names that are not in ids, sorted, each
+// with its file and line ("events.x (e.yaml:3)").
+func (ex *Expectations) Unknown(ids []string) []string {
 	var out []string
 	for id, e := range ex.byID {
 		if !slices.Contains(ids, id) {
@@ -155,10 +172,10 @@ func (ex *expectations) unknown(ids []string) []string {
 	return out
 }
 
-// judge reports whether every run's outcome is allowed for the case, and
+// Allows reports whether every run's outcome is allowed for the case, and
 // describes the expectation ("fail", "[pass, fail]") for messages.
-func (ex *expectations) judge(id string, runs []status) (expected bool, want string) {
-	allowed, named := ex.allowed(id)
+func (ex *Expectations) Allows(id string, runs []Status) (expected bool, want string) {
+	allowed, named := ex.Allowed(id)
 	expected = true
 	for _, s := range runs {
 		if !slices.Contains(allowed, s) {
