@@ -31,7 +31,7 @@ func TestLayers(t *testing.T) {
 			t.Errorf("%s imports %q of netconform, want exactly %q", tc.pkg, got, tc.want)
 		}
 	}
-	for _, pkg := range []string{"harness/casefile", "harness/catalog"} {
+	for _, pkg := range []string{"harness/casefile", "harness/catalog", "harness/expect"} {
 		if !slices.Contains(ourDeps(t, pkg), "internal/strictyaml") {
 			t.Errorf("%s does not decode through internal/strictyaml", pkg)
 		}

@@ -7,7 +7,6 @@
 package expect
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -15,6 +14,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/netconform/netconform/internal/strictyaml"
 
 	"github.com/netconform/netconform/harness/result"
 )
@@ -70,24 +71,18 @@ type expectation struct {
 // read "file:line:col: message".
 func Parse(file string, data []byte) (*Expectations, error) {
 	ex := &Expectations{file: file, byID: map[string]expectation{}}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	root, err := strictyaml.Parse(data)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	if doc.Kind == 0 || len(doc.Content) == 0 {
+	if root == nil || strictyaml.IsNull(root) {
 		return ex, nil // an empty file expects nothing special
-	}
-	root := doc.Content[0]
-	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
-		return ex, nil
 	}
 	if root.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("%s:%d:%d: want a mapping of case id to status", file, root.Line, root.Column)
 	}
-	var errs []error
-	bad := func(n *yaml.Node, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s:%d:%d: %s", file, n.Line, n.Column, fmt.Sprintf(format, args...)))
-	}
+	d := strictyaml.NewDecoder(file)
+	bad := func(n *yaml.Node, format string, args ...any) { d.Failf(n, "", format, args...) }
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		if k.Kind != yaml.ScalarNode || k.Value == "" {
@@ -125,8 +120,8 @@ func Parse(file string, data []byte) (*Expectations, error) {
 		}
 		ex.byID[k.Value] = e
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	if err := d.Err(); err != nil {
+		return nil, err
 	}
 	return ex, nil
 }
