@@ -51,7 +51,7 @@ type execution struct {
 // case whose calls are still pending at its deadline fails with them named.
 // ctx ending (an interrupt) gives an error verdict too. An attempt during
 // which the host stalled the process beyond stallTolerance is void and the
-// case runs again, at most maxAttempts times in all (see stall.go); the
+// case runs again, at most Params.MaxAttempts times in all (see stall.go); the
 // result is the last attempt's, with Attempts and VoidAttempts saying what
 // happened, and its logs name the void ones. When the last attempt was void
 // too, the verdict stands and Reason says that its timing was unobservable.
@@ -60,7 +60,7 @@ func (r *Runner) Case(ctx context.Context, c *casefile.Case) result.CaseResult {
 	for attempt := 1; ; attempt++ {
 		res, ex := r.attempt(ctx, c)
 		void := ex.stall > stallTolerance
-		last := attempt >= maxAttempts || ctx.Err() != nil || res.Verdict == result.Skip
+		last := attempt >= r.p.maxAttempts() || ctx.Err() != nil || res.Verdict == result.Skip
 		if void {
 			voids = append(voids, voidAttempt(attempt, res.Verdict, ex, !last))
 		}

@@ -114,6 +114,10 @@ type Params struct {
 	// Levels looks a requirement's level up in the catalogue; nil treats
 	// every requirement as must.
 	Levels func(req string) (result.Level, bool)
+	// MaxAttempts bounds the attempts of a case whose attempts the host
+	// stalled (0 means DefaultMaxAttempts; 1 never re-runs, and a stalled
+	// attempt's verdict stands with its timing noted as unobservable).
+	MaxAttempts int
 	// TempDir is where case sandboxes are created; "" means $TMPDIR when
 	// set, else /dev/shm when it is a writable tmpfs with room, else
 	// os.TempDir (see defaultTempDir).
@@ -138,7 +142,18 @@ func (p Params) Validate() error {
 	if p.CaseDeadline < 0 {
 		errs = append(errs, fmt.Errorf("case deadline %s is negative", p.CaseDeadline))
 	}
+	if p.MaxAttempts < 0 {
+		errs = append(errs, fmt.Errorf("max attempts %d is negative", p.MaxAttempts))
+	}
 	return errors.Join(errs...)
+}
+
+// maxAttempts is MaxAttempts or its default.
+func (p Params) maxAttempts() int {
+	if p.MaxAttempts > 0 {
+		return p.MaxAttempts
+	}
+	return DefaultMaxAttempts
 }
 
 // Runner runs cases. It is safe for concurrent use: Case may be called from

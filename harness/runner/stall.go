@@ -21,7 +21,7 @@ import (
 // stallProbe at a time and measures how late it wakes. An attempt during
 // which the process stalled longer than stallTolerance did not observe the
 // implementation faithfully: it is void, whatever its verdict, and the case
-// runs again (at most maxAttempts in all). The decision depends only on the
+// runs again (at most Params.MaxAttempts in all). The decision depends only on the
 // host, never on the verdict, so a real failure fails again in a clean
 // attempt; the report notes every void attempt. Cases keep every timing
 // margin above stallTolerance at the scale they run (see cases/README or
@@ -31,8 +31,9 @@ const (
 	stallProbe = 10 * time.Millisecond
 	// stallTolerance is the longest stall an attempt may see and still count.
 	stallTolerance = 100 * time.Millisecond
-	// maxAttempts bounds the attempts of one case.
-	maxAttempts = 3
+	// DefaultMaxAttempts bounds the attempts of one case when
+	// Params.MaxAttempts is 0.
+	DefaultMaxAttempts = 3
 )
 
 // stallMeter is a running stall watch.

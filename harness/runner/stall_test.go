@@ -43,17 +43,19 @@ func TestStalledAttemptIsVoid(t *testing.T) {
 	tests := []struct {
 		name     string
 		stalls   []time.Duration
+		max      int   // Params.MaxAttempts
 		status   []int // the fake's answer per attempt
 		attempts int
 		want     result.Verdict
 		notes    int
 	}{
-		{"clean pass", nil, []int{200}, 1, result.Pass, 0},
-		{"stall within tolerance counts", []time.Duration{stallTolerance}, []int{404}, 1, result.Fail, 0},
-		{"stalled fail is void", []time.Duration{long}, []int{404, 200}, 2, result.Pass, 1},
-		{"stalled pass is void too", []time.Duration{long}, []int{200, 404}, 2, result.Fail, 1},
-		{"every attempt stalled", []time.Duration{long, long, long, long}, []int{404, 404, 404, 404}, maxAttempts,
-			result.Fail, maxAttempts},
+		{"clean pass", nil, 0, []int{200}, 1, result.Pass, 0},
+		{"stall within tolerance counts", []time.Duration{stallTolerance}, 0, []int{404}, 1, result.Fail, 0},
+		{"stalled fail is void", []time.Duration{long}, 0, []int{404, 200}, 2, result.Pass, 1},
+		{"stalled pass is void too", []time.Duration{long}, 0, []int{200, 404}, 2, result.Fail, 1},
+		{"every attempt stalled", []time.Duration{long, long, long, long}, 0, []int{404, 404, 404, 404},
+			DefaultMaxAttempts, result.Fail, DefaultMaxAttempts},
+		{"one attempt allowed: a stalled one stands", []time.Duration{long}, 1, []int{404, 200}, 1, result.Fail, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -70,6 +72,7 @@ func TestStalledAttemptIsVoid(t *testing.T) {
 			}}
 			fx := newFakeFixture()
 			r := newRunner(t, d, fx)
+			r.p.MaxAttempts = tc.max
 			fs := &fakeStalls{stalls: tc.stalls}
 			r.watch = fs.watch
 			res := r.Case(t.Context(), loadCase(t, okCase))
@@ -88,7 +91,7 @@ func TestStalledAttemptIsVoid(t *testing.T) {
 			if len(notes) != tc.notes {
 				t.Errorf("stall notes %q, want %d", notes, tc.notes)
 			}
-			if tc.notes == maxAttempts && !strings.Contains(notes[len(notes)-1], "may be void") {
+			if tc.notes == tc.attempts && !strings.Contains(notes[len(notes)-1], "may be void") {
 				t.Errorf("last note %q does not say the result may be void", notes[len(notes)-1])
 			}
 			if res.Attempts != tc.attempts {
