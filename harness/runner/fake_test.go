@@ -36,12 +36,19 @@ func (f *fakeFixture) URLs() mockserver.URLs {
 func (f *fakeFixture) CACertPEM() []byte { return []byte("fake pem") }
 func (f *fakeFixture) CAFile() string    { return "/nonexistent/ca.pem" }
 
-func (f *fakeFixture) Install(ns string, sc mockserver.Scenario) error {
+func (f *fakeFixture) Install(ns string, sc mockserver.Scenario, _ ...mockserver.InstallOption) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.scenarios[ns] = sc
 	f.installed = append(f.installed, ns)
 	return nil
+}
+
+// namespace returns the namespace installed last.
+func (f *fakeFixture) namespace() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.installed[len(f.installed)-1]
 }
 
 func (f *fakeFixture) Remove(ns string) {
