@@ -25,13 +25,14 @@ type nsSettings struct {
 }
 
 // Install serves sc under namespace ns: its routes are matched against the
-// request path after /c/<ns> on every listener. ns is one path segment of
-// [A-Za-z0-9._~-]+, or "" for the unprefixed root (requests whose path does
-// not start with /c/<ns>/). Installing again replaces the routes and restarts
-// the call counters; the journal is kept. The options set the namespace's
-// time scale (default the server's, see [WithTimeScale]) and add templates
-// (see [InstallTemplates]). Install may be called before Start. It returns
-// an error if ns or sc is invalid (see [Scenario.Validate]), or ErrClosed.
+// request path after [NamespacePath](ns) on every listener. ns is one path
+// segment of [A-Za-z0-9._~-]+, or "" for the unprefixed root (requests whose
+// path is under no namespace). The options set the namespace's time scale
+// (default the server's, see [InstallTimeScale]) and add templates (see
+// [InstallTemplates]). Installing again replaces the routes, the time scale
+// and the templates, and restarts the call counters; the journal is kept.
+// Install may be called before Start. It returns an error if ns or sc is
+// invalid (see [Scenario.Validate]), or ErrClosed.
 func (s *Server) Install(ns string, sc Scenario, opts ...InstallOption) error {
 	if err := validNamespace(ns); err != nil {
 		return fmt.Errorf("install %q: %w", ns, err)

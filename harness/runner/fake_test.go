@@ -234,6 +234,20 @@ func phase(h string, c driver.Call, ph string, n int64) map[string]any {
 		"bytesTransferred": n, "bytesEstimated": int64(-1), "url": c.URL, "requestId": h}
 }
 
+// stopContext returns a context cancelled when stop is closed (or cancel is
+// called), for a script that does real I/O inside fakeSession.Go.
+func stopContext(stop <-chan struct{}) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		select {
+		case <-stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
+}
+
 // readGiven reads a sandbox file through the session's config.
 func (s *fakeSession) readGiven(dir, name string) (string, error) {
 	base, ok := s.cfg.Dirs[dir]

@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"testing"
@@ -43,15 +42,8 @@ func TestCasesShareTheServerAtTheirOwnScale(t *testing.T) {
 	t.Cleanup(func() { _ = srv.Close() })
 	d := &fakeDriver{onCall: func(s *fakeSession, h string, c driver.Call) error {
 		s.Go(func(stop <-chan struct{}) {
-			ctx, cancel := context.WithCancel(context.Background())
+			ctx, cancel := stopContext(stop)
 			defer cancel()
-			go func() {
-				select {
-				case <-stop:
-					cancel()
-				case <-ctx.Done():
-				}
-			}()
 			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, c.URL, nil)
 			resp, err := srv.Client().Do(req)
 			if err != nil {
