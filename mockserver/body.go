@@ -6,8 +6,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
-	"strings"
-	"sync"
 )
 
 // GenerateBytes returns the bytes of a generated body: size pseudo-random
@@ -79,19 +77,4 @@ func openBody(b Body, expand func(string) string) (bodySource, error) {
 	}
 	text := expand(b.Text)
 	return bodySource{text: text, size: int64(len(text))}, nil
-}
-
-// templater expands {{http}}, {{https}} and {{ns}} for one namespace. The
-// replacer is built on first use (most values have no template).
-func (s *Server) templater(ns string) func(string) string {
-	rep := sync.OnceValue(func() *strings.Replacer {
-		p := nsPrefix(ns)
-		return strings.NewReplacer("{{http}}", s.urls.HTTP+p, "{{https}}", s.urls.HTTPS+p, "{{ns}}", p)
-	})
-	return func(v string) string {
-		if !strings.Contains(v, "{{") {
-			return v
-		}
-		return rep().Replace(v)
-	}
 }

@@ -6,14 +6,28 @@
 //
 // One [Server] serves many cases at once: each case installs a [Scenario]
 // under its own namespace with [Server.Install], and its routes are served
-// under /c/<ns>/... on every listener. The API in brief:
+// under [NamespacePath](ns) ("/c/<ns>/...") on every listener. The API in
+// brief:
 //
 //	srv, err := mockserver.New(mockserver.WithTimeScale(0.05))
 //	defer srv.Close()
 //	err = srv.Install("redirect.302", scn)        // routes under /c/redirect.302/
-//	u := srv.URLs().HTTPS + "/c/redirect.302/file" // the client trusts srv.CACertPool()
+//	u := srv.URLs().HTTPS + mockserver.NamespacePath("redirect.302") + "/file"
+//	resp, err := srv.Client().Get(u)              // trusts the server's CA (srv.Certificate())
 //	err = srv.Await(ctx, "redirect.302", mockserver.HasEvent(mockserver.EventDone))
 //	recs := srv.Journal("redirect.302")
+//
+// As with net/http/httptest, [NewUnstarted] returns a server to configure
+// before [Server.Start] (its TLS field, scenarios installed before the first
+// connection); Start panics when called twice. [Server.Close] logs each
+// connection it is still waiting for after 5 s.
+//
+// Each namespace has its own time scale and templates: Install takes
+// [InstallTimeScale] (default the server's [WithTimeScale]), so cases at
+// different scales share one server, and [InstallTemplates] for values only
+// the installer knows. The template vocabulary ({{http}}, {{https}},
+// {{untrusted}}, {{expired}}, {{wronghost}}, {{ns}}) is [URLs.Templates];
+// it expands in redirect targets, header values and text bodies.
 //
 // Record times are wall-clock. headersSent and bodyChunk are stamped as the
 // write that sends those bytes starts, and a fault as it fires, so they are

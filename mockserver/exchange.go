@@ -21,7 +21,8 @@ type exchange struct {
 	rc     *http.ResponseController // nil until ctl makes it
 	ns     string
 	rel    string
-	expand func(string) string
+	expand func(string) string // the matched route's namespace templates
+	scale  float64             // the matched route's namespace time scale
 
 	sentHash       *hasher // kept (reset) with the pooled exchange
 	sent           int64
@@ -43,7 +44,7 @@ func (s *Server) exchange(listener string, sp *space, ns, rel string, w http.Res
 	t := now()
 	x := s.getExchange()
 	defer s.putExchange(x) // after finish
-	x.s, x.sp, x.w, x.r, x.ns, x.rel, x.expand = s, sp, w, r, ns, rel, sp.expand
+	x.s, x.sp, x.w, x.r, x.ns, x.rel = s, sp, w, r, ns, rel
 	x.e.init(Record{
 		Seq: s.seq.Add(1), Namespace: ns, Listener: listener, Method: r.Method, Path: rel,
 		FullPath: r.URL.Path, Query: r.URL.RawQuery, Proto: r.Proto, TLS: r.TLS != nil,
@@ -56,6 +57,7 @@ func (s *Server) exchange(listener string, sp *space, ns, rel string, w http.Res
 		x.notFound()
 		return
 	}
+	x.expand, x.scale = m.route.ns.expand, m.route.ns.scale
 	x.play(m)
 }
 
@@ -132,9 +134,9 @@ func (x *exchange) closedByClient(detail string) {
 	})
 }
 
-// wait pauses for d scaled by the time scale; it returns false if the client
-// went away or the server is closing meanwhile.
-func (x *exchange) wait(d Duration) bool { return x.waitFor(x.s.scale(d)) }
+// wait pauses for d scaled by the namespace's time scale; it returns false
+// if the client went away or the server is closing meanwhile.
+func (x *exchange) wait(d Duration) bool { return x.waitFor(x.scaled(d)) }
 
 // waitFor pauses for dd (already scaled); see wait.
 func (x *exchange) waitFor(dd time.Duration) bool {
@@ -154,9 +156,9 @@ func (x *exchange) waitFor(dd time.Duration) bool {
 	}
 }
 
-// scale multiplies a scenario duration by the server's time scale.
-func (s *Server) scale(d Duration) time.Duration {
-	return time.Duration(float64(d) * s.cfg.timeScale)
+// scaled multiplies a scenario duration by the namespace's time scale.
+func (x *exchange) scaled(d Duration) time.Duration {
+	return time.Duration(float64(d) * x.scale)
 }
 
 // readBody streams the request body through the hash (keeping its head),
@@ -170,7 +172,7 @@ func (x *exchange) readBody(ctl RequestControl) bool {
 	size, pace := 32<<10, time.Duration(0)
 	if p := ctl.SlowRead; p != nil {
 		size = p.Bytes
-		pace = x.s.scale(p.Every)
+		pace = x.scaled(p.Every)
 	}
 	buf := x.s.getBuf(size)
 	defer x.s.putBuf(buf)

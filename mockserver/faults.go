@@ -90,7 +90,7 @@ func (x *exchange) location(rt *routeState, hop int, rd *Redirect) string {
 		}
 		next = 0
 	}
-	base := nsPrefix(x.ns)
+	base := NamespacePath(x.ns)
 	target := base + rt.Path
 	if next > 0 {
 		target = base + trimSlash(rt.Path) + "/" + itoa(int64(next))

@@ -44,7 +44,7 @@ func install(t testing.TB, s *Server, ns string, routes ...Route) string {
 	if err := s.Install(ns, Scenario{Routes: routes}); err != nil {
 		t.Fatalf("install: %v", err)
 	}
-	return s.URLs().HTTP + nsPrefix(ns)
+	return s.URLs().HTTP + NamespacePath(ns)
 }
 
 // newClient returns a client with its own transport that trusts the

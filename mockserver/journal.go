@@ -19,8 +19,7 @@ const maxChunkEvents = 1024
 
 // space is one namespace: its routes, call counters and journal.
 type space struct {
-	ns     string
-	expand func(string) string // expands the templates of this namespace; safe for concurrent use
+	ns string
 
 	mu      sync.Mutex    // guards the fields below
 	routes  []*routeState // nil when no scenario is installed
@@ -30,8 +29,8 @@ type space struct {
 	limit   int
 }
 
-func newSpace(ns string, limit int, expand func(string) string) *space {
-	return &space{ns: ns, limit: limit, expand: expand}
+func newSpace(ns string, limit int) *space {
+	return &space{ns: ns, limit: limit}
 }
 
 // notifyLocked wakes every Await on the space; sp.mu must be held. It costs
@@ -178,7 +177,7 @@ func (s *Server) space(ns string) *space {
 func (s *Server) spaceLocked(ns string) *space {
 	sp, ok := s.spaces[ns]
 	if !ok {
-		sp = newSpace(ns, s.cfg.journalCap, s.templater(ns))
+		sp = newSpace(ns, s.cfg.journalCap)
 		s.spaces[ns] = sp
 	}
 	return sp

@@ -83,9 +83,9 @@ type Response struct {
 	// Status is the status code; 0 means 200, or 302 when Redirect is set.
 	Status int `yaml:"status,omitempty" json:"status,omitempty"`
 	// Headers are sent in order; a name may repeat. Names are canonicalised
-	// (HTTP/2 lower-cases them anyway). Values may use the templates
-	// {{http}}, {{https}} and {{ns}} (see [Redirect]). Without a
-	// Content-Type header none is sent (nothing is sniffed).
+	// (HTTP/2 lower-cases them anyway). Values may use templates (see
+	// [URLs.Templates]). Without a Content-Type header none is sent
+	// (nothing is sniffed).
 	Headers Headers `yaml:"headers,omitempty" json:"headers,omitempty"`
 	// Body is the response body; the zero Body is empty.
 	Body Body `yaml:"body,omitempty" json:"body,omitzero"`
@@ -137,7 +137,7 @@ type Headers []Header
 //	body: {generate: {size: 1048576, seed: 42}}
 //	body: {file: testdata/big.bin}
 type Body struct {
-	// Text is the body as text; templates ({{http}}, {{https}}, {{ns}}) are
+	// Text is the body as text; templates (see [URLs.Templates]) are
 	// expanded.
 	Text string `yaml:"text,omitempty" json:"text,omitempty"`
 	// Base64 is the body as standard base64 (padding optional).
@@ -271,11 +271,12 @@ const (
 // redirects before reaching To. With Loop, the last hop points back at p
 // instead of To, forever.
 //
-// To and header values accept templates: {{http}} and {{https}} expand to the
-// absolute base URL of the namespace on the main HTTP or HTTPS listener (for
-// example "https://127.0.0.1:41234/c/ns"), and {{ns}} to the namespace path
-// prefix ("/c/ns", or "" for the root namespace). Anything else in To is sent
-// as written, so "final" or "../x" stay relative.
+// To and header values accept templates (see [URLs.Templates]): {{http}},
+// {{https}}, {{untrusted}}, {{expired}} and {{wronghost}} expand to the
+// absolute base URL of the namespace on that listener (for example
+// "https://127.0.0.1:41234/c/ns"), and {{ns}} to the namespace path prefix
+// ([NamespacePath]: "/c/ns", or "" for the root namespace). Anything else in
+// To is sent as written, so "final" or "../x" stay relative.
 type Redirect struct {
 	// Status is the 3xx status; 0 means the Response's Status, or 302.
 	Status int `yaml:"status,omitempty" json:"status,omitempty"`
@@ -316,7 +317,8 @@ type Pace struct {
 
 // Duration is a time.Duration that reads and writes as a Go duration string
 // ("150ms", "2s") in YAML and JSON. Every Duration in a scenario is multiplied
-// by the server's time scale (see [WithTimeScale]).
+// by its namespace's time scale: the one given to Install with
+// [InstallTimeScale], else the server's ([WithTimeScale]).
 type Duration time.Duration
 
 // String returns the duration in time.Duration's format.

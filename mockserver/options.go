@@ -3,13 +3,15 @@ package mockserver
 import (
 	"io"
 	"log/slog"
+	"maps"
 	"net"
+	"time"
 )
 
 // DefaultHost is the host the listeners bind to by default.
 const DefaultHost = "127.0.0.1"
 
-// Option configures a Server in New.
+// Option configures a Server in New or NewUnstarted.
 type Option func(*config)
 
 type config struct {
@@ -22,7 +24,12 @@ type config struct {
 	advertise  string
 	caCertPEM  []byte
 	caKeyPEM   []byte
+	stuckAfter time.Duration // how long Close waits before it logs the connections still open
 }
+
+// stuckAfter is how long Close waits for the server's connections before it
+// logs those still open, as net/http/httptest does.
+const stuckAfter = 5 * time.Second
 
 // WithHost sets the host every listener binds to (default DefaultHost); each
 // listener gets a free port.
@@ -33,7 +40,8 @@ func WithHost(host string) Option { return func(c *config) { c.host = host } }
 func WithHTTPAddr(addr string) Option { return func(c *config) { c.httpAddr = addr } }
 
 // WithTimeScale multiplies every Duration of every scenario by scale (default
-// 1; 0.05 makes 2s last 100ms). Values <= 0 are ignored.
+// 1; 0.05 makes 2s last 100ms), unless its Install sets another with
+// [InstallTimeScale]. Values <= 0 are ignored.
 func WithTimeScale(scale float64) Option { return func(c *config) { c.timeScale = scale } }
 
 // WithLogger sets the logger for server-side problems (default: discard).
@@ -80,4 +88,36 @@ func (c *config) urlAddr(addr net.Addr) string {
 		return addr.String()
 	}
 	return net.JoinHostPort(c.advertise, port)
+}
+
+// InstallOption configures one namespace in [Server.Install].
+type InstallOption func(*nsConfig)
+
+type nsConfig struct {
+	timeScale float64
+	templates Templates
+}
+
+// InstallTimeScale multiplies every Duration of the installed scenario by
+// scale instead of the server's time scale ([WithTimeScale]), so that cases
+// at different scales share one server. Values <= 0 are ignored.
+func InstallTimeScale(scale float64) InstallOption {
+	return func(c *nsConfig) {
+		if scale > 0 {
+			c.timeScale = scale
+		}
+	}
+}
+
+// InstallTemplates adds templates to the namespace's own ([URLs.Templates])
+// for values only the installer knows, such as the base URL of a port that
+// refuses connections. A name the server defines keeps the server's value.
+// Calls add up; a later value of a name replaces an earlier one.
+func InstallTemplates(t Templates) InstallOption {
+	return func(c *nsConfig) {
+		if c.templates == nil {
+			c.templates = Templates{}
+		}
+		maps.Copy(c.templates, t)
+	}
 }

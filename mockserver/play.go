@@ -122,11 +122,11 @@ func (x *exchange) body(src *bodySource, limit int64, t *Trickle, flush bool) bo
 	chunk, pause := int64(writeSize), time.Duration(0)
 	if t != nil {
 		if t.Bytes > 0 {
-			chunk, pause = int64(t.Bytes), x.s.scale(t.Every)
+			chunk, pause = int64(t.Bytes), x.scaled(t.Every)
 		} else {
 			chunk = max(1, (limit+int64(t.Chunks)-1)/int64(t.Chunks))
 			if t.Chunks > 1 {
-				pause = x.s.scale(t.Total) / time.Duration(t.Chunks-1)
+				pause = x.scaled(t.Total) / time.Duration(t.Chunks-1)
 			}
 		}
 	}

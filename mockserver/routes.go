@@ -16,22 +16,37 @@ type routeState struct {
 	index int
 	hops  int         // redirect chain length: the route also matches path/1 .. path/(hops-1)
 	prep  []*prepared // Response, then each of Then, made ready to serve
+	ns    *nsSettings // what the Install that installed the route set; shared by its routes
 	calls int
 }
 
+// nsSettings is what one Install set for a namespace besides its routes.
+type nsSettings struct {
+	scale  float64             // multiplies every Duration of the scenario
+	expand func(string) string // expands the namespace's templates; safe for concurrent use
+}
+
 // Install serves sc under namespace ns: its routes are matched against the
-// request path after /c/<ns> on every listener. ns is one path segment of
-// [A-Za-z0-9._~-]+, or "" for the unprefixed root (requests whose path does
-// not start with /c/<ns>/). Installing again replaces the routes and restarts
-// the call counters; the journal is kept. It returns an error if ns or sc is
+// request path after [NamespacePath](ns) on every listener. ns is one path
+// segment of [A-Za-z0-9._~-]+, or "" for the unprefixed root (requests whose
+// path is under no namespace). The options set the namespace's time scale
+// (default the server's, see [InstallTimeScale]) and add templates (see
+// [InstallTemplates]). Installing again replaces the routes, the time scale
+// and the templates, and restarts the call counters; the journal is kept.
+// Install may be called before Start. It returns an error if ns or sc is
 // invalid (see [Scenario.Validate]), or ErrClosed.
-func (s *Server) Install(ns string, sc Scenario) error {
+func (s *Server) Install(ns string, sc Scenario, opts ...InstallOption) error {
 	if err := validNamespace(ns); err != nil {
 		return fmt.Errorf("install %q: %w", ns, err)
 	}
 	if err := sc.Validate(); err != nil {
 		return fmt.Errorf("install %q: %w", ns, err)
 	}
+	nc := nsConfig{timeScale: s.cfg.timeScale}
+	for _, o := range opts {
+		o(&nc)
+	}
+	set := &nsSettings{scale: nc.timeScale, expand: s.templater(ns, nc.templates)}
 	routes := make([]*routeState, len(sc.Routes))
 	for i, r := range sc.Routes {
 		r.Method = strings.ToUpper(r.Method)
@@ -46,7 +61,7 @@ func (s *Server) Install(ns string, sc Scenario) error {
 		for j := range r.Then {
 			prep = append(prep, prepare(&r.Then[j]))
 		}
-		routes[i] = &routeState{Route: r, index: i, hops: hops, prep: prep}
+		routes[i] = &routeState{Route: r, index: i, hops: hops, prep: prep, ns: set}
 	}
 	sp := s.space(ns)
 	if sp == nil {
@@ -164,7 +179,7 @@ func (sp *space) nearMiss(method, path string) string {
 // to it: "/c/ns/a/b" gives ("ns", "/a/b"), "/c/ns" gives ("ns", "/"); any
 // other path belongs to the root namespace "".
 func splitNamespace(p string) (ns, rel string) {
-	rest, ok := strings.CutPrefix(p, "/c/")
+	rest, ok := strings.CutPrefix(p, nsRoot)
 	if !ok {
 		return "", p
 	}
@@ -176,14 +191,6 @@ func splitNamespace(p string) (ns, rel string) {
 		return seg, "/"
 	}
 	return seg, rest[len(seg):] // the tail with its leading "/", without allocating
-}
-
-// nsPrefix is the path prefix of a namespace: "/c/<ns>", or "" for the root.
-func nsPrefix(ns string) string {
-	if ns == "" {
-		return ""
-	}
-	return "/c/" + ns
 }
 
 // relativeRef returns a relative reference that resolves to the absolute

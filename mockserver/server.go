@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,7 +16,8 @@ import (
 )
 
 // URLs are the base URLs of the server's listeners, without a trailing slash,
-// for example "http://127.0.0.1:41234". Append "/c/<ns>/<path>" for a route.
+// for example "http://127.0.0.1:41234". Append [NamespacePath](ns) and the
+// route's path for a route; [URLs.Templates] gives the namespace's base URLs.
 type URLs struct {
 	// HTTP is the plain HTTP listener.
 	HTTP string
@@ -43,15 +43,23 @@ const (
 	ListenerWrongHost = "wrongHost"
 )
 
-// Server is a running mock server: one plain HTTP listener and four HTTPS
+// Server is a mock server: one plain HTTP listener and four HTTPS
 // listeners, all serving the same namespaces. All its methods are safe for
-// concurrent use. The caller must call Close when finished.
+// concurrent use; the exported fields are read by Start. The caller must
+// call Close when finished.
 type Server struct {
+	// TLS, if set before Start, is the base of the HTTPS listeners' TLS
+	// configurations (for example a MinVersion or CipherSuites): each one is
+	// a clone with the listener's certificate set. nil means TLS 1.2 and up
+	// with Go's defaults. It must not be changed after Start.
+	TLS *tls.Config
+
 	cfg       config
 	ca        *authority
 	caDir     string
 	caFile    string
 	urls      URLs
+	client    *http.Client // trusts the CA; made by Start
 	servers   []*http.Server
 	done      chan struct{} // closed by Close
 	seq       atomic.Int64
@@ -61,20 +69,32 @@ type Server struct {
 	bufs      sync.Pool // of *[writeSize]byte
 	serves    sync.WaitGroup
 
-	mu       sync.Mutex // guards closed, spaces, hijacked, conns, handlers.Add and connWG.Add
+	mu       sync.Mutex // guards started, closed, spaces, hijacked, conns, handlers.Add and connWG.Add
+	started  bool       // Start was called
 	closed   bool
 	spaces   map[string]*space
 	hijacked map[net.Conn]struct{}
 	handlers sync.WaitGroup
-	conns    map[net.Conn]struct{} // connections whose net/http goroutine still runs
-	connWG   sync.WaitGroup        // one count per entry of conns
+	conns    map[net.Conn]http.ConnState // connections whose net/http goroutine still runs, by last state
+	connWG   sync.WaitGroup              // one count per entry of conns
 }
 
-// New starts every listener at once (plain HTTP, HTTPS and the untrusted,
-// expired and wrong-host HTTPS listeners, each on a free port of the host) and
-// returns the running server. The caller must call Close.
+// New starts a server at once: NewUnstarted(opts...) then Start. The caller
+// must call Close.
 func New(opts ...Option) (*Server, error) {
-	cfg := config{host: DefaultHost, timeScale: 1, journalCap: DefaultJournalLimit}
+	s := NewUnstarted(opts...)
+	if err := s.Start(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// NewUnstarted returns a server that listens nowhere yet, to set its TLS
+// field or install scenarios before the first connection; Start starts it.
+// URLs are empty and the CA accessors and Client panic until Start. The
+// caller must call Close, started or not.
+func NewUnstarted(opts ...Option) *Server {
+	cfg := config{host: DefaultHost, timeScale: 1, journalCap: DefaultJournalLimit, stuckAfter: stuckAfter}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -84,27 +104,49 @@ func New(opts ...Option) (*Server, error) {
 	if cfg.logger == nil {
 		cfg.logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.httpAddr != "" {
-		h, _, err := net.SplitHostPort(cfg.httpAddr)
-		if err != nil {
-			return nil, fmt.Errorf("parse address %q: %w", cfg.httpAddr, err)
-		}
-		cfg.host = h
-	} else {
-		cfg.httpAddr = net.JoinHostPort(cfg.host, "0")
-	}
 	s := &Server{
 		cfg: cfg, done: make(chan struct{}),
-		spaces: map[string]*space{}, hijacked: map[net.Conn]struct{}{}, conns: map[net.Conn]struct{}{},
+		spaces: map[string]*space{}, hijacked: map[net.Conn]struct{}{}, conns: map[net.Conn]http.ConnState{},
 	}
 	if cfg.requestLog != nil {
 		s.reqLog = newLineLog(cfg.requestLog)
 	}
+	return s
+}
+
+// Start makes the CA and the certificates and starts every listener (plain
+// HTTP, HTTPS and the untrusted, expired and wrong-host HTTPS listeners, each
+// on a free port of the host unless WithHTTPAddr says otherwise). On error
+// the server is closed. Start panics if called twice or after Close.
+func (s *Server) Start() error {
+	s.mu.Lock()
+	switch {
+	case s.closed:
+		s.mu.Unlock()
+		panic("mockserver: Start after Close")
+	case s.started:
+		s.mu.Unlock()
+		panic("mockserver: already started")
+	}
+	s.started = true
+	s.mu.Unlock()
+	if s.cfg.httpAddr != "" {
+		h, _, err := net.SplitHostPort(s.cfg.httpAddr)
+		if err != nil {
+			s.Close()
+			return fmt.Errorf("parse address %q: %w", s.cfg.httpAddr, err)
+		}
+		s.cfg.host = h
+	} else {
+		s.cfg.httpAddr = net.JoinHostPort(s.cfg.host, "0")
+	}
 	if err := s.start(); err != nil {
 		s.Close()
-		return nil, err
+		return err
 	}
-	return s, nil
+	s.client = &http.Client{Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{RootCAs: s.CACertPool()}, ForceAttemptHTTP2: true}}
+	return nil
 }
 
 func (s *Server) start() error {
@@ -155,7 +197,7 @@ func (s *Server) start() error {
 			protos.SetHTTP1(true)
 			protos.SetHTTP2(sp.h2)
 			srv.Protocols = protos
-			srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*sp.cert}, MinVersion: tls.VersionTLS12}
+			srv.TLSConfig = s.tlsConfig(*sp.cert)
 		}
 		*sp.url = scheme + "://" + s.cfg.urlAddr(ln.Addr())
 		s.servers = append(s.servers, srv)
@@ -179,46 +221,6 @@ func (s *Server) start() error {
 // URLs returns the base URLs of the listeners.
 func (s *Server) URLs() URLs { return s.urls }
 
-// Close closes the listeners and every connection, including hijacked ones,
-// waits for all of the server's goroutines to end (net/http's connection
-// goroutines included, which can take up to half a second after a request
-// whose body was not read to the end), and removes the CA file. Await calls
-// in progress return ErrClosed. Close is idempotent.
-func (s *Server) Close() error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return nil
-	}
-	s.closed = true
-	close(s.done)
-	s.mu.Unlock()
-
-	var errs []error
-	for _, srv := range s.servers {
-		if err := srv.Close(); err != nil {
-			errs = append(errs, fmt.Errorf("close server: %w", err))
-		}
-	}
-	s.mu.Lock()
-	for c := range s.hijacked {
-		_ = c.Close()
-	}
-	s.mu.Unlock()
-	s.serves.Wait() // no new connections from here on
-	s.handlers.Wait()
-	s.connWG.Wait()
-	if s.reqLog != nil {
-		s.reqLog.close()
-	}
-	if s.caDir != "" {
-		if err := os.RemoveAll(s.caDir); err != nil {
-			errs = append(errs, fmt.Errorf("remove CA directory: %w", err))
-		}
-	}
-	return errors.Join(errs...)
-}
-
 // enter registers a running handler and, if withSpace, returns the space of
 // namespace ns (created if needed), under one lock; it returns false once the
 // server is closing.
@@ -233,45 +235,6 @@ func (s *Server) enter(ns string, withSpace bool) (*space, bool) {
 		return nil, true
 	}
 	return s.spaceLocked(ns), true
-}
-
-// track and untrack keep hijacked connections known to Close.
-func (s *Server) track(c net.Conn) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return false
-	}
-	s.hijacked[c] = struct{}{}
-	return true
-}
-
-func (s *Server) untrack(c net.Conn) {
-	s.mu.Lock()
-	delete(s.hijacked, c)
-	s.mu.Unlock()
-}
-
-// connState follows every connection from StateNew to its end, so Close can
-// wait for net/http's goroutine of each one: it outlives http.Server.Close,
-// for example sleeping 500ms after a request whose body was not read to the
-// end (net/http's RST avoidance).
-func (s *Server) connState(c net.Conn, st http.ConnState) {
-	switch st {
-	case http.StateNew:
-		s.mu.Lock()
-		s.conns[c] = struct{}{}
-		s.connWG.Add(1)
-		s.mu.Unlock()
-	case http.StateClosed, http.StateHijacked:
-		s.mu.Lock()
-		_, ok := s.conns[c]
-		delete(s.conns, c)
-		s.mu.Unlock()
-		if ok {
-			s.connWG.Done()
-		}
-	}
 }
 
 // handler is the entry point of every request on listener name.

@@ -19,7 +19,7 @@ func TestStampsAreLowerBounds(t *testing.T) {
 		Trickle: &Trickle{Chunks: 1}, // one write of the whole body
 	}})
 	c := dial(t, s, base)
-	c.send("GET", nsPrefix("stamps")+"/big", nil, "")
+	c.send("GET", NamespacePath("stamps")+"/big", nil, "")
 	if status, _ := c.head(); status != "HTTP/1.1 200 OK" {
 		t.Fatalf("status %q", status)
 	}

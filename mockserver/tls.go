@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -275,18 +276,54 @@ func writeCAFile(pemBytes []byte) (dir, file string, err error) {
 	return dir, file, nil
 }
 
-// CACertPEM returns the PEM of the server's CA certificate (a copy).
-func (s *Server) CACertPEM() []byte { return append([]byte(nil), s.ca.certPEM...) }
+// tlsConfig returns the TLS configuration of a listener serving cert: a
+// clone of the TLS field, or TLS 1.2 and up.
+func (s *Server) tlsConfig(cert tls.Certificate) *tls.Config {
+	c := &tls.Config{MinVersion: tls.VersionTLS12}
+	if s.TLS != nil {
+		c = s.TLS.Clone()
+	}
+	c.Certificates = []tls.Certificate{cert}
+	return c
+}
+
+// mustCA returns the CA, panicking before Start (a programmer error).
+func (s *Server) mustCA(what string) *authority {
+	if s.ca == nil {
+		panic("mockserver: " + what + " called before Start")
+	}
+	return s.ca
+}
+
+// Certificate returns the server's CA certificate: the one a client must
+// trust to reach the HTTPS listener (pool.AddCert(srv.Certificate())), which
+// also issued the expired and wrong-host certificates. The caller must not
+// modify it. It panics before Start.
+func (s *Server) Certificate() *x509.Certificate { return s.mustCA("Certificate").cert }
+
+// Client returns an HTTP client whose transport trusts the server's CA (and
+// nothing else), uses no proxy and offers HTTP/2; it follows redirects as
+// http.Client does. Close closes its idle connections. It panics before
+// Start.
+func (s *Server) Client() *http.Client {
+	s.mustCA("Client")
+	return s.client
+}
+
+// CACertPEM returns the PEM of the server's CA certificate (a copy). It
+// panics before Start.
+func (s *Server) CACertPEM() []byte { return append([]byte(nil), s.mustCA("CACertPEM").certPEM...) }
 
 // CACertPool returns a new pool holding only the server's CA certificate: a
 // client using it as RootCAs trusts the HTTPS listener and the expired and
-// wrong-host certificates' issuer, but not the untrusted one.
+// wrong-host certificates' issuer, but not the untrusted one. It panics
+// before Start.
 func (s *Server) CACertPool() *x509.CertPool {
 	p := x509.NewCertPool()
-	p.AddCert(s.ca.cert)
+	p.AddCert(s.mustCA("CACertPool").cert)
 	return p
 }
 
 // CAFile returns the path of a PEM file holding the CA certificate; the file
-// exists until Close.
+// exists from Start until Close.
 func (s *Server) CAFile() string { return s.caFile }

@@ -77,7 +77,7 @@ func newFixture(tb testing.TB) *fixture {
 	if err := srv.Install("direct", cs[0].Server); err != nil {
 		tb.Fatal(err)
 	}
-	return &fixture{srv: srv, run: r, c: cs[0], eng: eng, directURL: srv.URLs().HTTP + "/c/direct/x"}
+	return &fixture{srv: srv, run: r, c: cs[0], eng: eng, directURL: srv.URLs().HTTP + mockserver.NamespacePath("direct") + "/x"}
 }
 
 // viaHarness runs the case through the runner and returns its wall time.

@@ -90,9 +90,10 @@
 //	labels                    extra Ginkgo labels (area:<area> and req:<id> are derived)
 //	given.files[]             {dir, name, text | base64 | size (+ seed)}: created before the first call;
 //	                          dir is a base directory constant name, default DocumentsDirectory;
-//	                          size+seed gives the same bytes as the server's body {generate: {size, seed}}
-//	server                    routes in mockserver's model (see package mockserver); templates {{http}},
-//	                          {{https}}, {{ns}} work in Location, header values and text bodies
+//	                          size+seed gives the same bytes as the server's body {generate: {size, seed}};
+//	                          templates (below) work in text
+//	server                    routes in mockserver's model (see package mockserver); templates (below)
+//	                          work in redirect targets, header values and text bodies
 //	call | calls[]            one call, or several with ids
 //	actions[]                 a script run in order while the calls are in flight
 //	expect                    what the oracle checks (below)
@@ -100,21 +101,44 @@
 //	budget                    deadline in API time (scaled); default the runner's
 //	settle                    how long to keep listening after all calls finished; default the runner's
 //
-// Durations are Go duration strings ("150ms", "2s") in API time: the runner
-// and the mock server multiply every one by the run's time scale.
+// Durations are Go duration strings ("150ms", "2s") in API time, multiplied
+// by the case's time scale: the mock server scales the server block's (the
+// runner installs each case at its own scale), the runner its waits and
+// deadlines (actions, budget, settle).
+//
+// # Templates
+//
+// One set of {{name}} templates is valid in every templated place of a case:
+// a call's url, params (every string in it) and filename; the server block's
+// redirect targets (to), header values and text bodies; and the text of
+// given files. A name not listed here is left as written.
+//
+//	{{http}}       the case namespace's base URL on the plain HTTP listener: http://127.0.0.1:41234/c/<ns>
+//	{{https}}      the same on the trusted HTTPS listener (its CA is the driver's CAFile)
+//	{{untrusted}}  the same on the HTTPS listener with a self-signed certificate
+//	{{expired}}    the same on the HTTPS listener with an expired CA-signed certificate
+//	{{wronghost}}  the same on the HTTPS listener whose certificate is for wrong.invalid only
+//	{{refused}}    the same path on a loopback port that refuses connections
+//	{{ns}}         the namespace path alone, /c/<ns>, for path-absolute references ("{{ns}}/final")
+//	{{i}}          the instance number of a repeated call (1 ... N; 1 without repeat) in that call's
+//	               url, params and filename; 0 in the server block and given files, which belong
+//	               to no instance
+//
+// The mock server owns the namespace layout and the first six names
+// (mockserver.NamespacePath, mockserver.URLs.Templates); the runner adds
+// refused and i.
 //
 // # Calls
 //
 //	id              name used by actions and expect.calls; "main" for a single call:
 //	fn              request | upload | download
-//	url             templated: {{http}} {{https}} {{untrusted}} {{expired}} {{wronghost}} (the mock
-//	                server's base URLs including the case namespace), {{refused}} (a closed port),
-//	                {{i}} (the instance number of a repeated call)
+//	url             templated (see Templates), usually "{{http}}/path" or "{{https}}/path"
 //	method          the method argument; absent passes nil
 //	params          the Lua params table; any shape, so B1 cases can pass wrong types on purpose.
-//	                Numbers become Lua numbers (float64); base directories are constant names
+//	                Numbers become Lua numbers (float64); base directories are constant names;
+//	                templates are expanded in every string
 //	filename, baseDirectory, contentType
-//	                upload/download positional arguments (absent: nil)
+//	                upload/download positional arguments (absent: nil); filename is templated
 //	listener        none: pass a nil listener (B2)
 //	repeat          make N identical calls at once (instances <id>#1 ... <id>#N)
 //	after           start once the named call has finished (ended, cancelled or rejected)

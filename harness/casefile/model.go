@@ -112,10 +112,9 @@ type Call struct {
 	ID string `yaml:"id,omitempty" json:"id"`
 	// Fn is the function; empty means request.
 	Fn Fn `yaml:"fn,omitempty" json:"fn"`
-	// URL is templated: {{http}} {{https}} {{untrusted}} {{expired}}
-	// {{wronghost}} are the mock server's base URLs including the case's
-	// namespace, {{refused}} is a base URL on a closed port, {{i}} is the
-	// instance number (1..Repeat). A URL without a template is passed as is.
+	// URL is templated with the case vocabulary (the package doc's
+	// Templates: {{http}}, {{https}}, ... {{i}}, the instance number
+	// 1..Repeat). A URL without a template is passed as is.
 	URL string `yaml:"url" json:"url"`
 	// Method is passed as the method argument; nil (key absent) passes nil so
 	// the implementation's default applies (R1).

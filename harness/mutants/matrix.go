@@ -24,7 +24,8 @@ const DefaultConcurrent = 3
 type Params struct {
 	// Driver is the unmodified implementation the variants wrap. Required.
 	Driver driver.Driver
-	// Fixture is the mock server (at time scale 1). Required.
+	// Fixture is the mock server (any default time scale: the runner
+	// installs each case at its own). Required.
 	Fixture runner.Fixture
 	// Cases are the cases to choose from. Required.
 	Cases []*casefile.Case

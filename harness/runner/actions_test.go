@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -32,7 +31,7 @@ func trickler(lateEvent bool) *fakeDriver {
 	}
 	d.onCancel = func(s *fakeSession, h string) {
 		if lateEvent {
-			s.emit(h, phase(h, driver.Call{URL: "http://fake.test/c/" + "x"}, "progress", 1))
+			s.emit(h, phase(h, driver.Call{URL: "http://fake.test" + mockserver.NamespacePath("x")}, "progress", 1))
 		}
 	}
 	return d
@@ -149,7 +148,7 @@ func TestCancelAtReceivedWaitsForTheJournal(t *testing.T) {
 	var journaled time.Time
 	d := &fakeDriver{onCall: func(s *fakeSession, h string, c driver.Call) error {
 		path := urlPath(c.URL)
-		ns := strings.TrimPrefix(strings.TrimSuffix(path, "/slow"), "/c/")
+		ns := fx.namespace()
 		s.Go(func(stop <-chan struct{}) {
 			journaled = time.Now()
 			now := time.Now()
@@ -162,13 +161,8 @@ func TestCancelAtReceivedWaitsForTheJournal(t *testing.T) {
 		if journaled.IsZero() {
 			t.Error("cancel before the request was journaled")
 		}
-		ns := ""
-		fx.mu.Lock()
-		for k := range fx.scenarios {
-			ns = k
-		}
-		fx.mu.Unlock()
-		fx.record(ns, mockserver.Record{Seq: 2, Method: "GET", Path: "/slow", FullPath: "/c/" + ns + "/slow",
+		ns := fx.namespace()
+		fx.record(ns, mockserver.Record{Seq: 2, Method: "GET", Path: "/slow", FullPath: mockserver.NamespacePath(ns) + "/slow",
 			Received: time.Now(), ClientClosed: time.Now(), Done: time.Now()})
 	}
 	r := newRunner(t, d, fx)

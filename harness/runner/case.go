@@ -175,11 +175,11 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, []result.Mism
 	}
 	ex.sb = sb
 	defer func() { _ = sb.remove() }()
-	if err := sb.place(ex.c.Given.Files); err != nil {
-		return obs, nil, err
-	}
 	fx := ex.r.p.Fixture
 	b := caseBases(fx.URLs(), ex.ns, ex.r.refused)
+	if err := sb.place(ex.c.Given.Files, b); err != nil {
+		return obs, nil, err
+	}
 	err = ex.open(runCtx, b)
 	closed := false
 	defer func() {
@@ -192,7 +192,7 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, []result.Mism
 	if err != nil {
 		return obs, nil, err
 	}
-	if err := fx.Install(ex.ns, scaleScenario(ex.c.Server, ex.scale)); err != nil {
+	if err := fx.Install(ex.ns, ex.c.Server, b.installOptions(ex.scale)...); err != nil {
 		return obs, nil, fmt.Errorf("install scenario: %w", err)
 	}
 	defer fx.Remove(ex.ns)
@@ -257,7 +257,7 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, []result.Mism
 func (ex *execution) open(ctx context.Context, b bases) error {
 	fx := ex.r.p.Fixture
 	cfg := driver.Config{Dirs: ex.sb.dirs, CAFile: fx.CAFile(), CAPEM: string(fx.CACertPEM()), TimeScale: ex.scale,
-		BaseURLs: b}
+		BaseURLs: b.urls()}
 	sess, err := ex.r.p.Driver.Open(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("open %s session: %w", ex.r.p.Driver.Name(), err)

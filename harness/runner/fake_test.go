@@ -36,12 +36,19 @@ func (f *fakeFixture) URLs() mockserver.URLs {
 func (f *fakeFixture) CACertPEM() []byte { return []byte("fake pem") }
 func (f *fakeFixture) CAFile() string    { return "/nonexistent/ca.pem" }
 
-func (f *fakeFixture) Install(ns string, sc mockserver.Scenario) error {
+func (f *fakeFixture) Install(ns string, sc mockserver.Scenario, _ ...mockserver.InstallOption) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.scenarios[ns] = sc
 	f.installed = append(f.installed, ns)
 	return nil
+}
+
+// namespace returns the namespace installed last.
+func (f *fakeFixture) namespace() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.installed[len(f.installed)-1]
 }
 
 func (f *fakeFixture) Remove(ns string) {
@@ -225,6 +232,20 @@ func ended(h string, c driver.Call, status int, response string) map[string]any 
 func phase(h string, c driver.Call, ph string, n int64) map[string]any {
 	return map[string]any{"name": "networkRequest", "phase": ph, "isError": false, "status": int64(200),
 		"bytesTransferred": n, "bytesEstimated": int64(-1), "url": c.URL, "requestId": h}
+}
+
+// stopContext returns a context cancelled when stop is closed (or cancel is
+// called), for a script that does real I/O inside fakeSession.Go.
+func stopContext(stop <-chan struct{}) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		select {
+		case <-stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
 }
 
 // readGiven reads a sandbox file through the session's config.

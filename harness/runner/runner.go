@@ -31,8 +31,9 @@ import (
 )
 
 // Fixture is the mock server as the runner uses it; *mockserver.Server
-// satisfies it. The runner scales scenario durations itself, so the fixture
-// must run at time scale 1.
+// satisfies it. The runner installs each case with its own time scale
+// (mockserver.InstallTimeScale), so cases at different scales share one
+// fixture whatever its default scale.
 type Fixture interface {
 	// URLs returns the listeners' base URLs.
 	URLs() mockserver.URLs
@@ -40,8 +41,9 @@ type Fixture interface {
 	CACertPEM() []byte
 	// CAFile returns the path of a PEM file holding the same CA.
 	CAFile() string
-	// Install serves a scenario under a namespace.
-	Install(ns string, sc mockserver.Scenario) error
+	// Install serves a scenario under a namespace, with the namespace's
+	// time scale and extra templates as options.
+	Install(ns string, sc mockserver.Scenario, opts ...mockserver.InstallOption) error
 	// Remove deletes a namespace's routes and journal.
 	Remove(ns string)
 	// Journal returns the records of a namespace in arrival order.
@@ -97,7 +99,7 @@ const (
 type Params struct {
 	// Driver reaches the implementation under test. Required.
 	Driver driver.Driver
-	// Fixture is the mock server, running at time scale 1. Required.
+	// Fixture is the mock server (any default time scale). Required.
 	Fixture Fixture
 	// TimeScale multiplies every duration of every case (0 means
 	// DefaultTimeScale); a case with minScale runs at max(TimeScale,

@@ -75,14 +75,15 @@ func (sb *sandbox) path(dir, name string) (string, error) {
 	return filepath.Join(base, filepath.FromSlash(name)), nil
 }
 
-// place writes the case's given files.
-func (sb *sandbox) place(files []casefile.GivenFile) error {
+// place writes the case's given files, with templates expanded in text
+// contents (no call instance owns them: {{i}} is noInstance).
+func (sb *sandbox) place(files []casefile.GivenFile, b bases) error {
 	for _, f := range files {
 		p, err := sb.path(f.Dir, f.Name)
 		if err != nil {
 			return fmt.Errorf("given file %s: %w", f.Pos, err)
 		}
-		data, err := givenBytes(f)
+		data, err := givenBytes(f, b)
 		if err != nil {
 			return fmt.Errorf("given file %s: %w", f.Pos, err)
 		}
@@ -97,10 +98,10 @@ func (sb *sandbox) place(files []casefile.GivenFile) error {
 }
 
 // givenBytes returns a given file's content.
-func givenBytes(f casefile.GivenFile) ([]byte, error) {
+func givenBytes(f casefile.GivenFile, b bases) ([]byte, error) {
 	switch {
 	case f.Text != nil:
-		return []byte(*f.Text), nil
+		return []byte(b.expand(*f.Text, noInstance)), nil
 	case f.Base64 != "":
 		b, err := base64.StdEncoding.DecodeString(f.Base64)
 		if err != nil {

@@ -1,64 +1,96 @@
 package runner
 
 import (
+	"maps"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/netconform/netconform/mockserver"
 )
 
-// bases maps template names to the base URLs of one case's namespace.
-type bases map[string]string
+// The template names the runner adds to the mock server's own (see
+// mockserver.URLs.Templates). The casefile package's doc lists the whole
+// vocabulary, valid in every templated place of a case.
+const (
+	// tmplRefused is the case's namespace path on a loopback port that
+	// refuses connections.
+	tmplRefused = "refused"
+	// tmplInstance is the instance number of a repeated call (1 ... N) in
+	// that call's fields, and noInstance elsewhere.
+	tmplInstance = "i"
+)
 
-// caseBases returns the URL templates of namespace ns: each listener's base
-// URL plus "/c/<ns>", and refused, a port that refuses connections.
+// noInstance is the instance number in the places that belong to no call
+// instance: the server's routes and the given files.
+const noInstance = 0
+
+// bases is one case's template vocabulary: the mock server's templates of
+// the case's namespace plus refused; {{i}} is added per place (see at).
+type bases struct{ t mockserver.Templates }
+
+// caseBases returns the templates of namespace ns on listeners at u, with
+// refused, a base URL that refuses connections, plus the namespace path.
 func caseBases(u mockserver.URLs, ns, refused string) bases {
-	prefix := "/c/" + ns
-	return bases{
-		"http":      u.HTTP + prefix,
-		"https":     u.HTTPS + prefix,
-		"untrusted": u.Untrusted + prefix,
-		"expired":   u.Expired + prefix,
-		"wronghost": u.WrongHost + prefix,
-		"refused":   refused + prefix,
-	}
+	t := u.Templates(ns)
+	t[tmplRefused] = refused + mockserver.NamespacePath(ns)
+	return bases{t}
 }
 
-// expand replaces {{name}} templates in s; {{i}} is the instance number.
-// Unknown templates are left as written.
-func (b bases) expand(s string, instance int) string {
-	if !strings.Contains(s, "{{") {
-		return s
-	}
-	pairs := make([]string, 0, 2*len(b)+2)
-	for k, v := range b {
-		pairs = append(pairs, "{{"+k+"}}", v)
-	}
-	pairs = append(pairs, "{{i}}", strconv.Itoa(instance))
-	return strings.NewReplacer(pairs...).Replace(s)
+// at returns the vocabulary of call instance n (noInstance for none).
+func (b bases) at(n int) mockserver.Templates {
+	t := maps.Clone(b.t)
+	t[tmplInstance] = strconv.Itoa(n)
+	return t
 }
+
+// expand replaces {{name}} templates in s for call instance n. Unknown
+// templates are left as written.
+func (b bases) expand(s string, instance int) string { return b.at(instance).Expand(s) }
 
 // expandAny returns a copy of a params value with templates expanded in every
 // string, so params may name server URLs too.
-func (b bases) expandAny(v any, instance int) any {
+func (b bases) expandAny(v any, instance int) any { return expandValue(b.at(instance), v) }
+
+func expandValue(t mockserver.Templates, v any) any {
 	switch x := v.(type) {
 	case string:
-		return b.expand(x, instance)
+		return t.Expand(x)
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = b.expandAny(e, instance)
+			out[k] = expandValue(t, e)
 		}
 		return out
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = b.expandAny(e, instance)
+			out[i] = expandValue(t, e)
 		}
 		return out
 	}
 	return v
+}
+
+// installOptions are the options of the case's Install: its time scale, so
+// that the mock server scales the scenario's durations (and cases at other
+// scales share the server), and the runner's templates for the server's
+// routes.
+func (b bases) installOptions(scale float64) []mockserver.InstallOption {
+	return []mockserver.InstallOption{
+		mockserver.InstallTimeScale(scale),
+		mockserver.InstallTemplates(mockserver.Templates{
+			tmplRefused:  b.t[tmplRefused],
+			tmplInstance: strconv.Itoa(noInstance),
+		}),
+	}
+}
+
+// urls returns the base URLs by template name, for driver.Config.BaseURLs:
+// every template but the namespace path.
+func (b bases) urls() map[string]string {
+	out := maps.Clone(b.t)
+	delete(out, mockserver.TemplateNS)
+	return out
 }
 
 // urlPath returns the path of a URL, or "" when it does not parse.

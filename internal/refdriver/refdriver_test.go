@@ -46,7 +46,7 @@ func setupAt(t *testing.T, sc mockserver.Scenario, scale float64) (driver.Sessio
 		t.Fatalf("open: %v", err)
 	}
 	t.Cleanup(func() { closeDrain(t, s) })
-	return s, srv.URLs().HTTP + "/c/t"
+	return s, srv.URLs().HTTP + mockserver.NamespacePath("t")
 }
 
 // closeDrain closes s and reads what is left of its events.

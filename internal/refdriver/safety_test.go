@@ -120,7 +120,7 @@ func TestResponseFileSafeUnderFaults(t *testing.T) {
 			}
 			t.Run(scheme+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
-				checkSafeDownload(t, srv, ns, base+"/c/"+ns+"/f", tc)
+				checkSafeDownload(t, srv, ns, base+mockserver.NamespacePath(ns)+"/f", tc)
 			})
 		}
 	}
@@ -132,7 +132,7 @@ func TestResponseFileSafeUnderFaults(t *testing.T) {
 		}
 		e, path := newSafetyEngine(t, srv)
 		rec := newEventLog(nil)
-		if _, err := e.Request(srv.URLs().HTTP+"/c/safety-ok/f", "GET", rec.listen,
+		if _, err := e.Request(srv.URLs().HTTP+mockserver.NamespacePath("safety-ok")+"/f", "GET", rec.listen,
 			&impl.Params{Response: &impl.FileRef{Filename: "dl/out.bin"}, Timeout: 2}); err != nil {
 			t.Fatal(err)
 		}
