@@ -90,7 +90,9 @@ func (r *Runner) attempt(ctx context.Context, c *casefile.Case) (result.CaseResu
 	res.Journal = obs.Journal
 	res.Files = changes(obs.FilesBefore, obs.FilesAfter)
 	if ex.st != nil {
-		_, res.Trace = ex.st.observe()
+		// Once, now that the session is closed: the oracle's view and the
+		// report's trace come from the same collection.
+		obs.Calls, res.Trace = ex.st.observe()
 		res.Logs = ex.logs()
 	}
 	res.Duration = time.Since(ex.started)
@@ -239,7 +241,6 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, []result.Mism
 	if obs.FilesAfter, err = sb.snapshot(); err != nil {
 		return obs, nil, err
 	}
-	obs.Calls, _ = ex.st.observe()
 	ex.mu.Lock()
 	drvErr := errors.Join(ex.drvErrs...)
 	ex.mu.Unlock()
