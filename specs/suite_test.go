@@ -16,6 +16,7 @@ import (
 	"github.com/netconform/netconform/cases"
 	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/catalog"
+	"github.com/netconform/netconform/harness/oracle"
 	"github.com/netconform/netconform/harness/result"
 	"github.com/netconform/netconform/harness/runner"
 	"github.com/netconform/netconform/internal/refdriver"
@@ -66,7 +67,7 @@ var _ = BeforeSuite(func() {
 		Fixture:   srv,
 		TimeScale: *timeScale,
 		Strict:    true, // every must and should case passes against the reference
-		Levels:    levels(env.cat),
+		Levels:    env.cat.Level,
 	})
 	Expect(err).NotTo(HaveOccurred(), "new runner")
 	if suiteCfg, _ := GinkgoConfiguration(); suiteCfg.ParallelTotal <= 1 {
@@ -74,14 +75,6 @@ var _ = BeforeSuite(func() {
 		DeferCleanup(env.pre.stop)
 	}
 })
-
-// levels returns a lookup of requirement levels in cat.
-func levels(cat *catalog.Catalog) func(req string) (result.Level, bool) {
-	return func(req string) (result.Level, bool) {
-		l, ok := cat.Level(req)
-		return result.Level(l), ok
-	}
-}
 
 var _ = Describe("conformance", func() {
 	entries := make([]TableEntry, 0, len(env.cases))
@@ -121,7 +114,7 @@ func labels(cat *catalog.Catalog, c *casefile.Case) []string {
 	for _, r := range c.Requirements {
 		out = append(out, "req:"+r)
 	}
-	lvl := result.Policy{LevelOf: levels(cat)}.CaseLevel(c.Level, c.Requirements)
+	lvl := oracle.Policy{LevelOf: cat.Level}.CaseLevel(c.Level, c.Requirements)
 	return append(append(out, "level:"+string(lvl)), c.Labels...)
 }
 
