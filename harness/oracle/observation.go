@@ -12,7 +12,9 @@
 //     reports ask it) and the case's verdict;
 //   - the Reason that summarises a non-passing verdict ([Judgement]).
 //
-// The level type itself is [result.Level].
+// The level type itself is [result.Level]; the text a reader sees for a
+// mismatch and a case (label, headline, details) is rendered by package
+// result ([result.Mismatch.Label], [result.CaseResult.Headline]).
 package oracle
 
 import (

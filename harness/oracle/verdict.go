@@ -24,9 +24,11 @@ type Judgement struct {
 	Level result.Level
 	// Verdict is the worst verdict of the mismatches, or Pass.
 	Verdict result.Verdict
-	// Reason summarises a non-passing verdict: "2 mismatch(es), first:
-	// ended.status: want 404, got 200", or, when calls were still pending at
-	// the deadline, "deadline 1.25s exceeded with 1 call(s) pending".
+	// Reason summarises a non-passing verdict in words that are the same
+	// from run to run: "2 mismatch(es), first: <label>" (the first
+	// mismatch's [result.Mismatch.Label], which leaves out what the run
+	// observed), or, when calls were still pending at the deadline,
+	// "deadline 1.25s exceeded with 1 call(s) pending".
 	Reason string
 	// Mismatches are [Check]'s, graded (each has its Level).
 	Mismatches []result.Mismatch
@@ -41,7 +43,7 @@ func (p Policy) Judge(c *casefile.Case, obs Observation) Judgement {
 	case len(obs.Pending) > 0:
 		j.Reason = fmt.Sprintf("deadline %s exceeded with %d call(s) pending", obs.Deadline, len(obs.Pending))
 	case len(ms) > 0:
-		j.Reason = fmt.Sprintf("%d mismatch(es), first: %s: want %s, got %s", len(ms), ms[0].Check, ms[0].Want, ms[0].Got)
+		j.Reason = fmt.Sprintf("%d mismatch(es), first: %s", len(ms), ms[0].Label())
 	}
 	return j
 }
