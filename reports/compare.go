@@ -140,17 +140,9 @@ func differs(cells []compareCell) bool {
 	return false
 }
 
-// caseNote is a cell's tooltip: the reason, else the first mismatch.
-func caseNote(c result.CaseResult) string {
-	if len(c.Mismatches) > 0 && c.Verdict != result.Error && c.Verdict != result.Skip {
-		n := mismatchLine(c.Mismatches[0])
-		if len(c.Mismatches) > 1 {
-			n += " (+" + itoa(len(c.Mismatches)-1) + " more)"
-		}
-		return n
-	}
-	return oneLine(c.Reason)
-}
+// caseNote is a cell's tooltip: the case's headline, the same from run to
+// run ([result.CaseResult.Headline]).
+func caseNote(c result.CaseResult) string { return c.Headline() }
 
 // ruleNote lists the cases behind a rule's status.
 func ruleNote(r RuleRow) string {

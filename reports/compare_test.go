@@ -73,7 +73,7 @@ func TestRenderCompare(t *testing.T) {
 		}
 	}
 	fail := rows["files.error-keeps"].all(class("cell"))[0]
-	if !strings.Contains(fail.Attrs["title"], "F2 main ended.response") || !strings.Contains(fail.Attrs["title"], "+2 more") {
+	if !strings.Contains(fail.Attrs["title"], "ended.response [main] (F2 must)") || !strings.Contains(fail.Attrs["title"], "and 2 more") {
 		t.Errorf("fail cell tooltip = %q", fail.Attrs["title"])
 	}
 	if n := len(doc.all(tag("script"))); n != 1 {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/netconform/netconform/harness/result"
-	"github.com/netconform/netconform/harness/trace"
 )
 
 // The JUnit document, in the common JUnit XML format: testsuites > testsuite
@@ -142,37 +141,36 @@ func junitTestCase(c result.CaseResult, strict bool) junitCase {
 	jc := junitCase{Name: c.ID, Classname: "netconform." + Area(c.ID), Time: seconds(c.Duration), File: posFile(c.Pos)}
 	switch c.Verdict {
 	case result.Skip:
-		jc.Skipped = &junitMessage{Message: c.Reason}
+		jc.Skipped = &junitMessage{Message: c.Headline()}
 	case result.Error:
-		jc.Error = &junitMessage{Message: oneLine(c.Reason), Type: "harness", Text: caseDetail(c, nil)}
+		jc.Error = &junitMessage{Message: c.Headline(), Type: "harness", Text: caseDetail(c)}
 	case result.Fail:
-		failing := mismatchesWith(c.Mismatches, strict, result.Fail)
-		msg, typ := c.Reason, string(result.LevelMust)
-		if len(failing) > 0 {
-			msg, typ = mismatchLine(failing[0]), string(failing[0].Level)
+		typ := result.LevelMust // the strongest level that failed
+		if failing := mismatchesWith(c.Mismatches, strict, result.Fail); len(failing) > 0 {
+			typ = failing[0].Level
 			for _, m := range failing {
-				if m.Level.Stronger(result.Level(typ)) {
-					typ = string(m.Level)
+				if m.Level.Stronger(typ) {
+					typ = m.Level
 				}
 			}
 		}
-		if !result.Level(typ).Valid() {
-			typ = string(result.LevelMust)
+		if !typ.Valid() {
+			typ = result.LevelMust
 		}
-		jc.Failure = &junitMessage{Message: oneLine(msg), Type: typ, Text: caseDetail(c, c.Mismatches)}
+		jc.Failure = &junitMessage{Message: c.Headline(), Type: string(typ), Text: caseDetail(c)}
 	case result.Warn:
 		jc.SystemOut = &junitText{Text: "WARN: should-level mismatches; the case passes outside strict mode.\n" +
-			caseDetail(c, c.Mismatches)}
+			caseDetail(c)}
 	default:
 		if c.LastAttemptVoid() {
 			jc.SystemOut = &junitText{Text: "VOID: the verdict comes from a voided attempt (the host stalled the run " +
-				"and no attempt was left); its timing was not observable.\n" + caseDetail(c, c.Mismatches)}
+				"and no attempt was left); its timing was not observable.\n" + caseDetail(c)}
 		}
 	}
 	props := attemptProps(c)
 	for _, m := range c.Mismatches {
 		if m.Level == result.LevelInfo {
-			props = append(props, junitProp{Name: "info." + m.Requirement, Value: mismatchLine(m)})
+			props = append(props, junitProp{Name: "info." + m.Requirement, Value: m.Line()})
 		}
 	}
 	if len(props) > 0 {
@@ -230,21 +228,10 @@ func mismatchesWith(ms []result.Mismatch, strict bool, v result.Verdict) []resul
 	return out
 }
 
-// mismatchLine renders a mismatch on one line:
-// "F2 main ended.status: want 404, got 200".
-func mismatchLine(m result.Mismatch) string {
-	var b strings.Builder
-	b.WriteString(m.Requirement)
-	if m.Call != "" {
-		b.WriteString(" " + m.Call)
-	}
-	fmt.Fprintf(&b, " %s: want %s, got %s", m.Check, m.Want, m.Got)
-	return b.String()
-}
-
-// caseDetail is the text body of a failure, error or warning: the reason,
-// the mismatches, the trace and the logs.
-func caseDetail(c result.CaseResult, ms []result.Mismatch) string {
+// caseDetail is the text body of a failure, error or warning: the title,
+// the case position, the reason and the attempts, then the case's details
+// ([result.CaseResult.Details]: the mismatches, the trace and the logs).
+func caseDetail(c result.CaseResult) string {
 	var b strings.Builder
 	if c.Title != "" {
 		fmt.Fprintf(&b, "%s\n", c.Title)
@@ -258,32 +245,7 @@ func caseDetail(c result.CaseResult, ms []result.Mismatch) string {
 	if a := AttemptsLine(c); a != "" {
 		fmt.Fprintf(&b, "attempts: %s\n", a)
 	}
-	for _, m := range ms {
-		fmt.Fprintf(&b, "[%s] %s", m.Level, m.Requirement)
-		if m.Invariant != "" {
-			fmt.Fprintf(&b, " (invariant %s)", m.Invariant)
-		}
-		if m.Call != "" {
-			fmt.Fprintf(&b, " call %s", m.Call)
-		}
-		fmt.Fprintf(&b, " %s", m.Check)
-		if m.Pos != "" {
-			fmt.Fprintf(&b, " at %s", m.Pos)
-		}
-		fmt.Fprintf(&b, "\n  want: %s\n  got:  %s\n", m.Want, m.Got)
-	}
-	if len(c.Trace) > 0 {
-		b.WriteString("trace:\n")
-		for _, e := range c.Trace {
-			fmt.Fprintf(&b, "  %8s %s %s\n", fmtMs(e.At), e.Call, trace.Event{Fields: e.Fields}.Summary())
-		}
-	}
-	if len(c.Logs) > 0 {
-		b.WriteString("logs:\n")
-		for _, l := range c.Logs {
-			fmt.Fprintf(&b, "  %s\n", l)
-		}
-	}
+	b.WriteString(c.Details("", result.DetailParts{Trace: true, Logs: true}))
 	return xmlSafe(b.String())
 }
 

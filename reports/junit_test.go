@@ -132,7 +132,7 @@ func TestJUnitMapping(t *testing.T) {
 		t.Fatalf("got %d cases, counts %d/%d/%d/%d", len(cases), *doc.Tests, *doc.Failures, *doc.Errors, *doc.Skipped)
 	}
 	if c := cases["files.error-keeps"]; len(c.Failure) != 1 || c.Failure[0].Type != "must" ||
-		!strings.Contains(c.Failure[0].Message, "F2 main ended.response") ||
+		c.Failure[0].Message != "cases/files/error-keeps.yaml:14:7: ended.response [main] (F2 must), and 2 more" ||
 		!strings.Contains(c.Failure[0].Text, "want: DocumentsDirectory/a.txt unchanged") ||
 		c.Classname != "netconform.files" {
 		t.Errorf("fail case = %+v", c)

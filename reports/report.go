@@ -86,7 +86,7 @@ func FromCatalog(cat *catalog.Catalog) []Requirement {
 	var out []Requirement
 	for _, id := range cat.IDs() {
 		r, _ := cat.Get(id)
-		out = append(out, Requirement{ID: r.ID, Level: result.Level(r.Level), Area: string(r.Area), Title: r.Title})
+		out = append(out, Requirement{ID: r.ID, Level: r.Level, Area: string(r.Area), Title: r.Title})
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/netconform/netconform/harness/oracle"
 	"github.com/netconform/netconform/harness/result"
 )
 
@@ -97,20 +98,10 @@ func verdictOrder() []result.Verdict {
 	return []result.Verdict{result.Fail, result.Error, result.Warn, result.Info, result.Pass, result.Skip}
 }
 
-// mismatchVerdict is the verdict one graded mismatch gives a case: must →
-// fail, should → warn (fail when strict), info → info, unknown → fail (as
-// [result.Policy] treats an unknown requirement).
+// mismatchVerdict is the verdict one graded mismatch gives a case; the
+// oracle's policy decides it ([oracle.Policy.Verdict]).
 func mismatchVerdict(l result.Level, strict bool) result.Verdict {
-	switch l {
-	case result.LevelShould:
-		if strict {
-			return result.Fail
-		}
-		return result.Warn
-	case result.LevelInfo:
-		return result.Info
-	}
-	return result.Fail
+	return oracle.Policy{Strict: strict}.Verdict(l)
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -16,6 +16,7 @@ import (
 	"github.com/netconform/netconform/cases"
 	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/catalog"
+	"github.com/netconform/netconform/harness/oracle"
 	"github.com/netconform/netconform/harness/result"
 	"github.com/netconform/netconform/harness/runner"
 	"github.com/netconform/netconform/internal/refdriver"
@@ -65,7 +66,7 @@ var _ = BeforeSuite(func() {
 		Fixture:   srv,
 		TimeScale: *timeScale,
 		Strict:    true, // every must and should case passes against the reference
-		Levels:    levels(env.cat),
+		Levels:    env.cat.Level,
 	})
 	Expect(err).NotTo(HaveOccurred(), "new runner")
 	if suiteCfg, _ := GinkgoConfiguration(); suiteCfg.ParallelTotal <= 1 {
@@ -73,14 +74,6 @@ var _ = BeforeSuite(func() {
 		DeferCleanup(env.pre.stop)
 	}
 })
-
-// levels returns a lookup of requirement levels in cat.
-func levels(cat *catalog.Catalog) func(req string) (result.Level, bool) {
-	return func(req string) (result.Level, bool) {
-		l, ok := cat.Level(req)
-		return result.Level(l), ok
-	}
-}
 
 var _ = Describe("conformance", func() {
 	entries := make([]TableEntry, 0, len(env.cases))
@@ -120,7 +113,7 @@ func labels(cat *catalog.Catalog, c *casefile.Case) []string {
 	for _, r := range c.Requirements {
 		out = append(out, "req:"+r)
 	}
-	lvl := result.Policy{LevelOf: levels(cat)}.CaseLevel(c.Level, c.Requirements)
+	lvl := oracle.Policy{LevelOf: cat.Level}.CaseLevel(c.Level, c.Requirements)
 	return append(append(out, "level:"+string(lvl)), c.Labels...)
 }
 
@@ -185,51 +178,17 @@ func focused(text string, focus, skip []string) bool {
 	return false
 }
 
-// describe renders a non-passing result: expected vs observed per mismatch,
-// then the whole trace, the journal and the logs.
+// describe renders a non-passing result: its headline (the same from run to
+// run), the level, scale and duration, then its details (expected vs
+// observed per mismatch, the whole trace, the journal and the logs).
 func describe(res result.CaseResult) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s (%s, level %s, scale %g, %s)\n", res.ID, res.Verdict, res.Reason, res.Level,
-		res.TimeScale, res.Duration.Round(time.Millisecond))
-	for _, m := range res.Mismatches {
-		call := ""
-		if m.Call != "" {
-			call = " [" + m.Call + "]"
-		}
-		fmt.Fprintf(&b, "  %s: %s%s (%s, %s)\n      want: %s\n      got:  %s\n", m.Pos, m.Check, call,
-			m.Requirement, m.Level, m.Want, m.Got)
+	fmt.Fprintf(&b, "%s: %s: %s\n", res.ID, res.Verdict, res.Headline())
+	fmt.Fprintf(&b, "  level %s, scale %g, %s\n", res.Level, res.TimeScale, res.Duration.Round(time.Millisecond))
+	if res.Reason != "" && res.Reason != res.Headline() {
+		fmt.Fprintf(&b, "  reason: %s\n", res.Reason)
 	}
-	b.WriteString("trace:\n")
-	if len(res.Trace) == 0 {
-		b.WriteString("  (no events)\n")
-	}
-	for _, e := range res.Trace {
-		fmt.Fprintf(&b, "  %3d %8s %-8s %s\n", e.Seq, e.At.Round(time.Millisecond), e.Call, e.Summary())
-	}
-	b.WriteString("journal:\n")
-	if len(res.Journal) == 0 {
-		b.WriteString("  (no requests)\n")
-	}
-	for _, r := range res.Journal {
-		fmt.Fprintf(&b, "  #%d %s %s %s status=%d sent=%d reqBytes=%d", r.Seq, r.Listener, r.Method, r.Path, r.Status,
-			r.BytesSent, r.RequestBytes)
-		if r.Fault != "" {
-			fmt.Fprintf(&b, " fault=%s", r.Fault)
-		}
-		if !r.ClientClosed.IsZero() {
-			fmt.Fprintf(&b, " clientClosed=+%s", r.ClientClosed.Sub(r.Received).Round(time.Millisecond))
-		}
-		if !r.Done.IsZero() {
-			fmt.Fprintf(&b, " done=+%s", r.Done.Sub(r.Received).Round(time.Millisecond))
-		}
-		b.WriteString("\n")
-	}
-	if len(res.Logs) > 0 {
-		b.WriteString("logs:\n")
-		for _, l := range res.Logs {
-			fmt.Fprintf(&b, "  %s\n", l)
-		}
-	}
+	b.WriteString(res.Details("", result.DetailParts{Trace: true, Journal: true, Logs: true}))
 	return b.String()
 }
 

@@ -132,7 +132,7 @@ func buildListing(st *suite, picked []*casefile.Case, filtered bool) listing {
 		if cs == nil {
 			cs = []string{}
 		}
-		doc.Requirements = append(doc.Requirements, listedReq{ID: r.ID, Level: result.Level(r.Level),
+		doc.Requirements = append(doc.Requirements, listedReq{ID: r.ID, Level: r.Level,
 			Area: string(r.Area), Title: r.Title, Cases: cs})
 	}
 	return doc

@@ -155,8 +155,11 @@ func (p *progress) caseDone(res result.CaseResult, rep int) {
 }
 
 // caseLines prints one case run: a verdict line (with its attempts when the
-// runner voided any, see [reports.AttemptsLine]), then for a non-passing
-// verdict its mismatches, and with verbose its trace and journal.
+// runner voided any, see [reports.AttemptsLine]) ending, for a verdict other
+// than pass, in the case's headline ([result.CaseResult.Headline]: the same
+// from run to run); then for a failing verdict (any non-pass one with
+// verbose) its details ([result.CaseResult.Details]): the mismatches, and
+// with verbose the trace, the journal and the logs.
 func (p *progress) caseLines(res result.CaseResult, rep int) {
 	id := res.ID
 	if p.repeat > 1 {
@@ -166,42 +169,13 @@ func (p *progress) caseLines(res result.CaseResult, rep int) {
 	if a := reports.AttemptsLine(res); a != "" {
 		line += " [" + a + "]"
 	}
-	showMismatches := res.Verdict.Failed() || (p.verbose && res.Verdict != result.Pass)
-	if res.Reason != "" && res.Verdict != result.Pass && (!showMismatches || len(res.Mismatches) == 0) {
-		line += ": " + res.Reason
+	if h := res.Headline(); h != "" && res.Verdict != result.Pass {
+		line += ": " + h
 	}
 	fmt.Fprintln(p.w, line)
-	if !showMismatches {
-		return
+	if res.Verdict.Failed() || (p.verbose && res.Verdict != result.Pass) {
+		fmt.Fprint(p.w, res.Details("      ", result.DetailParts{Trace: p.verbose, Journal: p.verbose, Logs: p.verbose}))
 	}
-	for _, m := range res.Mismatches {
-		call := ""
-		if m.Call != "" {
-			call = " [" + m.Call + "]"
-		}
-		fmt.Fprintf(p.w, "      %s: %s%s (%s %s): want %s, got %s\n", m.Pos, m.Check, call, m.Requirement, m.Level,
-			m.Want, m.Got)
-	}
-	if !p.verbose {
-		return
-	}
-	for _, e := range res.Trace {
-		fmt.Fprintf(p.w, "      event %3d %8s %-6s %s\n", e.Seq, fmtDur(e.At), e.Call, e.Summary())
-	}
-	for _, r := range res.Journal {
-		fmt.Fprintf(p.w, "      server #%d %s %s %s status=%d sent=%d read=%d%s\n", r.Seq, r.Listener, r.Method,
-			r.Path, r.Status, r.BytesSent, r.RequestBytes, faultNote(r.Fault))
-	}
-	for _, l := range res.Logs {
-		fmt.Fprintf(p.w, "      log %s\n", l)
-	}
-}
-
-func faultNote(f string) string {
-	if f == "" {
-		return ""
-	}
-	return " fault=" + f
 }
 
 // clear erases the live line, if one is drawn.

@@ -89,9 +89,16 @@ func TestProgressPlainVerbose(t *testing.T) {
 			Check: "began.responseHeaders", Want: "present", Got: "absent", Pos: "cases/events/x.yaml:9:5"}},
 		Logs: []string{"network: hello"}}, 0)
 	p.finish()
-	want := "WARN  events.x (12ms)\n" +
-		"      cases/events/x.yaml:9:5: began.responseHeaders [main] (E10 should): want present, got absent\n" +
-		"      log network: hello\n"
+	want := "WARN  events.x (12ms): cases/events/x.yaml:9:5: began.responseHeaders [main] (E10 should)\n" +
+		"      cases/events/x.yaml:9:5: began.responseHeaders [main] (E10 should)\n" +
+		"        want: present\n" +
+		"        got:  absent\n" +
+		"      trace:\n" +
+		"        (no events)\n" +
+		"      journal:\n" +
+		"        (no requests)\n" +
+		"      logs:\n" +
+		"        network: hello\n"
 	if out.String() != want {
 		t.Errorf("got:\n%s\nwant:\n%s", out.String(), want)
 	}

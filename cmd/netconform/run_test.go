@@ -154,7 +154,7 @@ func TestRunFailingCaseExitsOne(t *testing.T) {
 	for _, want := range []string{
 		"FAIL  probe.wrong-status (",
 		"probe/cases.yaml:", // the mismatch points at the case file
-		"want 201, got 200",
+		"want: 201\n", "got:  200 ",
 		"unexpected results (1):",
 		"FAIL            probe.wrong-status (expected pass)",
 	} {

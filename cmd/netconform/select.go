@@ -15,6 +15,7 @@ import (
 	"github.com/netconform/netconform/cases"
 	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/catalog"
+	"github.com/netconform/netconform/harness/oracle"
 	"github.com/netconform/netconform/harness/result"
 )
 
@@ -85,16 +86,14 @@ type suite struct {
 	cases []*casefile.Case
 }
 
-// policy grades without strictness; it is used for case levels.
-func (s *suite) policy(strict bool) result.Policy {
-	return result.Policy{Strict: strict, LevelOf: s.levelOf}
+// policy is the oracle's grading policy over the catalogue's levels; the
+// commands ask it for case levels.
+func (s *suite) policy(strict bool) oracle.Policy {
+	return oracle.Policy{Strict: strict, LevelOf: s.levelOf}
 }
 
 // levelOf looks a requirement's level up in the catalogue.
-func (s *suite) levelOf(req string) (result.Level, bool) {
-	l, ok := s.cat.Level(req)
-	return result.Level(l), ok
-}
+func (s *suite) levelOf(req string) (result.Level, bool) { return s.cat.Level(req) }
 
 // loadCatalog decodes the embedded requirement catalogue.
 func loadCatalog() (*catalog.Catalog, error) {

@@ -68,15 +68,24 @@
 //	      - {method: GET, path: /missing, status: 404}
 //
 // Its failure against an implementation that writes the 404's body to the
-// file, as `netconform run -v` prints it (the oracle's mismatches with the
-// case position, then the event trace and the server journal):
+// file, as `netconform run -v` prints it: the verdict line ends in the
+// headline, which names only what the case file says (position, check, call,
+// rule, level), so it is the same from run to run; the details below it hold
+// what this run saw (want and got per mismatch, then the event trace, the
+// server journal and the logs):
 //
-//	FAIL  files.error-body-keeps-file (26ms)
-//	      cases/files/error-body-keeps-file.yaml:28:15: ended.response [main] (F2 must): want "no such thing", got {baseDirectory:"DocumentsDirectory" filename:"out.bin" ...}
-//	      cases/files/error-body-keeps-file.yaml:31:7: files[0] DocumentsDirectory/out.bin (F2 must): want unchanged (12 bytes, sha256 f726aa6fad8d…, starting "old contents"), got 13 bytes, sha256 37b32e79cab6…, starting "no such thing"
-//	      event   0      1ms main   began bytesEstimated=13 bytesTransferred=0 isError=false ...
-//	      ...
-//	      server #1 http GET /missing status=404 sent=13 read=0
+//	FAIL  files.error-body-keeps-file (26ms): cases/files/error-body-keeps-file.yaml:28:15: ended.response [main] (F2 must), and 1 more
+//	      cases/files/error-body-keeps-file.yaml:28:15: ended.response [main] (F2 must)
+//	        want: "no such thing"
+//	        got:  {baseDirectory:"DocumentsDirectory" filename:"out.bin" ...}
+//	      cases/files/error-body-keeps-file.yaml:31:7: files[0] DocumentsDirectory/out.bin (F2 must)
+//	        want: unchanged (12 bytes, sha256 f726aa6fad8d…, starting "old contents")
+//	        got:  13 bytes, sha256 37b32e79cab6…, starting "no such thing"
+//	      trace:
+//	          0     1.2ms main     began bytesEstimated=13 bytesTransferred=0 isError=false ...
+//	        ...
+//	      journal:
+//	        #1 http GET /missing status=404 sent=13 reqBytes=0 done=+1ms
 //
 // Every check is graded at the level of the requirement it is attributed to
 // (the first of requirements unless a calls entry says req), so a check of

@@ -4,28 +4,9 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+
+	"github.com/netconform/netconform/harness/result"
 )
-
-// Level is how strongly a requirement binds an implementation.
-type Level string
-
-// The requirement levels, from the profile.
-const (
-	// Must: the Solar2D docs say so; a failure is a conformance failure.
-	Must Level = "must"
-	// Should: the docs are silent and Android, Apple and Win32 agree; a
-	// failure is a conformance failure in strict mode and a warning otherwise.
-	Should Level = "should"
-	// Info: platforms disagree or contradict the docs; cases record what the
-	// implementation did and never fail the run.
-	Info Level = "info"
-)
-
-// Levels returns the valid levels, strongest first.
-func Levels() []Level { return []Level{Must, Should, Info} }
-
-// Valid reports whether l is one of [Levels].
-func (l Level) Valid() bool { return slices.Contains(Levels(), l) }
 
 // Area is the part of the API a requirement is about; the profile has one
 // section per area.
@@ -87,7 +68,7 @@ type Source struct {
 // E7's "should: exactly -1 when unknown".
 type Note struct {
 	// Level is the clause's level.
-	Level Level
+	Level result.Level
 	// Text is the clause.
 	Text string
 }
@@ -97,7 +78,7 @@ type Requirement struct {
 	// ID is the rule number, e.g. "D4".
 	ID string
 	// Level is the rule's primary level.
-	Level Level
+	Level result.Level
 	// Area is the profile section the rule belongs to.
 	Area Area
 	// Title is a one-line summary.
@@ -150,7 +131,7 @@ func (c *Catalog) Get(id string) (Requirement, bool) {
 
 // Level returns the primary level of the requirement with the given id, and
 // whether it exists.
-func (c *Catalog) Level(id string) (Level, bool) {
+func (c *Catalog) Level(id string) (result.Level, bool) {
 	i, ok := c.byID[id]
 	if !ok {
 		return "", false

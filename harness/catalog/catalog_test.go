@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/netconform/netconform/harness/catalog"
+	"github.com/netconform/netconform/harness/result"
 )
 
 // profileIDs are the rule numbers of the profile, in order: the embedded
@@ -92,7 +93,7 @@ func TestEmbeddedCatalogueLevels(t *testing.T) {
 	t.Parallel()
 	cat := loadEmbedded(t)
 	for _, id := range profileIDs {
-		want := catalog.Level(profileLevels[id])
+		want := result.Level(profileLevels[id])
 		if got, ok := cat.Level(id); !ok || got != want {
 			t.Errorf("Level(%s) = %q, %v; want %q, true", id, got, ok, want)
 		}

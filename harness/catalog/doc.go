@@ -3,7 +3,8 @@
 // the readable profile (docs/profile.md) from it.
 //
 // Each requirement is one numbered rule of the profile: an id such as "D4", a
-// level (must, should or info), an area, a one-line title, the rule's text and
+// level (a result.Level: must, should or info; what a level means for a
+// verdict is the oracle's policy), an area, a one-line title, the rule's text and
 // its source (a verbatim quote from the Solar2D docs, a summary of what the
 // Android, Apple and Win32 implementations do, or an RFC quote). A rule whose
 // clauses carry different levels has the primary level in Level and each
@@ -15,4 +16,7 @@
 // (the project's strict YAML toolkit); this package walks the catalogue's
 // schema and words its messages. A loaded [Catalog] is read-only and safe
 // for concurrent use.
+//
+// The package owns the catalogue's data: which rules exist and the level of
+// each; [Catalog.Level] is the lookup the oracle's policy takes.
 package catalog

@@ -7,6 +7,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/netconform/netconform/harness/result"
 	"github.com/netconform/netconform/internal/strictyaml"
 )
 
@@ -248,10 +249,10 @@ func (d *decoder) str(n *yaml.Node, field string) string {
 	return v
 }
 
-func (d *decoder) level(n *yaml.Node, field string) Level {
-	l := Level(d.str(n, field))
+func (d *decoder) level(n *yaml.Node, field string) result.Level {
+	l := result.Level(d.str(n, field))
 	if l != "" && !l.Valid() {
-		d.errorf(n, "%s: %q is not one of %s", field, l, joinQuoted(Levels()))
+		d.errorf(n, "%s: %q is not one of %s", field, l, joinQuoted(result.Levels()))
 		return ""
 	}
 	return l

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/netconform/netconform/harness/catalog"
+	"github.com/netconform/netconform/harness/result"
 )
 
 // entry is a valid requirement; tests append or change lines around it.
@@ -47,8 +48,8 @@ func TestLoadValid(t *testing.T) {
 		t.Fatal("B10 missing")
 	}
 	want := catalog.Requirement{
-		ID: "B10", Level: catalog.Info, Area: catalog.AreaTLS, Title: "308", Text: "Folded text.",
-		Notes:  []catalog.Note{{Level: catalog.Should, Text: "A clause."}},
+		ID: "B10", Level: result.LevelInfo, Area: catalog.AreaTLS, Title: "308", Text: "Folded text.",
+		Notes:  []catalog.Note{{Level: result.LevelShould, Text: "A clause."}},
 		Source: catalog.Source{Kind: catalog.SourcePlatform, Quote: "What they do."},
 		Line:   20,
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/netconform/netconform/harness/result"
 )
 
 // profileIntro is the fixed text at the top of docs/profile.md. It must stand
@@ -76,12 +78,12 @@ func RenderProfile(cat *Catalog, casesByReq map[string][]string) []byte {
 }
 
 func writeSummary(b *bytes.Buffer, cat *Catalog, casesByReq map[string][]string) {
-	count := map[Level]int{}
+	count := map[result.Level]int{}
 	for _, r := range cat.reqs {
 		count[r.Level]++
 	}
 	fmt.Fprintf(b, "\n## Summary\n\n%d rules: %d must, %d should, %d info.\n\n",
-		len(cat.reqs), count[Must], count[Should], count[Info])
+		len(cat.reqs), count[result.LevelMust], count[result.LevelShould], count[result.LevelInfo])
 	b.WriteString("| Rule | Level | Area | Title | Cases |\n|---|---|---|---|---:|\n")
 	for _, r := range cat.reqs {
 		fmt.Fprintf(b, "| [%s](#%s) | %s | %s | %s | %d |\n",

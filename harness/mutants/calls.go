@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/netconform/netconform/harness/driver"
+	"github.com/netconform/netconform/harness/oracle"
 )
 
 // callVariants break the calls on the way in.
@@ -141,11 +142,12 @@ func resourceToDocuments(_ *env, c *driver.Call) {
 	}
 }
 
-// uploadProgressDownloads rewrites network.upload with progress = true into
-// the network.request it stands for (U1), except that progress becomes
-// "download": the implementation's own upload would force upload progress.
+// uploadProgressDownloads rewrites network.upload with progress asked (true,
+// as the oracle reads U1) into the network.request it stands for, except
+// that progress becomes "download": the implementation's own upload would
+// force upload progress.
 func uploadProgressDownloads(_ *env, c *driver.Call) {
-	if c.Fn != driver.FnUpload || c.Params["progress"] != true {
+	if c.Fn != driver.FnUpload || oracle.ProgressKind(c.Fn, c.Params) != driver.FnUpload {
 		return
 	}
 	body := map[string]any{"filename": deref(c.Filename)}
@@ -169,8 +171,10 @@ func uploadProgressDownloads(_ *env, c *driver.Call) {
 	c.Fn, c.Filename, c.BaseDirectory, c.ContentType = driver.FnRequest, nil, nil, nil
 }
 
+// downloadProgressIgnored drops the progress a network.download asked for
+// (U2).
 func downloadProgressIgnored(_ *env, c *driver.Call) {
-	if c.Fn == driver.FnDownload && c.Params["progress"] == true {
+	if c.Fn == driver.FnDownload && oracle.ProgressKind(c.Fn, c.Params) == driver.FnDownload {
 		delete(c.Params, "progress")
 	}
 }

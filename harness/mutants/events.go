@@ -2,6 +2,7 @@ package mutants
 
 import (
 	"github.com/netconform/netconform/harness/driver"
+	"github.com/netconform/netconform/harness/oracle"
 	"github.com/netconform/netconform/harness/trace"
 )
 
@@ -151,12 +152,10 @@ func endedBytesReset(_ *env, st *stream, ev driver.Event) []driver.Event {
 	return []driver.Event{ev}
 }
 
-// uploadProgress reports whether a call asked for upload progress: progress
-// = "upload", or network.upload with progress = true (U1).
-func uploadProgress(c driver.Call) bool {
-	p := c.Params["progress"]
-	return p == "upload" || (c.Fn == driver.FnUpload && p == true)
-}
+// uploadProgress reports whether a call asked for upload progress, as the
+// oracle reads it ([oracle.ProgressKind]: progress = "upload", or
+// network.upload with progress set, U1).
+func uploadProgress(c driver.Call) bool { return oracle.ProgressKind(c.Fn, c.Params) == "upload" }
 
 func uploadEstimateZero(_ *env, st *stream, ev driver.Event) []driver.Event {
 	if phase(ev) == driver.PhaseBegan && uploadProgress(st.call) {

@@ -60,7 +60,7 @@ func TestVariants(t *testing.T) {
 				t.Errorf("variant %s: unknown requirement %s", v.Name, r)
 				continue
 			}
-			if result.Level(lvl) == result.LevelInfo {
+			if lvl == result.LevelInfo {
 				t.Errorf("variant %s: requirement %s is info, which can never catch it", v.Name, r)
 			}
 			n := 0
@@ -96,11 +96,8 @@ func TestEveryVariantIsCaught(t *testing.T) {
 		AllCases:  *allCases,
 		TimeScale: *timeScale,
 		Parallel:  6,
-		Levels: func(req string) (result.Level, bool) {
-			l, ok := cat.Level(req)
-			return result.Level(l), ok
-		},
-		TempDir: t.TempDir(),
+		Levels:    cat.Level,
+		TempDir:   t.TempDir(),
 	})
 	if err != nil {
 		t.Fatalf("run: %v", err)

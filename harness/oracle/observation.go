@@ -1,7 +1,20 @@
 // Package oracle judges one case's observation against the case's
 // expectations and the built-in invariants. It is pure: no I/O, no clock, no
-// goroutines; the runner collects an [Observation], the oracle returns the
-// mismatches, and package result grades them.
+// goroutines; the runner collects an [Observation] and asks [Policy.Judge]
+// for the verdict.
+//
+// The oracle owns the verdict, and the other packages ask it:
+//   - which rule a mismatch is blamed on, including the rule of a call's
+//     phase sequence (E2 without progress, E3 download, E4 upload; see
+//     [ProgressKind]) that a call still pending at the deadline breaks;
+//   - the must/should/info policy ([Policy]): a case's level, each
+//     mismatch's level, the verdict a level gives ([Policy.Verdict]: the
+//     reports ask it) and the case's verdict;
+//   - the Reason that summarises a non-passing verdict ([Judgement]).
+//
+// The level type itself is [result.Level]; the text a reader sees for a
+// mismatch and a case (label, headline, details) is rendered by package
+// result ([result.Mismatch.Label], [result.CaseResult.Headline]).
 package oracle
 
 import (
@@ -29,6 +42,25 @@ type Observation struct {
 	FilesBefore []result.FileState
 	// FilesAfter lists every sandbox file after the run.
 	FilesAfter []result.FileState
+	// Deadline is the case's deadline (its scaled budget and the runner's
+	// allowance), as the runner enforced it.
+	Deadline time.Duration
+	// Pending are the call instances still pending when the deadline
+	// passed, in call order; each is a mismatch.
+	Pending []Pending
+}
+
+// Pending is a call instance that had not finished (ended, been cancelled or
+// been rejected) when the case's deadline passed.
+type Pending struct {
+	// Call is the id of the case's call; Instance the instance id, as in
+	// [CallObservation].
+	Call, Instance string
+	// Started reports whether the call was made at all: a call waiting for
+	// another (after:) may never have started.
+	Started bool
+	// Phases are the phases of the events its listener got, in order.
+	Phases []string
 }
 
 // CallObservation is what one call instance did.

@@ -15,7 +15,8 @@ import (
 // order. An empty result means the case passed. c must be a loaded case
 // (casefile.Load fills Calls and defaults in). A call of the case, or a key
 // of expect.calls, that obs has no instance of is a mismatch, never a
-// vacuous pass.
+// vacuous pass. A call still pending at the deadline (obs.Pending) is a
+// mismatch too, the last ones.
 func Check(c *casefile.Case, obs Observation) []result.Mismatch {
 	ck := &checker{c: c, obs: obs, skip: make(map[casefile.Invariant]bool)}
 	for _, n := range c.Expect.SkipInvariants {
@@ -34,6 +35,7 @@ func Check(c *casefile.Case, obs Observation) []result.Mismatch {
 	ck.noTempFiles()
 	ck.journal()
 	ck.timing()
+	ck.deadline()
 	return ck.out
 }
 
@@ -69,19 +71,20 @@ func (ck *checker) call(id string) *casefile.Call {
 	return nil
 }
 
-// progressKind is "", "upload" or "download": the progress the call asked
-// for, following U1/U2 for upload and download (progress = true).
-func progressKind(cl *casefile.Call) string {
-	if cl == nil {
-		return ""
-	}
-	p, has := cl.Params["progress"]
-	switch cl.Fn {
+// ProgressKind is the progress a call of network.<fn> with these params asks
+// for: "", "upload" or "download". network.upload and network.download take
+// any set params.progress (not nil, false or "") as their own direction (U1,
+// U2); network.request takes the string "upload" or "download". fn "" is
+// network.request. It decides which rule governs the call's phases
+// (phaseReq) and is what the mutants ask too.
+func ProgressKind(fn string, params map[string]any) string {
+	p, has := params["progress"]
+	switch casefile.Fn(fn) {
 	case casefile.FnUpload, casefile.FnDownload:
 		if !has || p == nil || p == false || p == "" {
 			return ""
 		}
-		return string(cl.Fn)
+		return fn
 	}
 	if s, ok := p.(string); ok && (s == "upload" || s == "download") {
 		return s
@@ -89,8 +92,17 @@ func progressKind(cl *casefile.Call) string {
 	return ""
 }
 
-// phaseReq is the rule governing a call's phase sequence: E2 without
-// progress, E3 download, E4 upload.
+// progressKind is [ProgressKind] of a case's call; "" for nil.
+func progressKind(cl *casefile.Call) string {
+	if cl == nil {
+		return ""
+	}
+	return ProgressKind(string(cl.Fn), cl.Params)
+}
+
+// phaseReq is the rule governing a call's phase sequence, and so the rule a
+// call that breaks it or never ends is blamed on: E2 without progress, E3
+// download, E4 upload.
 func phaseReq(kind string) string {
 	switch kind {
 	case "download":

@@ -6,6 +6,11 @@
 // A non-conforming implementation is a result, not a Go error: a failing case
 // has Verdict Fail and Mismatches. Verdict Error means the harness or the
 // driver broke (JUnit <error>, not <failure>).
+//
+// The package owns the result model: the verdicts and their order, the one
+// [Level] type that the catalogue, the cases and graded mismatches share.
+// Which verdict a case gets is the oracle's decision (oracle.Policy); this
+// package only records it.
 package result
 
 import (
@@ -76,7 +81,8 @@ type Mismatch struct {
 	Got  string `json:"got"`
 	// Pos is where the expectation is, "file:line:col".
 	Pos string `json:"pos,omitempty"`
-	// Level is the level the mismatch was graded at (set by [Policy.Grade]).
+	// Level is the level the mismatch was graded at (set by the oracle's
+	// policy, oracle.Policy.Grade).
 	Level Level `json:"level,omitempty"`
 }
 

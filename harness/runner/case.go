@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -84,13 +83,15 @@ func (r *Runner) attempt(ctx context.Context, c *casefile.Case) (result.CaseResu
 	ex.ns = c.ID + "." + r.id + "." + strconv.FormatInt(r.runs.Add(1), 10)
 	res := result.CaseResult{ID: c.ID, Title: c.Title, Pos: c.Pos.String(), Requirements: c.Requirements}
 	pol := r.Policy()
-	obs, pending, err := ex.run(ctx)
+	obs, err := ex.run(ctx)
 	res.TimeScale = ex.scale
 	res.Start = obs.Start.Round(0) // wall clock only, as the journal
 	res.Journal = obs.Journal
 	res.Files = changes(obs.FilesBefore, obs.FilesAfter)
 	if ex.st != nil {
-		_, res.Trace = ex.st.observe()
+		// Once, now that the session is closed: the oracle's view and the
+		// report's trace come from the same collection.
+		obs.Calls, res.Trace = ex.st.observe()
 		res.Logs = ex.logs()
 	}
 	res.Duration = time.Since(ex.started)
@@ -103,15 +104,8 @@ func (r *Runner) attempt(ctx context.Context, c *casefile.Case) (result.CaseResu
 		res.Level, res.Verdict, res.Reason = pol.CaseLevel(c.Level, c.Requirements), result.Error, err.Error()
 		return res, ex
 	}
-	ms := oracle.Check(c, obs)
-	ms = append(ms, pending...)
-	res.Level, res.Verdict = pol.Grade(c.Level, c.Requirements, ms)
-	res.Mismatches = ms
-	if len(pending) > 0 {
-		res.Reason = fmt.Sprintf("deadline %s exceeded with %d call(s) pending", ex.budget, len(pending))
-	} else if len(ms) > 0 {
-		res.Reason = fmt.Sprintf("%d mismatch(es), first: %s: want %s, got %s", len(ms), ms[0].Check, ms[0].Want, ms[0].Got)
-	}
+	j := pol.Judge(c, obs)
+	res.Level, res.Verdict, res.Reason, res.Mismatches = j.Level, j.Verdict, j.Reason, j.Mismatches
 	return res, ex
 }
 
@@ -156,10 +150,11 @@ func (ex *execution) driverBroke(err error) {
 	ex.drvErrs = append(ex.drvErrs, err)
 }
 
-// run executes the case. It returns the observation, a mismatch per call
-// still pending at the deadline, and an error when the case could not be
-// run or judged (skipError for a missing capability).
-func (ex *execution) run(ctx context.Context) (oracle.Observation, []result.Mismatch, error) {
+// run executes the case. It returns the observation (without Calls: the
+// caller observes the collected state once, see attempt), with the calls
+// still pending at the deadline, and an error when the case could not be run
+// or judged (skipError for a missing capability).
+func (ex *execution) run(ctx context.Context) (oracle.Observation, error) {
 	var obs oracle.Observation
 	budget := DefaultBudget
 	if ex.c.Budget > 0 {
@@ -171,14 +166,14 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, []result.Mism
 
 	sb, err := newSandbox(ex.r.p.TempDir, ex.c.ID)
 	if err != nil {
-		return obs, nil, err
+		return obs, err
 	}
 	ex.sb = sb
 	defer func() { _ = sb.remove() }()
 	fx := ex.r.p.Fixture
 	b := caseBases(fx.URLs(), ex.ns, ex.r.refused)
 	if err := sb.place(ex.c.Given.Files, b); err != nil {
-		return obs, nil, err
+		return obs, err
 	}
 	err = ex.open(runCtx, b)
 	closed := false
@@ -190,15 +185,15 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, []result.Mism
 		}
 	}()
 	if err != nil {
-		return obs, nil, err
+		return obs, err
 	}
 	if err := fx.Install(ex.ns, ex.c.Server, b.installOptions(ex.scale)...); err != nil {
-		return obs, nil, fmt.Errorf("install scenario: %w", err)
+		return obs, fmt.Errorf("install scenario: %w", err)
 	}
 	defer fx.Remove(ex.ns)
 	ex.instances(b)
 	if obs.FilesBefore, err = sb.snapshot(); err != nil {
-		return obs, nil, err
+		return obs, err
 	}
 	ex.st = newState(time.Now(), ex.insts)
 	watch := ex.r.watch()
@@ -223,7 +218,7 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, []result.Mism
 		_ = ex.closeSession(ctx)
 		closed = true
 		ex.drain(collected)
-		return obs, nil, fmt.Errorf("case interrupted: %w", context.Cause(ctx))
+		return obs, fmt.Errorf("case interrupted: %w", context.Cause(ctx))
 	}
 	if len(pending) == 0 {
 		ex.settle(ctx)
@@ -233,23 +228,23 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, []result.Mism
 	closeErr := ex.closeSession(ctx)
 	closed = true
 	if err := ex.drain(collected); err != nil {
-		return obs, nil, err
+		return obs, err
 	}
 	obs.Journal = fx.Journal(ex.ns)
 	if obs.FilesAfter, err = sb.snapshot(); err != nil {
-		return obs, nil, err
+		return obs, err
 	}
-	obs.Calls, _ = ex.st.observe()
 	ex.mu.Lock()
 	drvErr := errors.Join(ex.drvErrs...)
 	ex.mu.Unlock()
 	if drvErr != nil {
-		return obs, nil, fmt.Errorf("driver failed: %w", drvErr)
+		return obs, fmt.Errorf("driver failed: %w", drvErr)
 	}
 	if closeErr != nil {
-		return obs, nil, closeErr
+		return obs, closeErr
 	}
-	return obs, ex.pendingMismatches(pending), nil
+	obs.Deadline, obs.Pending = ex.budget, ex.pendingCalls(pending)
+	return obs, nil
 }
 
 // open starts the driver session and checks its capabilities; a session that
@@ -328,55 +323,22 @@ func (ex *execution) instancesOf(id string) []*instance {
 	return out
 }
 
-// pendingMismatches turns the calls pending at the deadline into mismatches
-// of the rule that says a call ends (E2, E3 or E4 by progress kind).
-func (ex *execution) pendingMismatches(pending []*instance) []result.Mismatch {
-	var out []result.Mismatch
+// pendingCalls describes the instances pending at the deadline for the
+// oracle, which blames them.
+func (ex *execution) pendingCalls(pending []*instance) []oracle.Pending {
+	var out []oracle.Pending
 	ex.st.mu.Lock()
 	defer ex.st.mu.Unlock()
 	for _, in := range pending {
-		var phases []string
+		p := oracle.Pending{Call: in.call.ID, Instance: in.name, Started: in.started}
 		if l := ex.st.logs[in.handle]; l != nil && in.handle != "" {
 			for _, ev := range l.events {
-				if p, ok := ev.Fields[trace.FieldPhase].(string); ok {
-					phases = append(phases, p)
+				if ph, ok := ev.Fields[trace.FieldPhase].(string); ok {
+					p.Phases = append(p.Phases, ph)
 				}
 			}
 		}
-		got := "no ended after " + ex.budget.String()
-		if !in.started {
-			got = "never started (waiting for " + in.call.After + ")"
-		}
-		if len(phases) > 0 {
-			got += ", events: " + strings.Join(phases, " ")
-		} else if in.started {
-			got += ", no event"
-		}
-		out = append(out, result.Mismatch{Requirement: phaseRule(in.call), Call: in.name, Check: "deadline",
-			Want: "the call ends, is cancelled or is rejected within the case budget", Got: got, Pos: in.call.Pos.String()})
+		out = append(out, p)
 	}
 	return out
-}
-
-// phaseRule is the rule that makes a call end: E2 without progress, E3 for
-// download progress, E4 for upload progress (U1/U2: progress = true on
-// upload/download means that direction).
-func phaseRule(cl *casefile.Call) string {
-	p, has := cl.Params["progress"]
-	if cl.Fn == casefile.FnUpload || cl.Fn == casefile.FnDownload {
-		if !has || p == nil || p == false || p == "" {
-			return "E2"
-		}
-		if cl.Fn == casefile.FnUpload {
-			return "E4"
-		}
-		return "E3"
-	}
-	switch p {
-	case "download":
-		return "E3"
-	case "upload":
-		return "E4"
-	}
-	return "E2"
 }

@@ -161,7 +161,10 @@ func (s *state) reached(in *instance, phase string, inListener bool) bool {
 }
 
 // observe builds the oracle's view and the case's whole trace once the
-// session is closed and every event is in.
+// session is closed and every event is in. It changes nothing, so calling
+// it again gives the same view: the cancels reported from inside a listener
+// are merged with the instance's own (the runner's network.cancel calls) in
+// a copy, not appended to them.
 func (s *state) observe() ([]oracle.CallObservation, []trace.Event) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -189,10 +192,14 @@ func (s *state) observe() ([]oracle.CallObservation, []trace.Event) {
 	var tr []trace.Event
 	perInst := make(map[string][]trace.Event)
 	perInstSeqs := make(map[string][]int64)
+	cancels := make(map[*instance][]cancelRecord, len(s.insts))
+	for _, in := range s.insts {
+		cancels[in] = slices.Clone(in.cancels)
+	}
 	for _, t := range all {
 		if t.ev.Kind == driver.KindCancel {
 			if in, ok := owner[t.ev.Handle]; ok && t.ev.Cancel != nil {
-				in.cancels = append(in.cancels, cancelRecord{at: t.ev.Time.Sub(s.start),
+				cancels[in] = append(cancels[in], cancelRecord{at: t.ev.Time.Sub(s.start),
 					returned: t.ev.Cancel.Returned, afterSeq: t.ev.Cancel.AfterSeq})
 			}
 			continue
@@ -206,8 +213,9 @@ func (s *state) observe() ([]oracle.CallObservation, []trace.Event) {
 	for _, in := range s.insts {
 		co := oracle.CallObservation{Call: in.call.ID, Instance: in.name, URL: in.url, Handle: in.handle,
 			Rejected: in.rejected, RejectMessage: in.rejectMsg, Started: in.startedAt, Events: perInst[in.name]}
-		slices.SortStableFunc(in.cancels, func(a, b cancelRecord) int { return cmp.Compare(a.at, b.at) })
-		for _, c := range in.cancels {
+		cs := cancels[in]
+		slices.SortStableFunc(cs, func(a, b cancelRecord) int { return cmp.Compare(a.at, b.at) })
+		for _, c := range cs {
 			before := 0
 			for _, seq := range perInstSeqs[in.name] {
 				if seq <= c.afterSeq {

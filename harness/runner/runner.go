@@ -26,6 +26,7 @@ import (
 
 	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/driver"
+	"github.com/netconform/netconform/harness/oracle"
 	"github.com/netconform/netconform/harness/result"
 	"github.com/netconform/netconform/mockserver"
 )
@@ -211,8 +212,8 @@ func refusedURL() (string, error) {
 }
 
 // Policy returns the grading policy the runner applies.
-func (r *Runner) Policy() result.Policy {
-	return result.Policy{Strict: r.p.Strict, LevelOf: r.p.Levels}
+func (r *Runner) Policy() oracle.Policy {
+	return oracle.Policy{Strict: r.p.Strict, LevelOf: r.p.Levels}
 }
 
 // Run runs cases once each, Params.Parallel at a time (scheduled as
