@@ -1,6 +1,7 @@
 package mutants
 
 import (
+	"math"
 	"strings"
 
 	"github.com/netconform/netconform/harness/driver"
@@ -19,6 +20,15 @@ func callVariants() []Variant {
 		{Name: "timeout-ignored", Requirements: []string{"T1"},
 			Doc: "params.timeout is ignored: every request gets the 30 s default",
 			h:   hooks{in: dropTimeout}},
+		{Name: "timeout-default-3s", Requirements: []string{"T1"},
+			Doc: "without params.timeout a request gets 3 s instead of 30 (as a third-party HTTP/3 plugin does)",
+			h:   hooks{in: shortDefaultTimeout}},
+		{Name: "timeout-zero-no-limit", Requirements: []string{"T3"},
+			Doc: "params.timeout is cut to whole seconds and 0 or less means no limit (Android, Win32)",
+			h:   hooks{in: truncateTimeout}},
+		{Name: "content-type-form-default", Requirements: []string{"R5"},
+			Doc: "a POST body without Content-Type is sent as application/x-www-form-urlencoded (Android, Win32)",
+			h:   hooks{in: formContentType}},
 		{Name: "text-body-as-binary", Requirements: []string{"R4"},
 			Doc: "a text body is sent as binary, so no charset is appended to its Content-Type",
 			h:   hooks{in: textAsBinary}},
@@ -43,8 +53,10 @@ func callVariants() []Variant {
 	}
 }
 
+// forceFollow turns handleRedirects = false into true; a value of the
+// wrong type stays, for B1 to refuse.
 func forceFollow(_ *env, c *driver.Call) {
-	if _, ok := c.Params["handleRedirects"]; ok {
+	if c.Params["handleRedirects"] == false {
 		c.Params["handleRedirects"] = true
 	}
 }
@@ -59,7 +71,60 @@ func defaultNoFollow(_ *env, c *driver.Call) {
 	c.Params["handleRedirects"] = false
 }
 
-func dropTimeout(_ *env, c *driver.Call) { delete(c.Params, "timeout") }
+// dropTimeout removes a numeric params.timeout; a value of the wrong type
+// stays, for B1 to refuse.
+func dropTimeout(_ *env, c *driver.Call) {
+	if _, isNum := c.Params["timeout"].(float64); isNum {
+		delete(c.Params, "timeout")
+	}
+}
+
+func shortDefaultTimeout(_ *env, c *driver.Call) {
+	if _, has := c.Params["timeout"]; has {
+		return
+	}
+	if c.Params == nil {
+		c.Params = make(map[string]any)
+	}
+	c.Params["timeout"] = 3.0
+}
+
+// noLimit is the timeout, in seconds, that stands for none.
+const noLimit = 1e6
+
+func truncateTimeout(_ *env, c *driver.Call) {
+	t, isNum := c.Params["timeout"].(float64)
+	switch {
+	case !isNum:
+	case t < 1:
+		c.Params["timeout"] = float64(noLimit)
+	default:
+		c.Params["timeout"] = math.Trunc(t)
+	}
+}
+
+func formContentType(_ *env, c *driver.Call) {
+	if c.Fn != driver.FnRequest && c.Fn != "" || c.Method == nil || !strings.EqualFold(*c.Method, "POST") {
+		return
+	}
+	if _, has := c.Params["body"]; !has {
+		return
+	}
+	h, isTable := c.Params["headers"].(map[string]any)
+	if _, has := c.Params["headers"]; has && !isTable {
+		return // refused anyway (B1)
+	}
+	for k := range h {
+		if strings.EqualFold(k, "Content-Type") {
+			return
+		}
+	}
+	if h == nil {
+		h = make(map[string]any)
+		c.Params["headers"] = h
+	}
+	h["Content-Type"] = "application/x-www-form-urlencoded"
+}
 
 func textAsBinary(_ *env, c *driver.Call) {
 	if _, ok := c.Params["body"].(string); !ok {

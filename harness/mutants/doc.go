@@ -8,7 +8,12 @@
 // the destination file); on the way out it rewrites, drops, holds back or
 // duplicates listener events, answers network.cancel without cancelling, or
 // touches the sandbox files the implementation writes. Each variant breaks
-// one rule of the profile and names it in Requirements.
+// one rule of the profile and names it in Requirements (a few name the
+// rules the same fault breaks at once). Several reproduce what a real
+// platform does where the profile says otherwise: a params.response without
+// baseDirectory resolved against ResourceDirectory as system.pathForFile
+// does, timeout 0 meaning no limit, an absolute filename joined onto its
+// folder.
 //
 // [Run] runs cases against the unmodified driver and every variant and
 // returns a [Matrix]: for each variant, the cases that caught it. A case
@@ -23,9 +28,20 @@
 //	fmt.Print(m.Format())
 //	if !m.AllCaught() { ... }
 //
+// A variant whose rules are all info cannot be caught: the cases of its
+// rules record it (an info verdict, [Row.Recorded]) instead.
+//
 // By default each variant runs only the cases that check one of its
 // Requirements (the rule it breaks), so the question answered is "do the
 // cases of rule X notice a violation of X"; Params.AllCases runs the whole
 // suite against every variant for the complete matrix. Which case catches
 // which variant is never written down: the matrix is observed.
+//
+// Params.Collateral runs the whole suite against every variant as well and
+// fills the collateral matrix ([Matrix.FormatCollateral]): the cases that
+// fail against a variant without blaming any of its must or should rules,
+// neither naming it (in requirements or a req field) nor failing a check
+// attributed to it. Such a failure reports one divergence under another
+// rule, usually because the case left a prerequisite to a default or an
+// info case could end badly. The goal is none: one rule, one blame.
 package mutants

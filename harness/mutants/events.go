@@ -15,14 +15,14 @@ func eventVariants() []Variant {
 		{Name: "began-after-progress", Requirements: []string{"E3", "E4"},
 			Doc: "began is held back and delivered after the first progress event",
 			h:   hooks{out: beganAfterProgress}},
-		{Name: "began-without-progress", Requirements: []string{"E2"},
-			Doc: "a call that never got began gets one just before ended, progress asked or not",
+		{Name: "began-without-progress", Requirements: []string{"E2", "E5"},
+			Doc: "a call that never got began gets one just before ended, progress asked or not (so a failure before headers gets one too)",
 			h:   hooks{out: beganBeforeEnded}},
 		{Name: "ended-twice", Requirements: []string{"E2", "E3", "E4"},
 			Doc: "ended is delivered twice",
 			h:   hooks{out: endedTwice}},
-		{Name: "events-after-cancel", Requirements: []string{"C1"},
-			Doc: "network.cancel answers true but cancels nothing: the events keep coming",
+		{Name: "events-after-cancel", Requirements: []string{"C1", "C2"},
+			Doc: "network.cancel answers true but cancels nothing: the events keep coming, the transfer goes on",
 			h:   hooks{keepDelivering: true}},
 		{Name: "http-error-is-error", Requirements: []string{"E8"},
 			Doc: "an HTTP 4xx or 5xx ends with isError = true",
@@ -164,8 +164,11 @@ func uploadEstimateZero(_ *env, st *stream, ev driver.Event) []driver.Event {
 	return []driver.Event{ev}
 }
 
-func progressTwice(_ *env, _ *stream, ev driver.Event) []driver.Event {
-	if phase(ev) == driver.PhaseProgress {
+// progressTwice doubles every progress event, except the one the listener
+// cancels at (C4): the cancel happens while the first copy is handled.
+func progressTwice(_ *env, st *stream, ev driver.Event) []driver.Event {
+	cancelsHere := st.call.CancelInListener == driver.PhaseProgress && st.phases[driver.PhaseProgress] == 1
+	if phase(ev) == driver.PhaseProgress && !cancelsHere {
 		return []driver.Event{ev, with(ev, trace.FieldPhase, driver.PhaseProgress)}
 	}
 	return []driver.Event{ev}

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
 
 	"github.com/netconform/netconform/harness/driver"
 	"github.com/netconform/netconform/harness/trace"
@@ -16,12 +18,21 @@ func fileVariants() []Variant {
 		{Name: "error-body-to-file", Requirements: []string{"F2"},
 			Doc: "an error response (status >= 400) body is written to the params.response file",
 			h:   hooks{out: errorBodyToFile}},
-		{Name: "file-truncated-early", Requirements: []string{"F3"},
-			Doc: "the destination file is truncated when the call is made, so a failed download loses it",
+		{Name: "file-truncated-early", Requirements: []string{"F3", "F2", "F5"},
+			Doc: "the destination file is truncated when the call is made, so a failed download or an error response loses it and a reader sees it empty",
 			h:   hooks{in: truncateDestination}},
 		{Name: "temp-file-left", Requirements: []string{"F4"},
 			Doc: "a temporary file is left next to the destination after a download to a file",
 			h:   hooks{out: leaveTempFile}},
+		{Name: "response-dir-resource", Requirements: []string{"F6"},
+			Doc: "params.response without baseDirectory resolves against ResourceDirectory (system.pathForFile on every platform), so the call is refused",
+			h:   hooks{in: responseToResource}},
+		{Name: "body-dir-resource", Requirements: []string{"F6", "U1"},
+			Doc: "a file body without baseDirectory (params.body, network.upload) is read from ResourceDirectory, as Android reads it from the APK",
+			h:   hooks{in: bodyFromResource}},
+		{Name: "escape-joined-to-folder", Requirements: []string{"F9"},
+			Doc: "an absolute params.response filename is not refused but joined onto its folder (system.pathForFile)",
+			h:   hooks{in: absoluteIntoFolder}},
 		{Name: "default-dir-temporary", Requirements: []string{"F6", "U2"},
 			Doc: "a response file without baseDirectory goes to TemporaryDirectory instead of DocumentsDirectory",
 			h:   hooks{in: defaultTemporary}},
@@ -99,5 +110,44 @@ func defaultTemporary(_ *env, c *driver.Call) {
 		if bd, has := t["baseDirectory"]; !has || bd == nil {
 			t["baseDirectory"] = driver.TemporaryDirectory
 		}
+	}
+}
+
+// withoutDir reports whether params[k] is a file table without a
+// baseDirectory, and returns it.
+func withoutDir(c *driver.Call, k string) (map[string]any, bool) {
+	t, ok := c.Params[k].(map[string]any)
+	if !ok || !fileTable(t) {
+		return nil, false
+	}
+	bd, has := t["baseDirectory"]
+	return t, !has || bd == nil
+}
+
+func responseToResource(_ *env, c *driver.Call) {
+	if t, ok := withoutDir(c, "response"); ok && c.Fn != driver.FnDownload {
+		t["baseDirectory"] = driver.ResourceDirectory
+	}
+}
+
+func bodyFromResource(_ *env, c *driver.Call) {
+	if t, ok := withoutDir(c, "body"); ok {
+		t["baseDirectory"] = driver.ResourceDirectory
+	}
+	if c.Fn == driver.FnUpload && c.BaseDirectory == nil {
+		res := driver.ResourceDirectory
+		c.BaseDirectory = &res
+	}
+}
+
+// absoluteIntoFolder makes an absolute params.response filename relative,
+// as joining it onto the folder's path does.
+func absoluteIntoFolder(_ *env, c *driver.Call) {
+	t, ok := c.Params["response"].(map[string]any)
+	if !ok {
+		return
+	}
+	if name, ok := t["filename"].(string); ok && path.IsAbs(name) {
+		t["filename"] = strings.TrimLeft(name, "/")
 	}
 }

@@ -31,9 +31,15 @@ type Params struct {
 	Cases []*casefile.Case
 	// Variants are the variants to run; nil means [All].
 	Variants []Variant
-	// AllCases runs every case against every variant; false runs against
-	// each variant only the cases that check one of its Requirements.
+	// AllCases runs every case against every variant and counts every
+	// catch; false runs against each variant only the cases that check one
+	// of its Requirements.
 	AllCases bool
+	// Collateral runs every case against every variant too, to find the
+	// collateral failures ([Row.Collateral]), while the catch matrix still
+	// counts only the cases that check one of the variant's Requirements
+	// (every case when AllCases is set as well).
+	Collateral bool
 	// TimeScale, Parallel, CaseDeadline, Levels and TempDir are passed to
 	// each run's runner.Params (Parallel: cases at once within one run).
 	TimeScale    float64
@@ -70,16 +76,36 @@ type Row struct {
 	Variant      string   `json:"variant"`
 	Doc          string   `json:"doc"`
 	Requirements []string `json:"requirements"`
-	// Ran is how many cases ran against the variant.
+	// Info reports that every rule of the variant is info: no case can catch
+	// it, the cases of its rules record it ([Row.Recorded]).
+	Info bool `json:"info,omitempty"`
+	// Ran is how many cases of the catch matrix ran against the variant
+	// (those checking its rules, or every case with Params.AllCases).
 	Ran int `json:"ran"`
+	// Swept is how many cases ran against the variant in all; more than Ran
+	// with Params.Collateral.
+	Swept int `json:"swept,omitempty"`
 	// Caught are the ids of the cases that caught the variant: fail or warn
 	// against it, pass or info against the unmodified driver.
 	Caught []string `json:"caught"`
+	// Recorded are the ids of the cases of the catch matrix that got an info
+	// verdict against the variant while they passed against the unmodified
+	// driver: how an info variant shows.
+	Recorded []string `json:"recorded,omitempty"`
+	// Collateral are the ids of the cases that failed or warned against the
+	// variant (and passed against the unmodified driver) without blaming any
+	// of its must or should rules: a divergence reported under the wrong
+	// rule. A case blames a rule when it names it (in requirements or a req
+	// field) or a failing mismatch is attributed to it (an invariant names
+	// its own rule). Only a run with Params.Collateral or AllCases can find
+	// them; the goal is none.
+	Collateral []string `json:"collateral,omitempty"`
 	// Errors are the ids of cases that got an error verdict (the harness or
 	// the wrapped driver broke); they catch nothing.
 	Errors []string `json:"errors,omitempty"`
-	// Reasons maps each id in Caught and Errors to its verdict's reason, so a
-	// surprising catch (by the control, above all) can be explained.
+	// Reasons maps each id in Caught, Collateral and Errors to its verdict's
+	// reason (for Collateral, the rules blamed), so a surprising catch (by the
+	// control, above all) can be explained.
 	Reasons map[string]string `json:"reasons,omitempty"`
 	// Duration is the wall time of the variant's run.
 	Duration time.Duration `json:"duration"`
@@ -103,14 +129,16 @@ type Matrix struct {
 	Duration time.Duration `json:"duration"`
 }
 
-// AllCaught reports whether every variant was caught by at least one case.
+// AllCaught reports whether every variant was caught by at least one case
+// (an info variant: recorded by one).
 func (m *Matrix) AllCaught() bool { return len(m.Uncaught()) == 0 }
 
-// Uncaught returns the names of the variants no case caught.
+// Uncaught returns the names of the variants no case caught, and of the info
+// variants no case recorded.
 func (m *Matrix) Uncaught() []string {
 	var out []string
 	for _, r := range m.Rows {
-		if len(r.Caught) == 0 {
+		if (!r.Info && len(r.Caught) == 0) || (r.Info && len(r.Recorded) == 0) {
 			out = append(out, r.Variant)
 		}
 	}
@@ -136,6 +164,9 @@ func Run(ctx context.Context, p Params) (*Matrix, error) {
 	union := make(map[*casefile.Case]bool)
 	for i, v := range p.Variants {
 		sel[i] = p.selectCases(v)
+		if p.Collateral {
+			sel[i] = p.Cases
+		}
 		for _, c := range sel[i] {
 			union[c] = true
 		}
@@ -181,17 +212,20 @@ func Run(ctx context.Context, p Params) (*Matrix, error) {
 	}
 	wg.Wait()
 	m := &Matrix{Reference: runs[0], Rows: make([]Row, len(p.Variants))}
-	good := make(map[string]bool)
+	ref := make(map[string]result.Verdict)
 	for _, c := range runs[0].Cases {
-		if c.Verdict == result.Pass || c.Verdict == result.Info {
-			good[c.ID] = true
-		} else {
+		ref[c.ID] = c.Verdict
+		if c.Verdict != result.Pass && c.Verdict != result.Info {
 			m.ReferenceBroken = append(m.ReferenceBroken, c.ID)
 		}
 	}
-	m.Control = row(all[0], runs[1], good)
+	cases := make(map[string]*casefile.Case, len(p.Cases))
+	for _, c := range p.Cases {
+		cases[c.ID] = c
+	}
+	m.Control = p.row(all[0], true, runs[1], ref, cases)
 	for i, v := range p.Variants {
-		m.Rows[i] = row(v, runs[i+2], good)
+		m.Rows[i] = p.row(v, p.AllCases, runs[i+2], ref, cases)
 	}
 	m.Duration = time.Since(started)
 	return m, nil
@@ -204,24 +238,51 @@ func (p Params) selectCases(v Variant) []*casefile.Case {
 	}
 	var out []*casefile.Case
 	for _, c := range p.Cases {
-		if slices.ContainsFunc(c.Requirements, func(r string) bool { return slices.Contains(v.Requirements, r) }) {
+		if checks(v, c) {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
-// row builds a variant's row from its run; good holds the cases that passed
-// against the unmodified driver.
-func row(v Variant, run result.Run, good map[string]bool) Row {
-	r := Row{Variant: v.Name, Doc: v.Doc, Requirements: v.Requirements, Ran: len(run.Cases), Duration: run.Duration,
-		Reasons: map[string]string{}}
+// checks reports whether case c checks one of v's rules: lists it among its
+// requirements.
+func checks(v Variant, c *casefile.Case) bool {
+	return slices.ContainsFunc(c.Requirements, func(r string) bool { return slices.Contains(v.Requirements, r) })
+}
+
+// row builds a variant's row from its run; ref holds the verdicts against
+// the unmodified driver and cases the cases by id. A case counts in the
+// catch matrix when every case does (every) or when it checks one of the
+// variant's rules; any failing case that does not blame the variant is
+// collateral.
+func (p Params) row(v Variant, every bool, run result.Run, ref map[string]result.Verdict,
+	cases map[string]*casefile.Case) Row {
+	r := Row{Variant: v.Name, Doc: v.Doc, Requirements: v.Requirements, Info: p.infoOnly(v),
+		Duration: run.Duration, Reasons: map[string]string{}}
+	if p.Collateral {
+		r.Swept = len(run.Cases)
+	}
 	for _, c := range run.Cases {
+		cs := cases[c.ID]
+		inCatch := every || (cs != nil && checks(v, cs))
+		if inCatch {
+			r.Ran++
+		}
+		good := ref[c.ID] == result.Pass || ref[c.ID] == result.Info
 		switch c.Verdict {
 		case result.Fail, result.Warn:
-			if good[c.ID] {
+			if good && inCatch {
 				r.Caught = append(r.Caught, c.ID)
 				r.Reasons[c.ID] = c.Reason
+			}
+			if good && cs != nil && !p.blames(v, cs, c) {
+				r.Collateral = append(r.Collateral, c.ID)
+				r.Reasons[c.ID] = blamed(c)
+			}
+		case result.Info:
+			if inCatch && ref[c.ID] == result.Pass {
+				r.Recorded = append(r.Recorded, c.ID)
 			}
 		case result.Error:
 			r.Errors = append(r.Errors, c.ID)
@@ -238,17 +299,20 @@ func (m *Matrix) Format() string {
 	var b strings.Builder
 	caught := 0
 	for _, r := range m.Rows {
-		mark := "caught"
-		if len(r.Caught) == 0 {
-			mark = "NOT CAUGHT"
+		mark, by, n := "caught", r.Caught, len(r.Caught)
+		if r.Info {
+			mark, by, n = "recorded", r.Recorded, len(r.Recorded)
+		}
+		if n == 0 {
+			mark = "NOT " + strings.ToUpper(mark)
 		} else {
 			caught++
 		}
 		fmt.Fprintf(&b, "%-26s %-10s %3d/%-3d %-10s %s\n", r.Variant, strings.Join(r.Requirements, ","),
-			len(r.Caught), r.Ran, mark, r.Duration.Round(time.Millisecond))
+			n, r.Ran, mark, r.Duration.Round(time.Millisecond))
 		fmt.Fprintf(&b, "    %s\n", r.Doc)
-		if len(r.Caught) > 0 {
-			fmt.Fprintf(&b, "    by: %s\n", strings.Join(r.Caught, " "))
+		if n > 0 {
+			fmt.Fprintf(&b, "    by: %s\n", strings.Join(by, " "))
 		}
 		if len(r.Errors) > 0 {
 			fmt.Fprintf(&b, "    errors: %s\n", strings.Join(r.Errors, " "))

@@ -2,6 +2,7 @@ package mutants_test
 
 import (
 	"flag"
+	"sync"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -30,8 +31,8 @@ func load(t *testing.T) (*catalog.Catalog, []*casefile.Case) {
 }
 
 // TestVariants checks the variant list itself: at least 15, unique names,
-// a doc line each, and rules that exist, are must or should (an info rule
-// can never catch anything), and have cases to catch them.
+// a doc line each, and rules that exist and have cases to catch (or, for an
+// info rule, record) them.
 func TestVariants(t *testing.T) {
 	t.Parallel()
 	cat, cs := load(t)
@@ -55,13 +56,9 @@ func TestVariants(t *testing.T) {
 			t.Errorf("Lookup(%q) = %q, %v", v.Name, got.Name, ok)
 		}
 		for _, r := range v.Requirements {
-			lvl, ok := cat.Level(r)
-			if !ok {
+			if _, ok := cat.Level(r); !ok {
 				t.Errorf("variant %s: unknown requirement %s", v.Name, r)
 				continue
-			}
-			if lvl == result.LevelInfo {
-				t.Errorf("variant %s: requirement %s is info, which can never catch it", v.Name, r)
 			}
 			n := 0
 			for _, c := range cs {
@@ -81,27 +78,48 @@ func TestVariants(t *testing.T) {
 	}
 }
 
-// TestEveryVariantIsCaught runs the cases against the reference and every
-// variant: the reference must pass every case run, and every variant must be
-// caught by at least one case. By default a variant runs the cases of the
-// rules it breaks; -mutants.all runs the whole suite against each.
+// matrix runs the cases against the reference and every variant once for
+// the tests that read the matrix: every case against every variant, so that
+// the collateral failures show, with the catch matrix counting the cases of
+// each variant's rules (every case with -mutants.all).
+var (
+	matrixOnce sync.Once
+	matrixRun  *mutants.Matrix
+	matrixErr  error
+)
+
+// sharedMatrix returns the matrix, running it on first use with t's server
+// and temporary folder (both outlive the run, which ends within the call).
+func sharedMatrix(t *testing.T) *mutants.Matrix {
+	t.Helper()
+	matrixOnce.Do(func() {
+		cat, cs := load(t)
+		srv := testkit.Server(t)
+		matrixRun, matrixErr = mutants.Run(t.Context(), mutants.Params{
+			Driver:     refdriver.New(),
+			Fixture:    srv,
+			Cases:      cs,
+			AllCases:   *allCases,
+			Collateral: true,
+			TimeScale:  *timeScale,
+			Parallel:   6,
+			Levels:     cat.Level,
+			TempDir:    t.TempDir(),
+		})
+	})
+	if matrixErr != nil {
+		t.Fatalf("run: %v", matrixErr)
+	}
+	return matrixRun
+}
+
+// TestEveryVariantIsCaught checks the catch matrix: the reference must pass
+// every case run, the control must catch nothing, and every variant must be
+// caught by at least one case of its rules (an info variant: recorded by
+// one). -mutants.all counts the catches of every case.
 func TestEveryVariantIsCaught(t *testing.T) {
 	t.Parallel()
-	cat, cs := load(t)
-	srv := testkit.Server(t)
-	m, err := mutants.Run(t.Context(), mutants.Params{
-		Driver:    refdriver.New(),
-		Fixture:   srv,
-		Cases:     cs,
-		AllCases:  *allCases,
-		TimeScale: *timeScale,
-		Parallel:  6,
-		Levels:    cat.Level,
-		TempDir:   t.TempDir(),
-	})
-	if err != nil {
-		t.Fatalf("run: %v", err)
-	}
+	m := sharedMatrix(t)
 	t.Logf("catch matrix:\n%s", m.Format())
 	for _, c := range m.Reference.Cases {
 		if c.Verdict != result.Pass && c.Verdict != result.Info {
@@ -120,5 +138,25 @@ func TestEveryVariantIsCaught(t *testing.T) {
 	}
 	if len(m.Rows) != len(mutants.All()) {
 		t.Errorf("matrix has %d rows, want one per variant (%d)", len(m.Rows), len(mutants.All()))
+	}
+}
+
+// TestNoCollateral checks the collateral matrix: every case ran against every
+// variant, and a case that fails against a variant must blame one of the
+// variant's rules (name it, or fail a check attributed to it). Any other
+// failure is collateral: the divergence reported under a rule it did not
+// break, because the case left a prerequisite to a default or an info case
+// could end badly.
+func TestNoCollateral(t *testing.T) {
+	t.Parallel()
+	m := sharedMatrix(t)
+	t.Logf("collateral matrix:\n%s", m.FormatCollateral())
+	for _, r := range m.Rows {
+		if r.Swept != len(m.Reference.Cases) {
+			t.Errorf("variant %s: %d cases run, want every case (%d)", r.Variant, r.Swept, len(m.Reference.Cases))
+		}
+		for _, id := range r.Collateral {
+			t.Errorf("variant %s: collateral failure of %s: %s", r.Variant, id, r.Reasons[id])
+		}
 	}
 }

@@ -282,7 +282,8 @@ func TestRowKeepsReasons(t *testing.T) {
 		{ID: "c", Verdict: result.Pass},
 		{ID: "d", Verdict: result.Warn, Reason: "not good against the reference either"},
 	}}
-	r := row(Variant{Name: "v"}, run, map[string]bool{"a": true, "b": true, "c": true})
+	ref := map[string]result.Verdict{"a": result.Pass, "b": result.Pass, "c": result.Pass, "d": result.Fail}
+	r := Params{}.row(Variant{Name: "v"}, true, run, ref, nil)
 	want := map[string]string{"a": "ended.status: want 200, got 500", "b": "driver crashed"}
 	if !maps.Equal(r.Reasons, want) {
 		t.Fatalf("reasons %v, want %v", r.Reasons, want)

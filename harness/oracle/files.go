@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/netconform/netconform/harness/casefile"
@@ -121,10 +122,11 @@ func (ck *checker) noTempFiles() {
 	}
 }
 
-// destination returns "dir/name" of the file a call writes its response to.
+// destination returns "dir/name" of the file a call writes its response to,
+// as a snapshot names it (see inFolder).
 func destination(cl *casefile.Call) (string, bool) {
 	if cl.Fn == casefile.FnDownload && cl.Filename != "" {
-		return dirOr(cl.BaseDirectory) + "/" + cl.Filename, true
+		return inFolder(cl.BaseDirectory, cl.Filename)
 	}
 	r, ok := cl.Params["response"].(map[string]any)
 	if !ok {
@@ -135,7 +137,21 @@ func destination(cl *casefile.Call) (string, bool) {
 		return "", false
 	}
 	dir, _ := r["baseDirectory"].(string)
-	return dirOr(dir) + "/" + name, true
+	return inFolder(dir, name)
+}
+
+// inFolder returns "dir/name" for the file that name joined onto the folder
+// of dir ("" means Documents) is, as a snapshot of the folder names it:
+// "/tmp/x" and "./tmp//x" are both "tmp/x" there, as an implementation that
+// concatenates the folder and the name (system.pathForFile) writes them. ok
+// is false for a name that leaves the folder ("../x") or is the folder
+// itself: no snapshot of the folder shows such a file.
+func inFolder(dir, name string) (string, bool) {
+	p := path.Clean(strings.TrimLeft(name, "/"))
+	if p == "." || p == ".." || strings.HasPrefix(p, "../") {
+		return "", false
+	}
+	return dirOr(dir) + "/" + p, true
 }
 
 func shaBytes(b []byte) string {
