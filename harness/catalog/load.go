@@ -17,8 +17,9 @@ const maxErrors = 20
 // duplicate keys and aliases are rejected. Validation checks that ids match
 // ^[A-Z][0-9]+$ and are unique, that levels, areas and source kinds are
 // valid, that title is one line, and that text and source quote are not
-// empty. Every problem is a [*PosError]; several are joined with
-// errors.Join, sorted by position.
+// empty. The optional change log (key changes) is checked against the
+// requirements: see [Change]. Every problem is a [*PosError]; several are
+// joined with errors.Join, sorted by position.
 //
 // The catalogue keeps its requirements in profile order: grouped by area in
 // the order of [Areas], and in file order within an area.
@@ -28,7 +29,7 @@ func Load(data []byte) (*Catalog, error) {
 		return nil, fmt.Errorf("parse catalogue: %w", err)
 	}
 	d := &decoder{}
-	reqs := d.document(&root)
+	reqs, changes := d.document(&root)
 	if len(d.errs) > 0 {
 		slices.SortStableFunc(d.errs, func(a, b error) int {
 			pa, pb := a.(*PosError), b.(*PosError)
@@ -43,7 +44,7 @@ func Load(data []byte) (*Catalog, error) {
 	slices.SortStableFunc(reqs, func(a, b Requirement) int {
 		return slices.Index(Areas(), a.Area) - slices.Index(Areas(), b.Area)
 	})
-	c := &Catalog{reqs: reqs, byID: make(map[string]int, len(reqs))}
+	c := &Catalog{reqs: reqs, byID: make(map[string]int, len(reqs)), changes: changes}
 	for i, r := range reqs {
 		c.byID[r.ID] = i
 	}
@@ -62,21 +63,40 @@ func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
 	d.errs = append(d.errs, &PosError{Line: n.Line, Col: n.Column, Err: fmt.Errorf(format, args...)})
 }
 
-func (d *decoder) document(root *yaml.Node) []Requirement {
+// document decodes the catalogue: its requirements and its change log (the
+// optional key changes).
+func (d *decoder) document(root *yaml.Node) ([]Requirement, []Change) {
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
 		d.errs = append(d.errs, &PosError{Line: 1, Err: errors.New("empty catalogue")})
-		return nil
+		return nil, nil
 	}
-	var list *yaml.Node
-	d.fields(root.Content[0], "catalogue", []string{"requirements"}, func(key string, v *yaml.Node) {
+	var list, changeNodes *yaml.Node
+	d.fields(root.Content[0], "catalogue", []string{"requirements", "changes"}, func(key string, v *yaml.Node) {
+		if key == "changes" {
+			changeNodes = v
+			return
+		}
 		list = v
 	})
 	if list == nil {
 		if len(d.errs) == 0 {
 			d.errorf(root.Content[0], "missing key %q", "requirements")
 		}
-		return nil
+		return nil, nil
 	}
+	reqs := d.requirements(list)
+	if changeNodes == nil {
+		return reqs, nil
+	}
+	changes := d.changeList(changeNodes)
+	if changeNodes.Kind == yaml.SequenceNode && len(changes) == len(changeNodes.Content) {
+		d.checkChanges(changes, reqs, changeNodes.Content)
+	}
+	return reqs, changes
+}
+
+// requirements decodes the requirements list.
+func (d *decoder) requirements(list *yaml.Node) []Requirement {
 	if list.Kind != yaml.SequenceNode {
 		d.errorf(list, "requirements: want a list, got %s", kindName(list))
 		return nil
