@@ -60,17 +60,7 @@ func (c *Catalog) Changes() []Change {
 // changeList decodes the changes list; the checks against the requirements
 // are in checkChanges.
 func (d *decoder) changeList(n *yaml.Node) []Change {
-	if n.Kind != yaml.SequenceNode {
-		d.errorf(n, "changes: want a list, got %s", kindName(n))
-		return nil
-	}
-	out := make([]Change, 0, len(n.Content))
-	for _, item := range n.Content {
-		if ch, ok := d.change(item); ok {
-			out = append(out, ch)
-		}
-	}
-	return out
+	return list(d, n, "changes", d.change)
 }
 
 // change decodes one change entry; ok is false when it is not a mapping.
@@ -110,19 +100,8 @@ func (d *decoder) change(n *yaml.Node) (ch Change, ok bool) {
 
 // version decodes an old or new {level, text} mapping.
 func (d *decoder) version(n *yaml.Node, what string) Version {
-	var v Version
-	seen := d.fields(n, what, []string{"level", "text"}, func(key string, x *yaml.Node) {
-		switch key {
-		case "level":
-			v.Level = d.level(x, what+".level")
-		case "text":
-			v.Text = d.str(x, what+".text")
-		}
-	})
-	if seen != nil {
-		d.missing(n, what, seen, "level", "text")
-	}
-	return v
+	l, text, _ := d.levelText(n, what, what)
+	return Version{Level: l, Text: text}
 }
 
 // checkChanges checks each change against the requirements: the rule exists,

@@ -163,28 +163,45 @@ func (d *decoder) requirement(n *yaml.Node) (r Requirement, idNode *yaml.Node) {
 }
 
 func (d *decoder) notes(n *yaml.Node) []Note {
+	return list(d, n, "notes", func(item *yaml.Node) (Note, bool) {
+		l, text, ok := d.levelText(item, "note", "notes")
+		return Note{Level: l, Text: text}, ok
+	})
+}
+
+// list decodes a sequence node item by item, keeping the items for which
+// item reports ok; what names the list in messages.
+func list[T any](d *decoder, n *yaml.Node, what string, item func(*yaml.Node) (T, bool)) []T {
 	if n.Kind != yaml.SequenceNode {
-		d.errorf(n, "notes: want a list, got %s", kindName(n))
+		d.errorf(n, "%s: want a list, got %s", what, kindName(n))
 		return nil
 	}
-	notes := make([]Note, 0, len(n.Content))
-	for _, item := range n.Content {
-		var note Note
-		seen := d.fields(item, "note", []string{"level", "text"}, func(key string, v *yaml.Node) {
-			switch key {
-			case "level":
-				note.Level = d.level(v, "notes.level")
-			case "text":
-				note.Text = d.str(v, "notes.text")
-			}
-		})
-		if seen == nil {
-			continue
+	out := make([]T, 0, len(n.Content))
+	for _, x := range n.Content {
+		if v, ok := item(x); ok {
+			out = append(out, v)
 		}
-		d.missing(item, "note", seen, "level", "text")
-		notes = append(notes, note)
 	}
-	return notes
+	return out
+}
+
+// levelText decodes a {level, text} mapping (a note, a change's old or
+// new). what names the mapping in messages and prefix its fields ("notes"
+// gives "notes.level"); ok is false when n is not a mapping.
+func (d *decoder) levelText(n *yaml.Node, what, prefix string) (l Level, text string, ok bool) {
+	seen := d.fields(n, what, []string{"level", "text"}, func(key string, v *yaml.Node) {
+		switch key {
+		case "level":
+			l = d.level(v, prefix+".level")
+		case "text":
+			text = d.str(v, prefix+".text")
+		}
+	})
+	if seen == nil {
+		return "", "", false
+	}
+	d.missing(n, what, seen, "level", "text")
+	return l, text, true
 }
 
 func (d *decoder) source(n *yaml.Node) Source {
