@@ -1,10 +1,10 @@
 package impl
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"math"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -77,6 +77,27 @@ func (e *Engine) call(fn, rawURL, method, defMethod string, l Listener, p *Param
 	return h, nil
 }
 
+// ErrBadURL ends a request whose URL cannot be fetched: it does not parse,
+// or is not http or https with a host (B1, info).
+var ErrBadURL = errors.New("url cannot be fetched")
+
+// checkURL reports why raw cannot be fetched, or nil. Such a URL is never
+// sent: the request ends with isError, as on Win32 and, for every URL its
+// parser takes, on Android (B1, info).
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			err = ue.Err // the message names the URL already
+		}
+		return fmt.Errorf("%w: %w", ErrBadURL, err)
+	}
+	if s := strings.ToLower(u.Scheme); (s != "http" && s != "https") || u.Host == "" {
+		return fmt.Errorf("%w: want http or https with a host", ErrBadURL)
+	}
+	return nil
+}
+
 // setHeader sets name in *h, replacing any spelling of it.
 func setHeader(h *map[string]string, name, value string) {
 	if *h == nil {
@@ -91,14 +112,9 @@ func setHeader(h *map[string]string, name, value string) {
 }
 
 // prepare turns validated call arguments into a transfer (B1, R1-R6, F6-F9).
+// The URL is not checked here: one that cannot be fetched ends the request
+// with an error event (B1, info; see checkURL).
 func (e *Engine) prepare(rawURL, method, defMethod string, l Listener, p *Params) (*transfer, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return nil, fmt.Errorf("%w: url: %w", ErrInvalidParam, err)
-	}
-	if s := strings.ToLower(u.Scheme); (s != "http" && s != "https") || u.Host == "" {
-		return nil, fmt.Errorf("%w: url must be http or https with a host", ErrInvalidParam)
-	}
 	if method == "" {
 		method = defMethod
 	}
@@ -106,6 +122,8 @@ func (e *Engine) prepare(rawURL, method, defMethod string, l Listener, p *Params
 	if !isToken(method) {
 		return nil, fmt.Errorf("%w: method %q is not a token", ErrInvalidParam, method)
 	}
+	// bodyType and progress match in any letter case (B1, info).
+	p.BodyType, p.Progress = strings.ToLower(p.BodyType), strings.ToLower(p.Progress)
 	if p.BodyType != "" && p.BodyType != BodyText && p.BodyType != BodyBinary {
 		return nil, fmt.Errorf("%w: bodyType %q", ErrInvalidParam, p.BodyType)
 	}
@@ -159,7 +177,8 @@ func (e *Engine) prepareFiles(t *transfer, p *Params) error {
 }
 
 // prepareHeaders builds the request header: user Content-Length ignored,
-// Host honoured, and the Content-Type rules R4 and R5. Names that differ
+// Host honoured, and the Content-Type rules R4 and R5. A text body is
+// encoded in the charset its Content-Type declares (R4). Names that differ
 // only in case (a Lua table may hold "content-type" and "Content-Type") give
 // one header, and the value of the last name in byte order wins, so the
 // request is the same on every run whatever the map's iteration order.
@@ -197,20 +216,19 @@ func prepareHeaders(t *transfer, p *Params) error {
 		ct = "text/plain; charset=UTF-8"
 	case !hasCharset(ct):
 		ct += "; charset=UTF-8"
+	default:
+		enc, err := charsetEncoding(declaredCharset(ct))
+		if err != nil {
+			return err
+		}
+		if enc != nil {
+			t.body.data = encodeText(t.body.data, enc)
+		}
 	}
 	if ct != "" {
 		t.header.Set("Content-Type", ct)
 	}
 	return nil
-}
-
-// hasCharset reports whether a Content-Type value declares a charset.
-func hasCharset(ct string) bool {
-	if _, params, err := mime.ParseMediaType(ct); err == nil {
-		_, ok := params["charset"]
-		return ok
-	}
-	return strings.Contains(strings.ToLower(ct), "charset=")
 }
 
 // isToken reports whether s is an RFC 9110 token (methods, header names).

@@ -17,14 +17,12 @@ func TestCallRefused(t *testing.T) {
 		p      *Params
 		want   error
 	}{
-		{"url does not parse", "http://a b/", "GET", nil, ErrInvalidParam},
-		{"url without scheme", "example.test/x", "GET", nil, ErrInvalidParam},
-		{"ftp url", "ftp://example.test/x", "GET", nil, ErrInvalidParam},
-		{"url without host", "http:///x", "GET", nil, ErrInvalidParam},
 		{"method not a token", "http://127.0.0.1:1/", "GE T", nil, ErrInvalidParam},
 		{"bodyType", "http://127.0.0.1:1/", "POST", &Params{BodyType: "json"}, ErrInvalidParam},
 		{"progress", "http://127.0.0.1:1/", "GET", &Params{Progress: "none"}, ErrInvalidParam},
 		{"progress true", "http://127.0.0.1:1/", "GET", &Params{Progress: ProgressOn}, ErrInvalidParam},
+		{"charset not supported (R4)", "http://127.0.0.1:1/", "POST", &Params{Body: &Body{Data: "x"},
+			Headers: map[string]string{"Content-Type": "text/plain; charset=x-no-such"}}, ErrInvalidParam},
 		{"response to ResourceDirectory (F7)", "http://127.0.0.1:1/", "GET",
 			&Params{Response: &FileRef{Filename: "f", BaseDirectory: ResourceDirectory}}, ErrInvalidParam},
 		{"response escapes (F9)", "http://127.0.0.1:1/", "GET",
@@ -266,5 +264,52 @@ func TestHeadersCaseDuplicates(t *testing.T) {
 	}
 	if got := first.Get("Content-Type"); got != "text/a; charset=UTF-8" {
 		t.Errorf("Content-Type %q, want the last spelling in byte order (content-type) with the charset (R4)", got)
+	}
+}
+
+// TestBadURLEndsWithError checks that a URL that cannot be fetched is
+// accepted at call time and ends with an error event, status -1, and that
+// nothing is sent (B1, info).
+func TestBadURLEndsWithError(t *testing.T) {
+	t.Parallel()
+	hits := make(chan string, 8)
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { hits <- r.URL.String() })
+	host := strings.TrimPrefix(srv.URL, "http://")
+	for _, u := range []string{
+		"ftp://" + host + "/x", "file:///nonexistent/x", "http:///x", "http://", "http://" + host + "/%zz",
+		host + "/x", "http://a b/", "http://[::1/x",
+	} {
+		t.Run(u, func(t *testing.T) {
+			t.Parallel()
+			e := newEngine(t)
+			for _, progress := range []string{"", ProgressDownload} {
+				evs := do(t, e, u, "GET", &Params{Progress: progress})
+				ev := last(t, evs)
+				if len(evs) != 1 || !ev.IsError || ev.Status != -1 || ev.Response == nil ||
+					!strings.Contains(ev.Response.Text, "url cannot be fetched") {
+					t.Errorf("progress %q: events %v, ended %+v (%+v); want ended only, isError, status -1, a message",
+						progress, phases(evs), ev, ev.Response)
+				}
+			}
+		})
+	}
+	t.Cleanup(func() {
+		select {
+		case got := <-hits:
+			t.Errorf("the server got %s", got)
+		default:
+		}
+	})
+}
+
+// TestEnumsInAnyCase checks that bodyType and progress given by a Go caller
+// match in any letter case (B1, info).
+func TestEnumsInAnyCase(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, fixedReply(200, "ok"))
+	e := newEngine(t)
+	evs := do(t, e, srv.URL, "POST", &Params{BodyType: "BINARY", Progress: "Download", Body: &Body{Data: "x"}})
+	if got := phases(evs); len(got) < 2 || got[0] != Began || last(t, evs).IsError {
+		t.Errorf("phases %v, want began ... ended without error", got)
 	}
 }

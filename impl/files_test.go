@@ -45,7 +45,6 @@ func TestResponseFileWritten(t *testing.T) {
 		{"200 (F1)", 200, "new content"},
 		{"201 (F8)", 201, "created"},
 		{"206 (F8)", 206, "part"},
-		{"204 gives an empty file (F8)", 204, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -251,5 +250,46 @@ func TestDownload(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "ResourceDirectory") {
 		t.Errorf("log %q, want a warning about ResourceDirectory", logs.String())
+	}
+}
+
+// TestBodilessResponseKeepsFile checks that a 2xx without a body leaves the
+// response file as it was, neither emptied nor created, and gives "" (F8).
+func TestBodilessResponseKeepsFile(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/204":
+			w.WriteHeader(http.StatusNoContent)
+		case "/205":
+			w.WriteHeader(http.StatusResetContent)
+		case "/head":
+			w.Header().Set("Content-Length", "5") // what the GET would send
+			w.WriteHeader(http.StatusOK)
+		case "/chunked":
+			w.(http.Flusher).Flush() // chunked, then no chunk at all
+		}
+	})
+	for _, tc := range []struct{ path, method string }{
+		{"/204", "GET"}, {"/205", "POST"}, {"/head", "HEAD"}, {"/empty", "GET"}, {"/chunked", "GET"},
+	} {
+		t.Run(tc.method+tc.path, func(t *testing.T) {
+			t.Parallel()
+			e := newEngine(t)
+			old := seed(t, e, "out.bin", "old")
+			for _, name := range []string{"out.bin", "absent.bin"} {
+				ev := last(t, do(t, e, srv.URL+tc.path, tc.method, &Params{Response: &FileRef{Filename: name}}))
+				if ev.IsError || ev.Response == nil || ev.Response.File != nil || ev.Response.Text != "" ||
+					ev.ResponseType != BodyText {
+					t.Errorf("%s: ended %+v (%+v), want response \"\" as text", name, ev, ev.Response)
+				}
+			}
+			if got := readFile(t, old); got != "old" {
+				t.Errorf("out.bin = %q, want the old content", got)
+			}
+			if names := dirNames(t, filepath.Dir(old)); len(names) != 1 || names[0] != "out.bin" {
+				t.Errorf("Documents holds %v, want only out.bin (nothing created, no temporary file)", names)
+			}
+		})
 	}
 }

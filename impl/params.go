@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // FileRef is Solar2D's file table {filename, baseDirectory}, used by
@@ -37,9 +38,11 @@ type Params struct {
 	// Body is the request body; nil means none. Bodies given with GET, HEAD or
 	// DELETE are dropped (R6).
 	Body *Body
-	// BodyType is "" (text for a string, binary for a file), "text" or "binary".
+	// BodyType is "" (text for a string, binary for a file), "text" or
+	// "binary", in any letter case.
 	BodyType string
-	// Progress is "" (ended event only), "upload" or "download".
+	// Progress is "" (ended event only), "upload" or "download", in any
+	// letter case.
 	Progress string
 	// Response, when set, writes a successful (2xx) body to that file (F1).
 	Response *FileRef
@@ -147,17 +150,20 @@ func (p *Params) setField(k string, v any) error {
 	return err
 }
 
-// oneOf checks that v is a string equal to one of want (case-sensitive, as
-// Android's parser is).
+// oneOf checks that v is a string equal to one of want in any letter case,
+// and returns that value of want (B1: Apple and Win32 match bodyType without
+// case, Android progress).
 func oneOf(v any, want ...string) (string, error) {
 	s, ok := v.(string)
 	if !ok {
 		return "", fmt.Errorf("%w: want a string, got %T", ErrInvalidParam, v)
 	}
-	if !slices.Contains(want, s) {
-		return "", fmt.Errorf("%w: %q is not one of %q", ErrInvalidParam, s, want)
+	for _, w := range want {
+		if strings.EqualFold(s, w) {
+			return w, nil
+		}
 	}
-	return s, nil
+	return "", fmt.Errorf("%w: %q is not one of %q", ErrInvalidParam, s, want)
 }
 
 // toNumber accepts the numeric types a decoder may produce: JSON gives

@@ -46,6 +46,8 @@ func TestParamsFromTableValues(t *testing.T) {
 		{"empty headers list", map[string]any{"headers": []any{}}, &Params{Headers: map[string]string{}}},
 		{"progress true", map[string]any{"progress": true}, &Params{Progress: ProgressOn}},
 		{"progress false", map[string]any{"progress": false}, &Params{}},
+		{"values in any letter case (B1)", map[string]any{"bodyType": "Binary", "progress": "DOWNLOAD"},
+			&Params{BodyType: BodyBinary, Progress: ProgressDownload}},
 		{"int timeout", map[string]any{"timeout": 3}, &Params{Timeout: 3}},
 		{"nil baseDirectory", map[string]any{"response": map[string]any{"filename": "f", "baseDirectory": nil}},
 			&Params{Response: &FileRef{Filename: "f"}}},
@@ -79,7 +81,6 @@ func TestParamsFromTableErrors(t *testing.T) {
 	}{
 		{"headers not a table", map[string]any{"headers": "X: y"}},
 		{"bodyType unknown", map[string]any{"bodyType": "json"}},
-		{"bodyType case", map[string]any{"bodyType": "Text"}},
 		{"bodyType not a string", map[string]any{"bodyType": 1.0}},
 		{"progress unknown", map[string]any{"progress": "none"}},
 		{"progress number", map[string]any{"progress": 1.0}},

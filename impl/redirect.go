@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/cookiejar"
 )
 
 // maxRedirects is the number of redirect hops followed; one more ends the
@@ -19,7 +20,8 @@ type transferKey struct{}
 
 // checkRedirect is the engine client's CheckRedirect. With handleRedirects
 // false the 3xx itself ends the request (D4). Otherwise 301, 302, 303, 307
-// and 308 are followed, with the method and body that nextHop gives (D3).
+// and 308 are followed, with the method and body that nextHop gives (D3)
+// and the cookies the 3xx set (D6).
 // Relative Locations and cross-scheme hops are resolved and followed by
 // net/http (D2, D5). Every hop is progress for the idle timeout.
 func checkRedirect(req *http.Request, via []*http.Request) error {
@@ -36,7 +38,30 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	if t.timer != nil {
 		t.timer.reset()
 	}
+	t.forwardCookies(req)
 	return t.rewriteHop(req, via[len(via)-1])
+}
+
+// forwardCookies sends on req, the next hop of a redirect, the cookies that
+// the 3xx responses of this request have set and that match req's URL
+// (D6, RFC 6265 section 5.4). The jar lives as long as the request: no
+// cookie outlives it or reaches another request. The caller's own headers,
+// its Cookie header included, are carried by net/http, which drops
+// Authorization and Cookie on a hop to another host (D6, info).
+func (t *transfer) forwardCookies(req *http.Request) {
+	set := req.Response.Cookies()
+	if len(set) == 0 && t.jar == nil {
+		return
+	}
+	if t.jar == nil {
+		t.jar, _ = cookiejar.New(nil) // never fails without options
+	}
+	if prev := req.Response.Request; prev != nil {
+		t.jar.SetCookies(prev.URL, set)
+	}
+	for _, c := range t.jar.Cookies(req.URL) {
+		req.AddCookie(c)
+	}
 }
 
 // nextHop maps a redirect status and the method of the request it answers to

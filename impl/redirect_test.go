@@ -271,3 +271,54 @@ func TestNextHop(t *testing.T) {
 		}
 	}
 }
+
+// TestRedirectCookiesAndHeaders checks D6: cookies set by the 3xx of a chain
+// are sent on the hops that follow when their path matches, the caller's
+// headers go again to the same host, and Authorization and the caller's
+// Cookie are dropped on a hop to another host (info).
+func TestRedirectCookiesAndHeaders(t *testing.T) {
+	t.Parallel()
+	type seen struct{ cookie, token, auth string }
+	got := make(chan seen, 4)
+	record := func(w http.ResponseWriter, r *http.Request) {
+		got <- seen{r.Header.Get("Cookie"), r.Header.Get("X-Token"), r.Header.Get("Authorization")}
+	}
+	other := newServer(t, record)
+	otherURL := strings.Replace(other.URL, "127.0.0.1", "localhost", 1)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/start", func(w http.ResponseWriter, r *http.Request) {
+		http.SetCookie(w, &http.Cookie{Name: "a", Value: "1", Path: "/"})
+		http.SetCookie(w, &http.Cookie{Name: "elsewhere", Value: "x", Path: "/other"})
+		http.Redirect(w, r, "/mid?"+r.URL.RawQuery, http.StatusFound)
+	})
+	mux.HandleFunc("/mid", func(w http.ResponseWriter, r *http.Request) {
+		http.SetCookie(w, &http.Cookie{Name: "b", Value: "2"})
+		w.Header().Set("Location", "/final?"+r.URL.RawQuery)
+		w.WriteHeader(http.StatusTemporaryRedirect)
+	})
+	mux.HandleFunc("/final", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("away") != "" {
+			http.Redirect(w, r, otherURL+"/away", http.StatusFound)
+			return
+		}
+		record(w, r)
+	})
+	srv := newServer(t, mux.ServeHTTP)
+	e := newEngine(t)
+	hdr := map[string]string{"X-Token": "t", "Authorization": "Bearer s", "Cookie": "mine=0"}
+
+	ev := last(t, do(t, e, srv.URL+"/start", "GET", &Params{Headers: hdr}))
+	final := <-got
+	if ev.IsError || ev.Status != 200 {
+		t.Fatalf("ended %+v", ev)
+	}
+	if final.cookie != "mine=0; a=1; b=2" || final.token != "t" || final.auth != "Bearer s" {
+		t.Errorf("same host: final request had %+v; want Cookie \"mine=0; a=1; b=2\", X-Token and Authorization", final)
+	}
+
+	ev = last(t, do(t, e, srv.URL+"/start?away=1", "GET", &Params{Headers: hdr}))
+	away := <-got
+	if ev.IsError || away.token != "t" || away.auth != "" || away.cookie != "" {
+		t.Errorf("other host: ended %+v, request had %+v; want X-Token only (no Authorization, no cookie)", ev, away)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptrace"
 	"net/url"
 	"strings"
@@ -35,9 +36,10 @@ type transfer struct {
 	idle     time.Duration
 	follow   bool
 
-	timer *idleTimer   // set by run before the request starts
-	up    uploadMeter  // request body bytes
-	down  atomic.Int64 // response body bytes
+	timer *idleTimer     // set by run before the request starts
+	jar   *cookiejar.Jar // cookies set by this request's redirects (D6); nil until one is; used on the client's goroutine only
+	up    uploadMeter    // request body bytes
+	down  atomic.Int64   // response body bytes
 
 	mu       sync.Mutex // guards finished
 	finished bool       // ended was posted: nothing may follow it
@@ -50,6 +52,10 @@ func (t *transfer) run(parent context.Context) {
 	defer cancel(nil)
 	t.timer = startIdle(t.idle, cancel)
 	defer t.timer.stop()
+	if err := checkURL(t.url); err != nil {
+		t.fail(ctx, nil, err)
+		return
+	}
 	ctx = context.WithValue(ctx, transferKey{}, t)
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 		ConnectDone:          func(string, string, error) { t.timer.reset() },
@@ -88,7 +94,8 @@ func (t *transfer) run(parent context.Context) {
 }
 
 // finish reads the response into memory or the response file and posts the
-// ended event (E3, E8, F1-F8).
+// ended event (E3, E8, E15, F1-F8). A 2xx without a body leaves the response
+// file as it was and gives "" (F8).
 func (t *transfer) finish(ctx context.Context, resp *http.Response) {
 	base := Event{
 		Status:          resp.StatusCode,
@@ -103,15 +110,17 @@ func (t *transfer) finish(ctx context.Context, resp *http.Response) {
 	}
 	ended := base
 	ended.Phase = Ended
+	body := t.decodedBody(resp, t.header)
 	if t.respFile != nil && resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		w, err := createFileWriter(t.respFile.path)
+		var n int64
 		if err == nil {
-			_, err = t.readBody(resp.Body, w, base)
+			n, err = t.readBody(body, w, base)
 			if err == nil && context.Cause(ctx) != nil {
 				err = context.Cause(ctx) // cancelled after the last byte: keep the old file
 			}
-			if err != nil {
-				w.abort()
+			if err != nil || n == 0 {
+				w.abort() // no body (HEAD, 204, empty): the destination stays as it was (F8)
 			} else {
 				err = t.commit(w)
 			}
@@ -120,13 +129,18 @@ func (t *transfer) finish(ctx context.Context, resp *http.Response) {
 			t.fail(ctx, resp, err)
 			return
 		}
+		if n == 0 {
+			ended.Response, ended.ResponseType = &Response{Text: ""}, BodyText
+			t.emit(t.counters(ended), true)
+			return
+		}
 		ended.Response = &Response{File: &FileResult{
 			Filename: t.respFile.ref.Filename, BaseDirectory: t.respFile.ref.BaseDirectory, FullPath: t.respFile.path,
 		}}
 		ended.ResponseType = BodyBinary
 	} else {
 		var buf bytes.Buffer
-		if _, err := t.readBody(resp.Body, &buf, base); err != nil {
+		if _, err := t.readBody(body, &buf, base); err != nil {
 			t.fail(ctx, resp, err)
 			return
 		}

@@ -42,7 +42,7 @@ func basicExec() []string {
 		"redirects.follow.302",
 		"tls.trusted-get",
 		"timeouts.fraction",
-		"input.bad-url.scheme-only",
+		"input.bad-params.progress-unknown",
 		"convenience.download.basic",
 		"request.headers.number",
 	}
@@ -73,7 +73,7 @@ func basicRemote() []string {
 	return []string{
 		"events.name-phase.no-progress",
 		"events.status.ok",
-		"input.bad-url.scheme-only",
+		"input.bad-params.progress-unknown",
 		"cancel.returns-true-after-ended",
 		"events.request-id.two-calls",
 	}

@@ -27,14 +27,19 @@ M.parse = net.parse
 
 
 -- requestHead builds the request line and header block.
-local function requestHead(x, u, method, body, first)
+-- cookie, if not nil, is the cookies a redirect set for this hop (D6): it is
+-- added to the caller's Cookie header, or sent as one.
+local function requestHead(x, u, method, body, first, cookie)
   local lines = { method .. " " .. u.target .. " HTTP/1.1" }
   local host = (first and x.host) or u.hostHeader
   lines[#lines + 1] = "Host: " .. host
   lines[#lines + 1] = "User-Agent: netconform-luasocket/1"
   for _, h in ipairs(x.headers) do
-    lines[#lines + 1] = h[1] .. ": " .. h[2]
+    local v = h[2]
+    if cookie and h[1]:lower() == "cookie" then v, cookie = v .. "; " .. cookie, nil end
+    lines[#lines + 1] = h[1] .. ": " .. v
   end
+  if cookie then lines[#lines + 1] = "Cookie: " .. cookie end
   if body then
     lines[#lines + 1] = "Content-Length: " .. string.format("%d", x.bodySize)
   elseif method == "POST" or method == "PUT" or method == "PATCH" then
@@ -79,7 +84,7 @@ local function readHead(x)
     if not line then fail("transport", "connection closed before the response headers") end
     local code = line:match("^HTTP/%d%.%d (%d%d%d)")
     if not code then fail("transport", "malformed status line") end
-    local headers, lower, order = {}, {}, {}
+    local headers, lower, order, setCookies = {}, {}, {}, {}
     for _ = 1, 1000 do
       local h = recvline(x)
       if not h then fail("transport", "connection closed in the response headers") end
@@ -87,6 +92,7 @@ local function readHead(x)
       local name, value = h:match("^([^:%s]+):%s*(.-)%s*$")
       if name then
         local l = name:lower()
+        if l == "set-cookie" then setCookies[#setCookies + 1] = value end
         if order[l] then
           headers[order[l]] = headers[order[l]] .. ", " .. value
         else
@@ -97,7 +103,7 @@ local function readHead(x)
       end
     end
     code = tonumber(code)
-    if code >= 200 or code == 101 then return code, headers, lower end
+    if code >= 200 or code == 101 then return code, headers, lower, setCookies end
   end
 end
 
@@ -262,6 +268,33 @@ function M.withoutBodyHeaders(headers)
   return out
 end
 
+-- keepCookies stores in jar the cookies of a 3xx's Set-Cookie values for
+-- host, replacing a cookie of the same name (D6). Attributes are ignored:
+-- a cookie goes to every later hop to the same host.
+function M.keepCookies(jar, host, setCookies)
+  for _, sc in ipairs(setCookies) do
+    local name, value = sc:match("^%s*([^=;%s]+)%s*=%s*([^;]-)%s*;")
+    if not name then name, value = sc:match("^%s*([^=;%s]+)%s*=%s*([^;]-)%s*$") end
+    if name then
+      local found = false
+      for _, c in ipairs(jar) do
+        if c.host == host and c.name == name then c.value, found = value, true end
+      end
+      if not found then jar[#jar + 1] = { host = host, name = name, value = value } end
+    end
+  end
+end
+
+-- cookieFor returns the Cookie header value of jar's cookies for host, or nil.
+function M.cookieFor(jar, host)
+  local out = {}
+  for _, c in ipairs(jar) do
+    if c.host == host then out[#out + 1] = c.name .. "=" .. c.value end
+  end
+  if #out == 0 then return nil end
+  return table.concat(out, "; ")
+end
+
 -- close closes the transfer's socket (safe to call twice).
 function M.close(x)
   if x.sock then pcall(x.sock.close, x.sock) end
@@ -275,17 +308,19 @@ function M.run(x)
   if x.progress == "upload" then
     x.began({ status = -1, bytesEstimated = x.bodySize or 0, bytesTransferred = 0 })
   end
+  local jar = {} -- cookies set by this request's redirects (D6)
   for hop = 0, MAX_REDIRECTS + 1 do
     local u = M.parse(cur)
     if not u then fail("transport", "bad redirect location " .. tostring(cur)) end
     x.eof = false
     connect(x, u)
-    sendall(x, requestHead(x, u, method, body, hop == 0))
+    sendall(x, requestHead(x, u, method, body, hop == 0, M.cookieFor(jar, u.host)))
     if body then sendBody(x, body) end
-    local status, headers, lower = readHead(x)
+    local status, headers, lower, setCookies = readHead(x)
     local follow, nextMethod, keepBody = false, method, true
     if x.follow and lower.location then follow, nextMethod, keepBody = M.redirect(status, method) end
     if not follow then return finish(x, status, headers, lower, method) end
+    M.keepCookies(jar, u.host, setCookies)
     M.close(x)
     if hop >= MAX_REDIRECTS then break end
     cur = surl.absolute(cur, lower.location)

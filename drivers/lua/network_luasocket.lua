@@ -18,6 +18,7 @@
 
 local socket = require("socket")
 local Sched = require("nc_sched")
+local charset = require("nc_charset")
 local http = require("nc_http")
 
 local M = {}
@@ -287,7 +288,12 @@ function M.new(opts)
       ct = ct or "application/octet-stream"
     elseif x.body then
       if not ct then ct = "text/plain; charset=UTF-8"
-      elseif not ct:lower():find("charset=", 1, true) then ct = ct .. "; charset=UTF-8" end
+      elseif not ct:lower():find("charset=", 1, true) then ct = ct .. "; charset=UTF-8"
+      else
+        local data, cerr = charset.encode(x.body.data, ct) -- the declared charset (R4)
+        if not data then return nil, "params.headers: Content-Type: " .. cerr end
+        x.body.data = data
+      end
     end
     if ct then x.headers[#x.headers + 1] = { "Content-Type", ct } end
     table.sort(x.headers, function(a, b) return a[1] < b[1] end)

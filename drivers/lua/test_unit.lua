@@ -367,6 +367,29 @@ test("remote loop: a failed control request is retried, 404 says hello again", f
   eq(reqs[4].url, "http://h/nc/hello", "hello again after 404")
 end)
 
+test("nc_charset encodes a text body in the declared charset, ? for what it lacks (R4)", function()
+  local cs = require("nc_charset")
+  eq(cs.encode("caf\195\169", "text/plain; charset=ISO-8859-1"), "caf\233", "latin1")
+  eq(cs.encode("5 \226\130\172", 'text/plain; charset="windows-1252"'), "5 \128", "euro in cp1252")
+  eq(cs.encode("a\226\130\172b\255c", "text/plain; charset=latin1"), "a?b?c", "euro and a bad byte")
+  eq(cs.encode("caf\195\169", "text/plain; charset=UTF-8"), "caf\195\169", "utf-8 unchanged")
+  eq(cs.encode("\195\169", "text/plain; Charset=US-ASCII"), "?", "ascii")
+  eq(cs.encode("x", "text/plain"), "x", "no charset")
+  local data, err = cs.encode("x", "text/plain; charset=x-no-such")
+  eq(data, nil, "unknown charset refused")
+  eq(err ~= nil and err:find("x-no-such", 1, true) ~= nil, true, "the message names it")
+end)
+
+test("nc_http keeps the cookies a 3xx sets for later hops to the same host (D6)", function()
+  local http = require("nc_http")
+  local jar = {}
+  eq(http.cookieFor(jar, "h"), nil, "empty jar")
+  http.keepCookies(jar, "h", { "a=1; Path=/", "b = 2", "novalue", "a=3; HttpOnly" })
+  http.keepCookies(jar, "other", { "c=4" })
+  eq(http.cookieFor(jar, "h"), "a=3; b=2", "replaced by name, in order, attributes dropped")
+  eq(http.cookieFor(jar, "other"), "c=4", "per host")
+end)
+
 for _, t in ipairs(tests) do
   local ok, err = pcall(t.fn)
   if ok then

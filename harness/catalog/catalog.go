@@ -99,8 +99,9 @@ var idPattern = regexp.MustCompile(`^[A-Z][0-9]+$`)
 // Catalog is a validated set of requirements in profile order (see IDs). It is
 // read-only and safe for concurrent use; the zero value is an empty catalogue.
 type Catalog struct {
-	reqs []Requirement
-	byID map[string]int
+	reqs    []Requirement
+	byID    map[string]int
+	changes []Change // the change log, in file (date) order
 }
 
 // Len returns the number of requirements.

@@ -10,6 +10,12 @@
 // clauses carry different levels has the primary level in Level and each
 // secondary clause as a [Note] with its own level.
 //
+// The catalogue also holds the profile's change log ([Change], from
+// [Catalog.Changes]): each revision of a rule with its date, what the clause
+// said before and says now with its level, why, and the evidence. The
+// loader checks each entry against the rules, and [RenderProfile] prints the
+// log at the end of the profile.
+//
 // The loader is strict: unknown keys, wrong types, duplicate ids and invalid
 // values are errors that name their line and column, as [PosError]. Parsing,
 // the position errors and the did-you-mean are package internal/strictyaml's

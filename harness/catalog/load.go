@@ -19,9 +19,10 @@ const maxErrors = 20
 // duplicate keys and aliases are rejected. Validation checks that ids match
 // ^[A-Z][0-9]+$ and are unique, that levels, areas and source kinds are
 // valid, that title is one line, and that text and source quote are not
-// empty. Every problem is a [*PosError] ("line L:C: message": the
-// catalogue is read without a file name); several are joined with
-// errors.Join, sorted by position, at most 20 of them.
+// empty. The optional change log (key changes) is checked against the
+// requirements: see [Change]. Every problem is a [*PosError] ("line L:C:
+// message": the catalogue is read without a file name); several are joined
+// with errors.Join, sorted by position, at most 20 of them.
 //
 // The catalogue keeps its requirements in profile order: grouped by area in
 // the order of [Areas], and in file order within an area.
@@ -32,7 +33,7 @@ func Load(data []byte) (*Catalog, error) {
 	}
 	d := &decoder{errs: strictyaml.NewDecoder("")}
 	d.errs.MaxErrors = maxErrors
-	reqs := d.document(root)
+	reqs, changes := d.document(root)
 	if err := d.errs.Err(); err != nil {
 		return nil, fmt.Errorf("load catalogue: %w", err)
 	}
@@ -40,7 +41,7 @@ func Load(data []byte) (*Catalog, error) {
 	slices.SortStableFunc(reqs, func(a, b Requirement) int {
 		return slices.Index(Areas(), a.Area) - slices.Index(Areas(), b.Area)
 	})
-	c := &Catalog{reqs: reqs, byID: make(map[string]int, len(reqs))}
+	c := &Catalog{reqs: reqs, byID: make(map[string]int, len(reqs)), changes: changes}
 	for i, r := range reqs {
 		c.byID[r.ID] = i
 	}
@@ -59,21 +60,40 @@ func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
 	d.errs.Failf(n, "", format, args...)
 }
 
-func (d *decoder) document(root *yaml.Node) []Requirement {
+// document decodes the catalogue: its requirements and its change log (the
+// optional key changes).
+func (d *decoder) document(root *yaml.Node) ([]Requirement, []Change) {
 	if root == nil {
 		d.errorf(&yaml.Node{Line: 1}, "empty catalogue")
-		return nil
+		return nil, nil
 	}
-	var list *yaml.Node
-	d.fields(root, "catalogue", []string{"requirements"}, func(key string, v *yaml.Node) {
+	var list, changeNodes *yaml.Node
+	d.fields(root, "catalogue", []string{"requirements", "changes"}, func(key string, v *yaml.Node) {
+		if key == "changes" {
+			changeNodes = v
+			return
+		}
 		list = v
 	})
 	if list == nil {
 		if d.errs.Err() == nil {
 			d.errorf(root, "missing key %q", "requirements")
 		}
-		return nil
+		return nil, nil
 	}
+	reqs := d.requirements(list)
+	if changeNodes == nil {
+		return reqs, nil
+	}
+	changes := d.changeList(changeNodes)
+	if changeNodes.Kind == yaml.SequenceNode && len(changes) == len(changeNodes.Content) {
+		d.checkChanges(changes, reqs, changeNodes.Content)
+	}
+	return reqs, changes
+}
+
+// requirements decodes the requirements list.
+func (d *decoder) requirements(list *yaml.Node) []Requirement {
 	if list.Kind != yaml.SequenceNode {
 		d.errorf(list, "requirements: want a list, got %s", kindName(list))
 		return nil
@@ -140,28 +160,45 @@ func (d *decoder) requirement(n *yaml.Node) (r Requirement, idNode *yaml.Node) {
 }
 
 func (d *decoder) notes(n *yaml.Node) []Note {
+	return list(d, n, "notes", func(item *yaml.Node) (Note, bool) {
+		l, text, ok := d.levelText(item, "note", "notes")
+		return Note{Level: l, Text: text}, ok
+	})
+}
+
+// list decodes a sequence node item by item, keeping the items for which
+// item reports ok; what names the list in messages.
+func list[T any](d *decoder, n *yaml.Node, what string, item func(*yaml.Node) (T, bool)) []T {
 	if n.Kind != yaml.SequenceNode {
-		d.errorf(n, "notes: want a list, got %s", kindName(n))
+		d.errorf(n, "%s: want a list, got %s", what, kindName(n))
 		return nil
 	}
-	notes := make([]Note, 0, len(n.Content))
-	for _, item := range n.Content {
-		var note Note
-		seen := d.fields(item, "note", []string{"level", "text"}, func(key string, v *yaml.Node) {
-			switch key {
-			case "level":
-				note.Level = d.level(v, "notes.level")
-			case "text":
-				note.Text = d.str(v, "notes.text")
-			}
-		})
-		if seen == nil {
-			continue
+	out := make([]T, 0, len(n.Content))
+	for _, x := range n.Content {
+		if v, ok := item(x); ok {
+			out = append(out, v)
 		}
-		d.missing(item, "note", seen, "level", "text")
-		notes = append(notes, note)
 	}
-	return notes
+	return out
+}
+
+// levelText decodes a {level, text} mapping (a note, a change's old or
+// new). what names the mapping in messages and prefix its fields ("notes"
+// gives "notes.level"); ok is false when n is not a mapping.
+func (d *decoder) levelText(n *yaml.Node, what, prefix string) (l result.Level, text string, ok bool) {
+	seen := d.fields(n, what, []string{"level", "text"}, func(key string, v *yaml.Node) {
+		switch key {
+		case "level":
+			l = d.level(v, prefix+".level")
+		case "text":
+			text = d.str(v, prefix+".text")
+		}
+	})
+	if seen == nil {
+		return "", "", false
+	}
+	d.missing(n, what, seen, "level", "text")
+	return l, text, true
 }
 
 func (d *decoder) source(n *yaml.Node) Source {

@@ -30,7 +30,8 @@ follows the profile exactly.
   run; the reference does what the rule says.
 
 A rule can carry a clause at another level than its own; it is shown under
-the rule as "Also, at level ...".
+the rule as "Also, at level ...". The change log at the end lists every
+revision of a rule, with the evidence for it.
 
 ## Order of authority
 
@@ -47,11 +48,12 @@ scales with it.
 `
 
 // RenderProfile renders the readable profile (docs/profile.md) from cat:
-// the levels and order of authority, a summary table, then one section per
-// area with each rule's level, text, secondary clauses, source, and the ids of
+// the levels and order of authority, a summary table, one section per area
+// with each rule's level, text, secondary clauses, source, and the ids of
 // the cases that check it from casesByReq (requirement id to case ids; nil
 // means no case yet). Case ids are sorted and deduplicated, and ids in
-// casesByReq that cat does not know are listed at the end, so the output is
+// casesByReq that cat does not know are listed at the end, after the change
+// log (one section per date; none when the log is empty), so the output is
 // deterministic and nothing is dropped silently.
 func RenderProfile(cat *Catalog, casesByReq map[string][]string) []byte {
 	var b bytes.Buffer
@@ -68,6 +70,7 @@ func RenderProfile(cat *Catalog, casesByReq map[string][]string) []byte {
 		}
 		writeRule(&b, r, caseIDs(casesByReq[r.ID]))
 	}
+	writeChanges(&b, cat.changes)
 	if _, unknown := cat.Coverage(casesByReq); len(unknown) > 0 {
 		b.WriteString("\n## Cases naming unknown rules\n\n")
 		for _, id := range unknown {
@@ -108,6 +111,42 @@ func writeRule(b *bytes.Buffer, r Requirement, cases []string) {
 		fmt.Fprintf(b, "\nChecked by: %s.\n", codeList(cases))
 	}
 }
+
+// writeChanges renders the change log, one section per date in file order,
+// or nothing when the log is empty.
+func writeChanges(b *bytes.Buffer, changes []Change) {
+	if len(changes) == 0 {
+		return
+	}
+	b.WriteString("\n## Change log\n\n")
+	b.WriteString("Each entry names the rule, what it said before and what it says now (in brief,\n")
+	b.WriteString("with the level of that clause), why it changed, and the evidence.\n")
+	date := ""
+	for _, ch := range changes {
+		if ch.Date != date {
+			date = ch.Date
+			fmt.Fprintf(b, "\n### %s\n\n", date)
+		}
+		switch {
+		case ch.Old == nil:
+			fmt.Fprintf(b, "- [%s](#%s), new rule (%s)\n", ch.Rule, anchor(ch.Rule), ch.New.Level)
+		case ch.LevelChanged():
+			fmt.Fprintf(b, "- [%s](#%s), level %s → %s\n", ch.Rule, anchor(ch.Rule), ch.Old.Level, ch.New.Level)
+			fmt.Fprintf(b, "  - before (%s): %s\n", ch.Old.Level, inline(ch.Old.Text))
+		default:
+			fmt.Fprintf(b, "- [%s](#%s), text (%s)\n", ch.Rule, anchor(ch.Rule), ch.New.Level)
+			fmt.Fprintf(b, "  - before (%s): %s\n", ch.Old.Level, inline(ch.Old.Text))
+		}
+		fmt.Fprintf(b, "  - now (%s): %s\n", ch.New.Level, inline(ch.New.Text))
+		if ch.Why != "" {
+			fmt.Fprintf(b, "  - why: %s\n", inline(ch.Why))
+		}
+		fmt.Fprintf(b, "  - source: %s\n", inline(ch.Source))
+	}
+}
+
+// inline joins the lines of a YAML block scalar into one line, for a list item.
+func inline(s string) string { return strings.ReplaceAll(paragraph(s), "\n", " ") }
 
 // caseIDs returns ids sorted, without duplicates or empty strings.
 func caseIDs(ids []string) []string {

@@ -121,7 +121,9 @@ func TestRejected(t *testing.T) {
 		c    driver.Call
 	}{
 		{"bad params", driver.Call{URL: base + "/x", Params: map[string]any{"progress": "sideways"}}},
-		{"bad url", driver.Call{URL: "ftp://x"}},
+		// A URL that cannot be fetched ends with an error event (B1, info); a
+		// bodyType wrong in any letter case is still refused.
+		{"bad bodyType", driver.Call{URL: base + "/x", Params: map[string]any{"bodyType": "json", "body": "x"}}},
 	}
 	for _, tc := range tests {
 		_, err := s.Call(t.Context(), tc.c)
