@@ -73,8 +73,11 @@ func (ck *checker) invariants(co *CallObservation) {
 		}
 		// A present bytesTransferred is compared as any number (a fraction
 		// too) and reported when it is no number at all, so a decrease cannot
-		// hide behind a value of the wrong shape.
-		if v, present := e.Get(trace.FieldBytesTransferred); present {
+		// hide behind a value of the wrong shape. A began after other events
+		// is out of order, which beganFirst (or the case's trace) blames: its
+		// count of 0 is no decrease of its own, so one divergence is blamed
+		// once.
+		if v, present := e.Get(trace.FieldBytesTransferred); present && (ph != trace.Began || i == 0) {
 			b, isNum := trace.Number(v)
 			switch {
 			case !isNum:
