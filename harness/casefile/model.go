@@ -5,14 +5,6 @@ import (
 	"github.com/netconform/netconform/mockserver"
 )
 
-// File is one case file as loaded: its path and the cases it holds, in file
-// order. A file holds one case (a mapping), a YAML list of cases, or a mapping
-// with a single `cases:` key holding that list.
-type File struct {
-	Path  string  `yaml:"-"`
-	Cases []*Case `yaml:"-"`
-}
-
 // Case is one conformance case: what to place in the sandbox, what the mock
 // server answers, which calls to make, what to do while they run and what to
 // expect. Zero values are documented per field; [Load] fills defaults in so a

@@ -26,7 +26,7 @@
 //	m, err := mutants.Run(ctx, mutants.Params{Driver: ref, Fixture: srv, Cases: cs, TimeScale: 0.05})
 //	if err != nil { ... }
 //	fmt.Print(m.Format())
-//	if !m.AllCaught() { ... }
+//	if u := m.Uncaught(); len(u) > 0 { ... }
 //
 // A variant whose rules are all info cannot be caught: the cases of its
 // rules record it (an info verdict, [Row.Recorded]) instead.

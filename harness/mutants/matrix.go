@@ -129,10 +129,6 @@ type Matrix struct {
 	Duration time.Duration `json:"duration"`
 }
 
-// AllCaught reports whether every variant was caught by at least one case
-// (an info variant: recorded by one).
-func (m *Matrix) AllCaught() bool { return len(m.Uncaught()) == 0 }
-
 // Uncaught returns the names of the variants no case caught, and of the info
 // variants no case recorded.
 func (m *Matrix) Uncaught() []string {

@@ -2,7 +2,6 @@ package oracle
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/result"
@@ -167,5 +166,3 @@ func phasesString(evs []trace.Event) string {
 	}
 	return fmt.Sprint(ph)
 }
-
-func contains(list []string, s string) bool { return slices.Contains(list, s) }

@@ -172,13 +172,6 @@ func (s *fakeSession) emit(h string, fields map[string]any) {
 	s.events <- driver.Event{Seq: s.seq, Kind: driver.KindEvent, Handle: h, Time: time.Now(), Fields: fields}
 }
 
-// isCancelled reports whether h was cancelled.
-func (s *fakeSession) isCancelled(h string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.cancelled[h]
-}
-
 // Go runs f on a goroutine that Close waits for; f should return when stop
 // is closed.
 func (s *fakeSession) Go(f func(stop <-chan struct{})) {
