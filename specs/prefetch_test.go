@@ -23,32 +23,23 @@ type prefetch struct {
 	done   map[*casefile.Case]chan result.CaseResult
 }
 
-// prefetchParallel is how many cases run at once ahead of their specs.
+// prefetchParallel is how many cases run at once ahead of their specs (the
+// runner's Params.Parallel).
 const prefetchParallel = 6
 
-// startPrefetch starts running cs in order, prefetchParallel at a time.
+// startPrefetch starts running cs through the runner's scheduler
+// ([runner.Runner.Repeat], Params.Parallel at a time); each result is handed
+// to its spec as it ends.
 func startPrefetch(run *runner.Runner, cs []*casefile.Case) *prefetch {
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &prefetch{run: run, cancel: cancel, done: make(map[*casefile.Case]chan result.CaseResult)}
-	chans := make(map[*casefile.Case]chan result.CaseResult, len(cs))
+	byID := make(map[string]chan result.CaseResult, len(cs))
 	for _, c := range cs {
-		chans[c] = make(chan result.CaseResult, 1)
-		p.done[c] = chans[c]
+		byID[c.ID] = make(chan result.CaseResult, 1)
+		p.done[c] = byID[c.ID]
 	}
-	sem := make(chan struct{}, prefetchParallel)
 	p.wg.Go(func() {
-		for _, c := range cs {
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			ch := chans[c]
-			p.wg.Go(func() {
-				defer func() { <-sem }()
-				ch <- run.Case(ctx, c)
-			})
-		}
+		run.Repeat(ctx, cs, 1, runner.Hooks{Done: func(res result.CaseResult, _ int) { byID[res.ID] <- res }})
 	})
 	return p
 }

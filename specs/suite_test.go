@@ -23,9 +23,9 @@ import (
 	"github.com/netconform/netconform/mockserver"
 )
 
-// timeScale is the time scale the reference runs at; 0.05 makes the 30 s
-// default timeout take 1.5 s.
-var timeScale = flag.Float64("netconform.time-scale", 0.05, "time scale of the conformance run")
+// timeScale is the time scale the reference runs at (the runner's
+// ReferenceTimeScale, as for `netconform run`).
+var timeScale = flag.Float64("netconform.time-scale", runner.ReferenceTimeScale, "time scale of the conformance run")
 
 // env is the suite's state: loaded in TestConformance before the tree is
 // built (cases, catalogue), and per Ginkgo process in BeforeSuite (server,
@@ -65,6 +65,7 @@ var _ = BeforeSuite(func() {
 		Driver:    refdriver.New(),
 		Fixture:   srv,
 		TimeScale: *timeScale,
+		Parallel:  prefetchParallel,
 		Strict:    true, // every must and should case passes against the reference
 		Levels:    env.cat.Level,
 	})
