@@ -223,8 +223,46 @@ func Run(ctx context.Context, p Params) (*Matrix, error) {
 	for i, v := range p.Variants {
 		m.Rows[i] = p.row(v, p.AllCases, runs[i+2], ref, cases)
 	}
+	// A control catch or a collateral failure must survive a second look,
+	// run alone: under a loaded host (the race detector, other builds) a
+	// case with tight timing can fail once for the host's sake.
+	m.Control.Caught = confirm(ctx, m.Control.Caught, m.Control.Reasons, runners[0], runners[1], cases,
+		func(c *casefile.Case, res result.CaseResult) bool { return failed(res) })
+	for i, v := range p.Variants {
+		row := &m.Rows[i]
+		row.Collateral = confirm(ctx, row.Collateral, row.Reasons, runners[0], runners[i+2], cases,
+			func(c *casefile.Case, res result.CaseResult) bool { return failed(res) && !p.blames(v, c, res) })
+	}
 	m.Duration = time.Since(started)
 	return m, nil
+}
+
+// confirm runs each case of ids once more, alone, against the reference and
+// against the variant, and keeps the ids whose variant result still holds
+// (still) while the reference passes again; reasons of the others say they
+// were not reproduced.
+func confirm(ctx context.Context, ids []string, reasons map[string]string, ref, variant *runner.Runner,
+	cases map[string]*casefile.Case, still func(*casefile.Case, result.CaseResult) bool) []string {
+	var kept []string
+	for _, id := range ids {
+		c := cases[id]
+		if c == nil {
+			kept = append(kept, id)
+			continue
+		}
+		rv := ref.Case(ctx, c).Verdict
+		if res := variant.Case(ctx, c); (rv == result.Pass || rv == result.Info) && still(c, res) {
+			kept = append(kept, id)
+			continue
+		}
+		delete(reasons, id)
+	}
+	return kept
+}
+
+// failed reports whether res is a failing verdict (fail or warn).
+func failed(res result.CaseResult) bool {
+	return res.Verdict == result.Fail || res.Verdict == result.Warn
 }
 
 // selectCases returns the cases to run against v, in p.Cases order.
