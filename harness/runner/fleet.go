@@ -70,6 +70,9 @@ func NewFleet(p Params) (*Fleet, error) {
 // of [Implementations].
 func (f *Fleet) Runners() []*Runner { return f.runners }
 
+// Driver returns the driver of the implementation r runs (Params.Driver).
+func (r *Runner) Driver() driver.Driver { return r.p.Driver }
+
 // Implementation returns the name of the implementation r runs.
 func (r *Runner) Implementation() string { return r.p.Driver.Name() }
 

@@ -45,7 +45,8 @@ type Options struct {
 	// on 0.0.0.0.
 	Advertise string
 	// Name is the driver's name in reports; "" means the name of the first
-	// device's hello, or "remote" before.
+	// device's hello, or "remote" before. Set, it makes every device one
+	// implementation of that name (see Driver.Implementations).
 	Name string
 	// OpTimeout bounds the wait for each reply (0 means proto.DefaultOpTimeout).
 	OpTimeout time.Duration
