@@ -18,6 +18,8 @@ type comparePage struct {
 type compareRun struct {
 	Label, Detail, Line string
 	OK                  bool
+	// Link is the run's report.html relative to the page ("" for none).
+	Link string
 }
 
 type compareArea struct {
@@ -50,7 +52,11 @@ type compareCell struct {
 // requirement, each cell the verdict, with the reason or first mismatch as
 // its tooltip. Rows where the runs disagree are marked. Runs usually come
 // from [ReadJSON].
-func RenderCompare(w io.Writer, reps []Report) error {
+func RenderCompare(w io.Writer, reps []Report) error { return renderCompare(w, reps, nil) }
+
+// renderCompare is RenderCompare with each run's column heading linked to
+// links[i] when it is not "".
+func renderCompare(w io.Writer, reps []Report, links []string) error {
 	if len(reps) == 0 {
 		return errors.New("render compare: no runs")
 	}
@@ -64,7 +70,11 @@ func RenderCompare(w io.Writer, reps []Report) error {
 	titles := map[string]string{}
 	for i, rep := range reps {
 		s := Summarize(rep.Run)
-		page.Runs = append(page.Runs, compareRun{Label: rep.label(), Detail: compareDetail(rep), Line: s.Line(), OK: s.OK()})
+		run := compareRun{Label: rep.label(), Detail: compareDetail(rep), Line: s.Line(), OK: s.OK()}
+		if i < len(links) {
+			run.Link = links[i]
+		}
+		page.Runs = append(page.Runs, run)
 		byID[i] = map[string]result.CaseResult{}
 		for _, c := range rep.Run.Cases {
 			if _, ok := titles[c.ID]; !ok {

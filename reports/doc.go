@@ -4,7 +4,10 @@
 // job summaries and pull-request comments (report.md), and one self-contained
 // HTML page (report.html) with a requirement matrix, filters, per-case detail
 // and an SVG timeline of server actions against client events.
-// [RenderCompare] puts several runs side by side in one HTML matrix.
+// [RenderCompare] puts several runs side by side in one HTML matrix;
+// [WriteSet] writes the reports of several implementations' runs of one
+// suite, each in a folder of its own ([DirNames]), with that page beside
+// them.
 //
 // Typical use, after a run:
 //

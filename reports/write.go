@@ -33,7 +33,7 @@ func WriteAll(dir string, rep Report) ([]string, error) {
 	var errs []error
 	for _, o := range outs {
 		p := filepath.Join(dir, o.name)
-		if err := writeFile(p, rep, o.write); err != nil {
+		if err := writeFile(p, func(w io.Writer) error { return o.write(w, rep) }); err != nil {
 			errs = append(errs, err)
 			continue
 		}
@@ -42,8 +42,9 @@ func WriteAll(dir string, rep Report) ([]string, error) {
 	return paths, errors.Join(errs...)
 }
 
-// writeFile renders rep into path, removing the file when rendering fails.
-func writeFile(path string, rep Report, write func(io.Writer, Report) error) (err error) {
+// writeFile renders into path with write, removing the file when
+// rendering fails.
+func writeFile(path string, write func(io.Writer) error) (err error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("create %s: %w", path, err)
@@ -56,7 +57,7 @@ func writeFile(path string, rep Report, write func(io.Writer, Report) error) (er
 			_ = os.Remove(path)
 		}
 	}()
-	if err := write(f, rep); err != nil {
+	if err := write(f); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

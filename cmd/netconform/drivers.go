@@ -62,7 +62,8 @@ type driverSpec struct {
 	listen      string        // remote: control channel address
 	advertise   string        // remote: host printed in the control URL
 	deviceClock bool          // remote: trust the devices' event times
-	deviceWait  time.Duration // remote: how long to wait for the first device
+	deviceWait  time.Duration // remote: how long to wait for the devices
+	devices     int           // remote: how many devices to wait for
 }
 
 // errUsage marks an error that is the user's to fix in the command line; the
@@ -93,6 +94,12 @@ func (d driverSpec) validate() error {
 	}
 	if d.deviceWait < 0 {
 		return usageErrorf("--device-wait must not be negative")
+	}
+	switch {
+	case d.devices < 1:
+		return usageErrorf("--devices must be at least 1, got %d", d.devices)
+	case d.devices > 1 && d.name != driverRemote:
+		return usageErrorf("--devices is for --driver remote only")
 	}
 	return nil
 }
@@ -139,8 +146,9 @@ type deviceHub interface {
 // it starts an exec driver's first process (so a broken command is a set-up
 // error, not a run of errored cases), and for the remote driver prints
 // banner (what a device needs besides the control URL), then the control
-// URL, and waits up to wait for a device.
-func prepare(ctx context.Context, drv driver.Driver, wait time.Duration, w io.Writer, banner []string) error {
+// URL, and waits up to d.deviceWait for d.devices devices. The devices
+// connected then name the run's implementations (see runner.Fleet).
+func prepare(ctx context.Context, drv driver.Driver, d driverSpec, w io.Writer, banner []string) error {
 	if p, ok := drv.(prober); ok {
 		pctx, cancel := context.WithTimeout(ctx, probeTimeout)
 		defer cancel()
@@ -155,16 +163,24 @@ func prepare(ctx context.Context, drv driver.Driver, wait time.Duration, w io.Wr
 	for _, l := range banner {
 		fmt.Fprintln(w, "netconform: "+l)
 	}
-	fmt.Fprintf(w, "netconform: waiting up to %s for a device at %s\n", wait, hub.URL())
+	want, wait := max(d.devices, 1), d.deviceWait
+	what := "a device"
+	if want > 1 {
+		what = fmt.Sprintf("%d devices", want)
+	}
+	fmt.Fprintf(w, "netconform: waiting up to %s for %s at %s\n", wait, what, hub.URL())
 	wctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	t := time.NewTicker(devicePoll)
 	defer t.Stop()
-	for hub.Devices() == 0 {
+	for hub.Devices() < want {
 		select {
 		case <-wctx.Done():
 			if ctx.Err() != nil {
-				return fmt.Errorf("interrupted while waiting for a device at %s: %w", hub.URL(), context.Cause(ctx))
+				return fmt.Errorf("interrupted while waiting for %s at %s: %w", what, hub.URL(), context.Cause(ctx))
+			}
+			if n := hub.Devices(); n > 0 {
+				return fmt.Errorf("%d of %d devices connected to %s within %s (--devices)", n, want, hub.URL(), wait)
 			}
 			return fmt.Errorf("no device connected to %s within %s", hub.URL(), wait)
 		case <-t.C:
@@ -209,5 +225,7 @@ func driverUsage() string {
 		"          netconform run --driver remote --listen 0.0.0.0:8787 --advertise 192.168.1.20",
 		"          (the mock server then listens on all interfaces too; add --ca-cert and --ca-key from",
 		"          `netconform ca DIR` for a CA devices trust once; docs/validate-solar2d.md)",
+		"          Devices that say different names are different implementations: with --devices 2 or",
+		"          more, every case runs on each, and --out gets a folder per name and compare.html",
 	}, "\n")
 }

@@ -58,7 +58,7 @@ func runReport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	if err := writeCompare(*out, reps); err != nil {
+	if err := reports.WriteCompare(*out, reps); err != nil {
 		fmt.Fprintf(stderr, "netconform report: %v\n", err)
 		return 1
 	}
@@ -78,24 +78,4 @@ func readReportFile(name string) (reports.Report, error) {
 		return reports.Report{}, fmt.Errorf("%s: %w", name, err)
 	}
 	return rep, nil
-}
-
-// writeCompare renders the side-by-side page into name, creating its folder.
-func writeCompare(name string, reps []reports.Report) (err error) {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return fmt.Errorf("create output folder: %w", err)
-	}
-	f, err := os.Create(name)
-	if err != nil {
-		return fmt.Errorf("create output: %w", err)
-	}
-	defer func() {
-		if cerr := f.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("close %s: %w", name, cerr)
-		}
-		if err != nil {
-			_ = os.Remove(name)
-		}
-	}()
-	return reports.RenderCompare(f, reps)
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/netconform/netconform/harness/expect"
 	"github.com/netconform/netconform/harness/result"
-	"github.com/netconform/netconform/harness/runner"
 	"github.com/netconform/netconform/reports"
 )
 
@@ -22,10 +21,15 @@ const runUsage = `usage: netconform run [flags] [-- driver command...]
 Runs the conformance cases against an implementation with the embedded mock
 server and writes report.json, junit.xml, report.md and report.html to --out.
 With no flags: the embedded cases, the reference implementation in process.
-Exit code: 0 when no result is unexpected, 1 when one is, 2 for usage or
-setup errors. The last two lines are "N passed, N failed[, N skipped]" and
-the warn/info/expectation counts (with "N voided attempts re-run" when the
-host stalled the run and cases ran again).
+Remote devices that say different names are different implementations: each
+runs every case, its reports go to --out/<name>/ and compare.html beside them
+puts them side by side.
+Exit code: 0 when no result is unexpected, 1 when one is (in any
+implementation), 2 for usage or setup errors. The last two lines are
+"N passed, N failed[, N skipped]" and the warn/info/expectation counts (with
+"N voided attempts re-run" when the host stalled the run and cases ran
+again); with several implementations, each one's lines come first, named,
+and the last two are the totals.
 
 flags:`
 
@@ -75,7 +79,9 @@ func parseRun(args []string, stderr io.Writer) (cfg runConfig, help bool, err er
 	fs.StringVar(&cfg.drv.advertise, "advertise", "", "remote: `host` devices reach this one at, put in the control URL and, when the\n"+
 		"mock server listens on all interfaces, in its URLs (default with --listen 0.0.0.0: this host's LAN address)")
 	fs.BoolVar(&cfg.drv.deviceClock, "device-clock", false, "remote: use the devices' event times (their clock agrees with this host's)")
-	fs.DurationVar(&cfg.drv.deviceWait, "device-wait", 5*time.Minute, "remote: how long to wait for the first device")
+	fs.DurationVar(&cfg.drv.deviceWait, "device-wait", 5*time.Minute, "remote: how long to wait for the devices")
+	fs.IntVar(&cfg.drv.devices, "devices", 1, "remote: wait for `N` devices before the run starts; devices that say different names\n"+
+		"are different implementations, each running every case with its own reports (OUT/<name>/, OUT/compare.html)")
 	fs.StringVar(&cfg.serverHost, "server-host", "", "`host` the mock server binds to: an address, or 0.0.0.0 for all interfaces\n"+
 		"(default 127.0.0.1; remote: the host of --listen)")
 	cfg.ca.register(fs)
@@ -131,7 +137,8 @@ func parseRun(args []string, stderr io.Writer) (cfg runConfig, help bool, err er
 	return cfg, false, nil
 }
 
-// run parses args, runs the selected cases and prints the outcome.
+// run parses args, runs the selected cases on every implementation the
+// driver reaches and prints the outcome.
 func (rc runCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg, help, err := parseRun(args, stderr)
 	if help {
@@ -146,51 +153,58 @@ func (rc runCmd) run(ctx context.Context, args []string, stdout, stderr io.Write
 		return 2
 	}
 	defer env.close(stderr)
-	fmt.Fprintf(stdout, "netconform: %s%s against %s (driver %s, time scale %g, parallel %d%s)\n",
-		plural(len(env.picked), "case"), repeatNote(cfg.repeat), env.drv.Name(), cfg.drv.name, cfg.scale,
-		cfg.parallel, strictNote(cfg.strict))
+	impls := env.fleet.Runners()
+	fmt.Fprintf(stdout, "netconform: %s%s against %s (driver %s, time scale %g, parallel %d%s%s)\n",
+		plural(len(env.picked), "case"), repeatNote(cfg.repeat), implsNote(impls), cfg.drv.name, cfg.scale,
+		cfg.parallel, eachNote(len(impls)), strictNote(cfg.strict))
 	prog := newProgress(stdout, rc.terminal(stdout), cfg.verbose, rc.width, cfg.repeat)
-	run := result.Run{Implementation: env.drv.Name(), Strict: cfg.strict, TimeScale: cfg.scale, Started: time.Now()}
-	prog.start(len(env.picked) * cfg.repeat)
-	runs := env.r.Repeat(ctx, env.picked, cfg.repeat, runner.Hooks{Started: prog.caseStarted, Done: prog.caseDone})
+	started := time.Now()
+	prog.start(len(env.picked) * cfg.repeat * len(impls))
+	shares := env.fleet.Repeat(ctx, env.picked, cfg.repeat, progressHooks(prog, len(impls) > 1))
 	prog.finish()
-	run.Duration = time.Since(run.Started)
-	outs := expect.JudgeAll(runs, env.ex)
-	for _, o := range outs {
-		run.Cases = append(run.Cases, o.Result)
-	}
+	wall := time.Since(started)
+	js := judgeShares(shares, env.ex, cfg)
 	code := 0
-	if printUnexpected(stdout, outs) > 0 {
-		code = 1
+	for _, j := range js {
+		if printUnexpected(stdout, j.prefix, j.outs) > 0 {
+			code = 1
+		}
 	}
 	if ctx.Err() != nil {
 		fmt.Fprintf(stdout, "run interrupted: %v\n", context.Cause(ctx))
 		code = 1
 	}
-	if err := writeReports(stdout, cfg, args, env, run); err != nil {
+	if err := writeReports(stdout, cfg, args, env, js); err != nil {
 		fmt.Fprintf(stderr, "netconform run: %v\n", err)
 		code = 2
 	}
-	s := reports.Summarize(run)
-	fmt.Fprintln(stdout, summaryLine(s))
-	fmt.Fprintln(stdout, detailLine(s, expect.Count(outs), cfg.repeat, run.Duration, voidLine(runs)))
+	warnLate(stderr, env.drv, env.fleet)
+	printSummary(stdout, js, cfg.repeat, wall)
 	return code
 }
 
-// writeReports writes the reports of run to cfg.out, unless it is "", and
-// prints their paths.
-func writeReports(stdout io.Writer, cfg runConfig, args []string, env *runEnv, run result.Run) error {
+// writeReports writes the reports of the runs to cfg.out, unless it is "",
+// and prints their paths: one implementation's straight into cfg.out,
+// several into a folder each with the comparison page beside them
+// (reports.WriteSet).
+func writeReports(stdout io.Writer, cfg runConfig, args []string, env *runEnv, js []judged) error {
 	if cfg.out == "" {
 		return nil
 	}
-	rep := reports.Report{
-		Info: reports.RunInfo{Implementation: env.drv.Name(), Driver: cfg.drv.name, Host: reports.CurrentHost(),
-			Started: run.Started, Ended: run.Started.Add(run.Duration), Args: append([]string{"netconform", "run"}, args...),
-			Tool: toolVersion()},
-		Requirements: reports.FromCatalog(env.st.cat),
-		Run:          run,
+	reps := make([]reports.Report, len(js))
+	for i, j := range js {
+		reps[i] = reports.Report{
+			Info: reports.RunInfo{Implementation: j.run.Implementation, Driver: cfg.drv.name, Host: reports.CurrentHost(),
+				Started: j.run.Started, Ended: j.run.Started.Add(j.run.Duration),
+				Args: append([]string{"netconform", "run"}, args...), Tool: toolVersion()},
+			Requirements: reports.FromCatalog(env.st.cat),
+			Run:          j.run,
+		}
 	}
-	paths, err := reports.WriteAll(cfg.out, rep)
+	if len(reps) > 1 {
+		return writeSet(stdout, cfg.out, reps)
+	}
+	paths, err := reports.WriteAll(cfg.out, reps[0])
 	if len(paths) > 0 {
 		fmt.Fprintf(stdout, "reports: %s\n", strings.Join(paths, " "))
 	}
@@ -258,14 +272,14 @@ func detailLine(s reports.Summary, t expect.Tally, repeat int, wall time.Duratio
 	return strings.Join(parts, "; ")
 }
 
-// printUnexpected lists the outcomes the expectations did not allow and
-// returns how many there were.
-func printUnexpected(w io.Writer, outs []expect.Outcome) int {
+// printUnexpected lists the outcomes the expectations did not allow, under
+// a heading that starts with prefix, and returns how many there were.
+func printUnexpected(w io.Writer, prefix string, outs []expect.Outcome) int {
 	bad := expect.Unexpected(outs)
 	if len(bad) == 0 {
 		return 0
 	}
-	fmt.Fprintf(w, "unexpected results (%d):\n", len(bad))
+	fmt.Fprintf(w, "%sunexpected results (%d):\n", prefix, len(bad))
 	for _, o := range bad {
 		got := string(o.Result.Verdict)
 		switch {

@@ -311,6 +311,8 @@ func TestRunUsageErrorsExitTwo(t *testing.T) {
 		{"argv for inproc", []string{"--", "lua"}, "for --driver exec only"},
 		{"repeat zero", []string{"--repeat", "0"}, "--repeat must be at least 1"},
 		{"parallel zero", []string{"--parallel", "0"}, "--parallel must be at least 1"},
+		{"devices zero", []string{"--driver", "remote", "--devices", "0"}, "--devices must be at least 1"},
+		{"devices without remote", []string{"--devices", "2"}, "--devices is for --driver remote only"},
 		{"bad glob", []string{"--id", "["}, "bad --id glob"},
 		{"bad level", []string{"--level", "may"}, `bad --level "may"`},
 		{"no match", []string{"--id", "nothing.matches.this"}, "no case matches the selection"},

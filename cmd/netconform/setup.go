@@ -13,19 +13,20 @@ import (
 )
 
 // runEnv is what a run needs, set up from its command line: the loaded and
-// picked cases, the expectations, and the driver, mock server and runner,
-// which close lets go.
+// picked cases, the expectations, and the driver, mock server and the
+// fleet of runners (one per implementation the driver reaches), which close
+// lets go.
 type runEnv struct {
 	st     *suite
 	picked []*casefile.Case
 	ex     *expect.Expectations
 	drv    driver.Driver
 	srv    *mockserver.Server
-	r      *runner.Runner
+	fleet  *runner.Fleet
 }
 
 // setUp loads what cfg names and starts the driver, the mock server and the
-// runner, waiting for a device when the driver has them. Warnings go to
+// runners, waiting for the devices when the driver has them. Warnings go to
 // stderr, the device banner to stdout. On error, what was started is closed.
 func (rc runCmd) setUp(ctx context.Context, cfg *runConfig, stdout, stderr io.Writer) (*runEnv, error) {
 	env := &runEnv{}
@@ -49,7 +50,7 @@ func (rc runCmd) setUp(ctx context.Context, cfg *runConfig, stdout, stderr io.Wr
 	return env, nil
 }
 
-// start starts env's driver, mock server and runner.
+// start starts env's driver, mock server and runners.
 func (rc runCmd) start(ctx context.Context, cfg *runConfig, env *runEnv, stdout io.Writer) error {
 	find := rc.lanAddr
 	if find == nil {
@@ -75,10 +76,10 @@ func (rc runCmd) start(ctx context.Context, cfg *runConfig, env *runEnv, stdout 
 	if env.srv, err = mockserver.New(opts...); err != nil {
 		return fmt.Errorf("start mock server (CA: %s): %w", cfg.ca.describe(), err)
 	}
-	if err := prepare(ctx, env.drv, cfg.drv.deviceWait, stdout, deviceBanner(env.srv, hosts, cfg.ca)); err != nil {
+	if err := prepare(ctx, env.drv, cfg.drv, stdout, deviceBanner(env.srv, hosts, cfg.ca)); err != nil {
 		return err
 	}
-	env.r, err = runner.New(runner.Params{Driver: env.drv, Fixture: env.srv, TimeScale: cfg.scale,
+	env.fleet, err = runner.NewFleet(runner.Params{Driver: env.drv, Fixture: env.srv, TimeScale: cfg.scale,
 		Parallel: cfg.parallel, Strict: cfg.strict, Levels: env.st.levelOf})
 	return err
 }

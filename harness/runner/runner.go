@@ -6,9 +6,10 @@
 //
 // The runner also owns scheduling: [Runner.Repeat] runs a set of cases,
 // repeated, a bounded number at once with the longest budgets first, and
-// [Runner.Run] runs them once. Its exported defaults (the Default, Reference
-// and Device constants) are what netconform run uses when no flag says
-// otherwise. Judging repeated runs against an implementation's known results
+// [Runner.Run] runs them once; a [Fleet] runs them on every implementation
+// a driver reaches (devices with different names), each its own Runner.
+// Its exported defaults (the Default, Reference and Device constants) are
+// what netconform run uses when no flag says otherwise. Judging repeated runs against an implementation's known results
 // is package expect's.
 package runner
 

@@ -3,22 +3,43 @@ package refdriver_test
 import (
 	"context"
 	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/netconform/netconform/harness/casefile"
+	"github.com/netconform/netconform/harness/driver"
 	"github.com/netconform/netconform/harness/driver/proto"
 	"github.com/netconform/netconform/harness/driver/remote"
 	"github.com/netconform/netconform/harness/result"
 	"github.com/netconform/netconform/harness/runner"
 	"github.com/netconform/netconform/internal/refdriver"
 	"github.com/netconform/netconform/mockserver"
+	"github.com/netconform/netconform/reports"
 )
 
+// countingDriver counts the sessions it opens.
+type countingDriver struct {
+	driver.Driver
+	opened atomic.Int64
+}
+
+func (d *countingDriver) Open(ctx context.Context, cfg driver.Config) (driver.Session, error) {
+	d.opened.Add(1)
+	return d.Driver.Open(ctx, cfg)
+}
+
 // remoteSameVerdicts runs cs through the HTTP long-poll control channel,
-// with Go clients playing devices that run the reference, and compares the
-// verdicts with want.
+// with Go clients playing devices that run the reference: two
+// implementations (two device names) of runner.DefaultParallel devices
+// each, in one run. Each must run every case once, over a pool of its
+// devices, with the verdicts of want, and get a report of its own beside
+// one comparison page.
 func remoteSameVerdicts(t *testing.T, srv *mockserver.Server, cs []*casefile.Case, want map[string]result.CaseResult) {
 	d, err := remote.New(remote.Options{PollWait: 2 * time.Second, DeviceClock: true})
 	if err != nil {
@@ -28,14 +49,34 @@ func remoteSameVerdicts(t *testing.T, srv *mockserver.Server, cs []*casefile.Cas
 	tr := &http.Transport{}
 	client := &http.Client{Transport: tr}
 	var wg sync.WaitGroup
-	devErrs := make(chan error, runner.DefaultParallel)
-	for range runner.DefaultParallel {
-		wg.Go(func() {
-			devErrs <- remote.RunDevice(ctx, client, d.URL(), refdriver.New(),
-				proto.ServeOptions{Name: "go-device", Capabilities: refdriver.Capabilities()})
-		})
+	names := []string{"go-device-a", "go-device-b"}
+	devices := map[string][]*countingDriver{}
+	devErrs := make(chan error, len(names)*runner.DefaultParallel)
+	for _, name := range names {
+		for range runner.DefaultParallel {
+			dev := &countingDriver{Driver: refdriver.New()}
+			devices[name] = append(devices[name], dev)
+			wg.Go(func() {
+				devErrs <- remote.RunDevice(ctx, client, d.URL(), dev,
+					proto.ServeOptions{Name: name, Capabilities: refdriver.Capabilities()})
+			})
+		}
 	}
-	got := runAll(t, srv, d, runner.Params{}, cs)
+	tick := time.NewTicker(5 * time.Millisecond)
+	for d.Devices() < len(names)*runner.DefaultParallel {
+		select {
+		case <-t.Context().Done():
+			t.Fatalf("%d devices connected", d.Devices())
+		case <-tick.C:
+		}
+	}
+	tick.Stop()
+	fleet, err := runner.NewFleet(runner.Params{Driver: d, Fixture: srv, TimeScale: scale, Strict: true,
+		TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("new fleet: %v", err)
+	}
+	shares := fleet.Repeat(t.Context(), cs, 1, nil)
 	if err := d.Close(); err != nil {
 		t.Errorf("close remote driver: %v", err)
 	}
@@ -48,9 +89,55 @@ func remoteSameVerdicts(t *testing.T, srv *mockserver.Server, cs []*casefile.Cas
 			t.Errorf("device: %v", err)
 		}
 	}
-	compare(t, "remote", want, got)
-	t.Logf("verdicts: inproc %v, remote %v", tally(want), tally(got))
-	if d.Name() != "go-device" {
-		t.Errorf("Name() = %q, want the device's hello name", d.Name())
+	var reps []reports.Report
+	for i, s := range shares {
+		if i >= len(names) || s.Implementation != names[i] {
+			t.Fatalf("implementation %d is %q, want %q", i, s.Implementation, names)
+		}
+		got := make(map[string]result.CaseResult, len(s.Runs))
+		run := result.Run{Implementation: s.Implementation}
+		for _, runs := range s.Runs {
+			got[runs[0].ID] = runs[0]
+			run.Cases = append(run.Cases, runs[0])
+		}
+		compare(t, s.Implementation, want, got)
+		t.Logf("verdicts: inproc %v, %s %v", tally(want), s.Implementation, tally(got))
+		reps = append(reps, reports.Report{Run: run})
+		// The pool shared the cases: every session ran on a device of
+		// this name, more than one device served, each case once (a
+		// stalled attempt runs again).
+		var total int64
+		served := 0
+		for _, dev := range devices[s.Implementation] {
+			total += dev.opened.Load()
+			if dev.opened.Load() > 0 {
+				served++
+			}
+		}
+		if total < int64(len(cs)) || served < 2 {
+			t.Errorf("%s: %d sessions on %d of its devices, want at least %d on several", s.Implementation, total,
+				served, len(cs))
+		}
+	}
+	if len(shares) != len(names) {
+		t.Fatalf("%d implementations, want %d", len(shares), len(names))
+	}
+	out := t.TempDir()
+	w, err := reports.WriteSet(out, reps)
+	if err != nil {
+		t.Fatalf("write reports: %v", err)
+	}
+	if !slices.Equal(w.Dirs, []string{filepath.Join(out, names[0]), filepath.Join(out, names[1])}) {
+		t.Errorf("report folders %q", w.Dirs)
+	}
+	page, err := os.ReadFile(filepath.Join(out, reports.CompareFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(page), `data-case="`); n != len(cs) {
+		t.Errorf("comparison page has %d case rows, want %d", n, len(cs))
+	}
+	if strings.Contains(string(page), "row differs") {
+		t.Errorf("the reference differs from itself on the comparison page")
 	}
 }

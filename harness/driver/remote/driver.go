@@ -4,6 +4,12 @@
 // device posts hello, polls for the harness's messages and posts its
 // replies, events and logs. Each connected device runs one session at a
 // time; Open waits for a free device.
+//
+// Devices that say different names in their hello are different
+// implementations (an Android phone and an iPhone): [Driver.Implementations]
+// returns a driver per name, whose sessions run only on the devices of that
+// name, so that each implementation gets every case and its own results.
+// Devices that say the same name are one implementation and share its cases.
 package remote
 
 import (
@@ -39,7 +45,8 @@ type Options struct {
 	// on 0.0.0.0.
 	Advertise string
 	// Name is the driver's name in reports; "" means the name of the first
-	// device's hello, or "remote" before.
+	// device's hello, or "remote" before. Set, it makes every device one
+	// implementation of that name (see Driver.Implementations).
 	Name string
 	// OpTimeout bounds the wait for each reply (0 means proto.DefaultOpTimeout).
 	OpTimeout time.Duration
@@ -144,22 +151,23 @@ func (d *Driver) Devices() int {
 	return len(d.devices)
 }
 
-// Open waits (bounded by ctx) for a free device and opens a session on it.
+// Open waits (bounded by ctx) for a free device, whatever its name, and
+// opens a session on it. Sessions of one implementation among several come
+// from [Driver.Implementations].
 func (d *Driver) Open(ctx context.Context, cfg driver.Config) (driver.Session, error) {
+	return d.open(ctx, cfg, anyName)
+}
+
+// open waits for a free device named name (anyName: any device) and opens a
+// session on it.
+func (d *Driver) open(ctx context.Context, cfg driver.Config, name string) (driver.Session, error) {
 	for {
 		d.mu.Lock()
 		if d.closed {
 			d.mu.Unlock()
 			return nil, errors.New("open remote session: driver closed")
 		}
-		var dev *device
-		for len(d.idle) > 0 && dev == nil {
-			dev = d.idle[0]
-			d.idle = d.idle[1:]
-			if dev.peer.Err() != nil {
-				dev = nil
-			}
-		}
+		dev := d.takeIdleLocked(name)
 		changed := d.changed
 		d.mu.Unlock()
 		if dev == nil {
@@ -167,7 +175,7 @@ func (d *Driver) Open(ctx context.Context, cfg driver.Config) (driver.Session, e
 			case <-changed:
 				continue
 			case <-ctx.Done():
-				return nil, fmt.Errorf("open remote session: no device connected to %s: %w", d.URL(),
+				return nil, fmt.Errorf("open remote session: no %s connected to %s: %w", deviceNoun(name), d.URL(),
 					context.Cause(ctx))
 			}
 		}

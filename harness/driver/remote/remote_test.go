@@ -18,20 +18,24 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// echoDriver's sessions answer each call with handle h1 and an ended event.
-type echoDriver struct{}
+// echoDriver's sessions answer each call with handle h1 and an ended event
+// whose device field is the driver's name.
+type echoDriver struct{ name string }
 
 func (echoDriver) Name() string { return "echo" }
-func (echoDriver) Open(context.Context, driver.Config) (driver.Session, error) {
-	return &echoSession{events: make(chan driver.Event, 4)}, nil
+func (e echoDriver) Open(context.Context, driver.Config) (driver.Session, error) {
+	return &echoSession{events: make(chan driver.Event, 4), device: e.name}, nil
 }
 
-type echoSession struct{ events chan driver.Event }
+type echoSession struct {
+	events chan driver.Event
+	device string
+}
 
 func (*echoSession) Capabilities() driver.Capabilities { return driver.Capabilities{} }
 func (s *echoSession) Call(_ context.Context, c driver.Call) (string, error) {
 	s.events <- driver.Event{Seq: 1, Kind: driver.KindEvent, Handle: "h1", Time: deviceTime,
-		Fields: map[string]any{"phase": "ended", "response": c.URL, "bin": "\xff\x00"}}
+		Fields: map[string]any{"phase": "ended", "response": c.URL, "bin": "\xff\x00", "device": s.device}}
 	return "h1", nil
 }
 func (*echoSession) Cancel(context.Context, string) (driver.Cancelled, error) {
@@ -44,15 +48,19 @@ func (s *echoSession) Close(context.Context) error { close(s.events); return nil
 // deviceTime is the time the echo device puts in its events.
 var deviceTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// startDevice runs a Go device against d until the test ends.
-func startDevice(t *testing.T, d *remote.Driver) {
+// startDevice runs a Go device named "phone" against d until the test ends.
+func startDevice(t *testing.T, d *remote.Driver) { startNamed(t, d, "phone") }
+
+// startNamed runs a Go device that says name in its hello against d until
+// the test ends.
+func startNamed(t *testing.T, d *remote.Driver, name string) {
 	t.Helper()
 	tr := &http.Transport{}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		_ = remote.RunDevice(ctx, &http.Client{Transport: tr}, d.URL(), echoDriver{},
-			proto.ServeOptions{Name: "phone", Capabilities: driver.Capabilities{Fns: []string{driver.FnRequest}}})
+		_ = remote.RunDevice(ctx, &http.Client{Transport: tr}, d.URL(), echoDriver{name: name},
+			proto.ServeOptions{Name: name, Capabilities: driver.Capabilities{Fns: []string{driver.FnRequest}}})
 	})
 	t.Cleanup(func() {
 		cancel()

@@ -1,0 +1,112 @@
+package remote
+
+import (
+	"context"
+	"slices"
+	"strconv"
+
+	"github.com/netconform/netconform/harness/driver"
+)
+
+// anyName makes open take a device whatever its name. No device is named
+// so: a hello without a name counts as unnamedDevice.
+const anyName = ""
+
+// unnamedDevice is the implementation name of a device whose hello names
+// none.
+const unnamedDevice = "remote"
+
+// implName is the implementation a device belongs to: its hello's name.
+func (dev *device) implName() string {
+	if n := dev.peer.Name(); n != "" {
+		return n
+	}
+	return unnamedDevice
+}
+
+// deviceNoun is what open waits for, in its error: "device" or
+// `device named "x"`.
+func deviceNoun(name string) string {
+	if name == anyName {
+		return "device"
+	}
+	return "device named " + strconv.Quote(name)
+}
+
+// takeIdleLocked takes the first healthy idle device named name (anyName:
+// any), dropping broken ones from the idle list, or returns nil; d.mu is
+// held.
+func (d *Driver) takeIdleLocked(name string) *device {
+	d.idle = slices.DeleteFunc(d.idle, func(x *device) bool { return x.peer.Err() != nil })
+	i := slices.IndexFunc(d.idle, func(x *device) bool { return name == anyName || x.implName() == name })
+	if i < 0 {
+		return nil
+	}
+	dev := d.idle[i]
+	d.idle = slices.Delete(d.idle, i, i+1)
+	return dev
+}
+
+// Implementations returns a driver for each implementation among the
+// connected devices, sorted by name: the devices that said one name in
+// their hello form a pool, and the driver of that name opens its sessions
+// on any free device of the pool (one session per device at a time). A
+// device that connects later joins its name's pool; a later name is not in
+// the list already returned. With Options.Name set every device is one
+// implementation and the list is d alone; with no device connected it is
+// empty.
+func (d *Driver) Implementations() []driver.Driver {
+	if d.o.Name != "" {
+		return []driver.Driver{d}
+	}
+	var out []driver.Driver
+	for _, name := range d.names() {
+		out = append(out, &pool{d: d, name: name})
+	}
+	return out
+}
+
+// names returns the implementation names of the connected devices, sorted.
+func (d *Driver) names() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var names []string
+	for _, dev := range d.devices {
+		if n := dev.implName(); !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// devicesNamed counts the connected devices named name.
+func (d *Driver) devicesNamed(name string) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n := 0
+	for _, dev := range d.devices {
+		if dev.implName() == name {
+			n++
+		}
+	}
+	return n
+}
+
+// pool is one implementation of a Driver: its devices of one name.
+type pool struct {
+	d    *Driver
+	name string
+}
+
+// Name returns the devices' name.
+func (p *pool) Name() string { return p.name }
+
+// Open waits (bounded by ctx) for a free device of the pool and opens a
+// session on it.
+func (p *pool) Open(ctx context.Context, cfg driver.Config) (driver.Session, error) {
+	return p.d.open(ctx, cfg, p.name)
+}
+
+// Devices returns how many devices of the pool are connected.
+func (p *pool) Devices() int { return p.d.devicesNamed(p.name) }
