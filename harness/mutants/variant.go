@@ -82,6 +82,7 @@ func All() []Variant {
 	out = append(out, eventVariants()...)
 	out = append(out, callVariants()...)
 	out = append(out, fileVariants()...)
+	out = append(out, edgeVariants()...)
 	slices.SortFunc(out, func(a, b Variant) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
