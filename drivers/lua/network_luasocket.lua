@@ -37,8 +37,18 @@ local function isToken(s)
   return type(s) == "string" and s ~= "" and not s:find("[^%w!#%$%%&'%*%+%-%.%^_`|~]")
 end
 
+-- numText prints a header value number as the reference does (R2): a whole
+-- number with all its digits and no exponent (-0 as 0), any other number in
+-- the shortest form that reads back as the same number (0.1, not 0.10000000000000001).
 local function numText(n)
-  if n == math.floor(n) and math.abs(n) < 1e15 then return string.format("%d", n) end
+  if n == math.floor(n) then
+    if math.abs(n) < 1e15 then return string.format("%d", n) end
+    return string.format("%.0f", n)
+  end
+  for digits = 14, 16 do
+    local s = string.format("%." .. digits .. "g", n)
+    if tonumber(s) == n then return s end
+  end
   return string.format("%.17g", n)
 end
 

@@ -82,6 +82,8 @@ func All() []Variant {
 	out = append(out, eventVariants()...)
 	out = append(out, callVariants()...)
 	out = append(out, fileVariants()...)
+	out = append(out, edgeVariants()...)
+	out = append(out, folderVariant())
 	slices.SortFunc(out, func(a, b Variant) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
@@ -111,4 +113,8 @@ func Lookup(name string) (Variant, bool) {
 type env struct {
 	dirs     map[string]string
 	baseURLs map[string]string
+	// receiving holds, per folder, the handles of the file calls whose body
+	// is arriving (temp-file-per-folder); only out hooks use it, on the
+	// session's pump goroutine.
+	receiving map[string]map[string]bool
 }
