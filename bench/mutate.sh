@@ -127,9 +127,8 @@ rules() {
 }
 # funcname FILE LINE: the enclosing top-level function, with its receiver.
 funcname() {
-	awk -v L="$2" 'NR > L { exit } /^func / { f = $0 } END {
-		sub(/^func /, "", f); sub(/\(.*\) */, "", f) ; print f }' "$1" |
-		sed -E 's/^([A-Za-z0-9_]+).*/\1/'
+	awk -v L="$2" 'NR > L { exit } /^func / { f = $0 } END { print f }' "$1" |
+		sed -E 's/^func \([A-Za-z0-9_]* *\*?([A-Za-z0-9_]+)(\[[^]]*\])?\) *([A-Za-z0-9_]+).*/\1.\3/; s/^func ([A-Za-z0-9_]+).*/\1/'
 }
 
 count() { jq --arg s "$1" '[.files[].mutations[] | select(.status == $s)] | length' "$work/result.json"; }
