@@ -25,7 +25,7 @@
 # It prints gremlins' counts, the score (killed / (killed + lived); a timed-out
 # mutant counts as killed: the suite failed it) and every survivor by
 # file:line, mutator, enclosing function and the rules that function (or,
-# failing that, its file) names in its comments. Exit status: 0 when the run
+# failing that, its file) names in its comments, each with its level. Exit status: 0 when the run
 # completed (survivors or not), 2 on a setup error.
 set -euo pipefail
 
@@ -106,7 +106,7 @@ args=(unleash impl --integration --coverpkg ./impl/... "${MUTATORS[@]}" -o "$wor
 $dry && args+=(--dry-run)
 start=$(date +%s)
 (cd "$mod" && TMPDIR="$work" "$work/bin/gremlins" "${args[@]}") 2>&1 | tee "$work/gremlins.log" |
-	grep -E '^(Gathering|Executing|Mutation testing|Killed|Timed out|Not covered|Test efficacy|Mutator coverage|\s+(LIVED|TIMED OUT|NOT VIABLE))' || true
+	grep --line-buffered -E '^(Gathering|Executing|Mutation testing|Killed|Timed out|Not covered|Test efficacy|Mutator coverage|\s+(LIVED|TIMED OUT|NOT VIABLE))' || true
 elapsed=$(($(date +%s) - start))
 [[ -s $work/result.json ]] || { tail -20 "$work/gremlins.log" >&2; echo "mutate.sh: gremlins wrote no result" >&2; exit 2; }
 
@@ -124,6 +124,19 @@ rules() {
 		found="($(grep -v '^package' "$file" | grep -oE "$ids" | sort -uV | paste -sd, -) in file)"
 	fi
 	echo "$found"
+}
+# levels: "E1 must" per rule of the catalogue, so that each rule is shown with
+# its level (a strict run fails must and should cases only: code of info
+# rules alone is recorded as info verdicts, never killed).
+levels=$(awk '/^  - id: /{id=$3} /^    level: /{if(id){print id, $2; id=""}}' "$root/harness/catalog/requirements.yaml")
+withlevels() {
+	local out="" r lvl
+	for r in $(echo "$1" | grep -oE "$ids"); do
+		lvl=$(awk -v r="$r" '$1 == r { print $2 }' <<<"$levels")
+		out+="${out:+,}$r ${lvl:-?}"
+	done
+	[[ $1 == *"in file"* ]] && out="($out; in file)"
+	echo "$out"
 }
 # funcname FILE LINE: the enclosing top-level function, with its receiver.
 funcname() {
@@ -153,7 +166,7 @@ echo "survivors (file:line:col, mutator, function, rules):"
 	echo "| --- | --- | --- | --- |"
 	jq -r '.files[] | .file_name as $f | .mutations[] | select(.status == "LIVED") | ["impl/" + $f, .line, .column, .type] | @tsv' "$work/result.json" |
 		sort -t$'\t' -k1,1 -k2,2n | while IFS=$'\t' read -r f line col typ; do
-		echo "| $f:$line:$col | $typ | $(funcname "$mod/$f" "$line") | $(rules "$mod/$f" "$line") |"
+		echo "| $f:$line:$col | $typ | $(funcname "$mod/$f" "$line") | $(withlevels "$(rules "$mod/$f" "$line")") |"
 	done
 } >"$work/survivors.md"
 sed -n '3,$p' "$work/survivors.md" | sed 's/^| //; s/ |$//; s/ | /  /g' | column -t -s $'\t' || true
