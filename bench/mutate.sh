@@ -56,7 +56,7 @@ GO=${GO:-go}
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=bench/deps.sh
 source "$root/bench/deps.sh"
-debian_need jq:jq
+debian_need jq:jq setsid:util-linux
 
 for f in "$@"; do
 	[[ $f == */* || $f == *_test.go || $f != *.go || ! -f $root/impl/$f ]] &&
@@ -64,7 +64,12 @@ for f in "$@"; do
 done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/netconform-mutate.XXXXXX")
+gpid="" # gremlins, the leader of its own process group (setsid)
 cleanup() {
+	if [[ -n $gpid ]] && kill -0 "$gpid" 2>/dev/null; then
+		kill -TERM -- "-$gpid" 2>/dev/null || true
+		wait "$gpid" 2>/dev/null || true
+	fi
 	if $keep; then echo "mutate.sh: kept $work" >&2; return; fi
 	chmod -R u+w "$work" 2>/dev/null || true
 	rm -rf "$work"
@@ -105,8 +110,18 @@ args=(unleash impl --integration --coverpkg ./impl/... "${MUTATORS[@]}" -o "$wor
 [[ -n $coeff ]] && args+=(--timeout-coefficient "$coeff")
 $dry && args+=(--dry-run)
 start=$(date +%s)
-(cd "$mod" && TMPDIR="$work" "$work/bin/gremlins" "${args[@]}") 2>&1 | tee "$work/gremlins.log" |
-	grep --line-buffered -E '^(Gathering|Executing|Mutation testing|Killed|Timed out|Not covered|Test efficacy|Mutator coverage|\s+(LIVED|TIMED OUT|NOT VIABLE))' || true
+# gremlins runs in its own process group, so that an interrupted run ends it
+# and every go test and suite process under it before the copy is removed.
+(cd "$mod" && TMPDIR="$work" exec setsid "$work/bin/gremlins" "${args[@]}") >"$work/gremlins.log" 2>&1 &
+gpid=$!
+tail -n +1 -f --pid="$gpid" "$work/gremlins.log" |
+	grep --line-buffered -E '^(Gathering|Executing|Mutation testing|Killed|Timed out|Not covered|Test efficacy|Mutator coverage|\s+(LIVED|TIMED OUT|NOT VIABLE))' &
+# Waiting with the builtin keeps the traps live (a foreground pipeline
+# would hold a TERM until it ends).
+tpid=$!
+wait "$gpid" || true
+gpid=""
+wait "$tpid" || true
 elapsed=$(($(date +%s) - start))
 [[ -s $work/result.json ]] || { tail -20 "$work/gremlins.log" >&2; echo "mutate.sh: gremlins wrote no result" >&2; exit 2; }
 
