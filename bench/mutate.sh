@@ -25,8 +25,8 @@
 # It prints gremlins' counts, the score (killed / (killed + lived); a timed-out
 # mutant counts as killed: the suite failed it) and every survivor by
 # file:line, mutator, enclosing function and the rules that function (or,
-# failing that, its file) names in its comments, each with its level. Exit status: 0 when the run
-# completed (survivors or not), 2 on a setup error.
+# failing that, its file) names in its comments, each with its level.
+# Exit status: 0 when the run completed (survivors or not), 2 on a setup error.
 set -euo pipefail
 
 GREMLINS_VERSION=v0.6.0
@@ -44,7 +44,7 @@ while getopts "w:c:o:knh" opt; do
 	o) outfile=$OPTARG ;;
 	k) keep=true ;;
 	n) dry=true ;;
-	h) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	h) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) exit 2 ;;
 	esac
 done
