@@ -33,7 +33,8 @@ type execution struct {
 	scale  float64
 	budget time.Duration
 	ns     string
-	sb     *sandbox
+	sb     *localSandbox // the folders Config.Dirs names
+	files  sandbox       // where the session's files are: sb, or the driver's own
 	sess   driver.Session
 	insts  []*instance
 	st     *state
@@ -175,9 +176,6 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, []result.Mism
 	}
 	ex.sb = sb
 	defer func() { _ = sb.remove() }()
-	if err := sb.place(ex.c.Given.Files); err != nil {
-		return obs, nil, err
-	}
 	fx := ex.r.p.Fixture
 	b := caseBases(fx.URLs(), ex.ns, ex.r.refused)
 	err = ex.open(runCtx, b)
@@ -192,12 +190,15 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, []result.Mism
 	if err != nil {
 		return obs, nil, err
 	}
+	if err := ex.files.place(runCtx, ex.c.Given.Files); err != nil {
+		return obs, nil, err
+	}
 	if err := fx.Install(ex.ns, scaleScenario(ex.c.Server, ex.scale)); err != nil {
 		return obs, nil, fmt.Errorf("install scenario: %w", err)
 	}
 	defer fx.Remove(ex.ns)
 	ex.instances(b)
-	if obs.FilesBefore, err = sb.snapshot(); err != nil {
+	if obs.FilesBefore, err = ex.files.snapshot(runCtx); err != nil {
 		return obs, nil, err
 	}
 	ex.st = newState(time.Now(), ex.insts)
@@ -230,14 +231,18 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, []result.Mism
 	}
 	ex.awaitQuiet(ctx)
 	stopWatch()
+	var lookErr error
+	if ex.files.live() { // the driver's own folders: looked at while the session is open
+		obs.FilesAfter, lookErr = ex.files.snapshot(ctx)
+	}
 	closeErr := ex.closeSession(ctx)
 	closed = true
 	if err := ex.drain(collected); err != nil {
 		return obs, nil, err
 	}
 	obs.Journal = fx.Journal(ex.ns)
-	if obs.FilesAfter, err = sb.snapshot(); err != nil {
-		return obs, nil, err
+	if !ex.files.live() {
+		obs.FilesAfter, lookErr = ex.files.snapshot(ctx)
 	}
 	obs.Calls, _ = ex.st.observe()
 	ex.mu.Lock()
@@ -245,6 +250,9 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, []result.Mism
 	ex.mu.Unlock()
 	if drvErr != nil {
 		return obs, nil, fmt.Errorf("driver failed: %w", drvErr)
+	}
+	if lookErr != nil {
+		return obs, nil, lookErr
 	}
 	if closeErr != nil {
 		return obs, nil, closeErr
@@ -256,13 +264,16 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, []result.Mism
 // cannot scale time makes the case run at scale 1.
 func (ex *execution) open(ctx context.Context, b bases) error {
 	fx := ex.r.p.Fixture
-	cfg := driver.Config{Dirs: ex.sb.dirs, CAFile: fx.CAFile(), CAPEM: string(fx.CACertPEM()), TimeScale: ex.scale,
+	cfg := driver.Config{Dirs: ex.sb.Dirs, CAFile: fx.CAFile(), CAPEM: string(fx.CACertPEM()), TimeScale: ex.scale,
 		BaseURLs: b}
 	sess, err := ex.r.p.Driver.Open(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("open %s session: %w", ex.r.p.Driver.Name(), err)
 	}
 	ex.sess = sess
+	if ex.files, err = chooseSandbox(ex.sb, sess); err != nil {
+		return fmt.Errorf("open %s session: %w", ex.r.p.Driver.Name(), err)
+	}
 	caps := sess.Capabilities()
 	if !caps.TimeScale {
 		ex.scale = 1

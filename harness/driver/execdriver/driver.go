@@ -130,7 +130,7 @@ func (d *Driver) Open(ctx context.Context, cfg driver.Config) (driver.Session, e
 		}
 		s, err := p.peer.Open(ctx, cfg)
 		if err == nil {
-			return &session{Session: s, d: d, p: p}, nil
+			return &session{FileSession: s, d: d, p: p}, nil
 		}
 		broken := p.peer.Err() != nil
 		d.release(p)
@@ -242,7 +242,7 @@ func (d *Driver) Close() error {
 
 // session is a protocol session that gives its process back on Close.
 type session struct {
-	driver.Session
+	driver.FileSession
 	d    *Driver
 	p    *proc
 	once sync.Once
@@ -251,7 +251,7 @@ type session struct {
 // Close closes the protocol session, then releases the process: back to
 // the pool if healthy, stopped otherwise.
 func (s *session) Close(ctx context.Context) error {
-	err := s.Session.Close(ctx)
+	err := s.FileSession.Close(ctx)
 	s.once.Do(func() { s.d.release(s.p) })
 	if err != nil {
 		return fmt.Errorf("exec driver %s: %w", s.d.Name(), err)

@@ -106,8 +106,8 @@ func TestNegotiate(t *testing.T) {
 
 // TestSchemaAgrees: every message field is in the JSON Schema and the other
 // way round, and so are the fields of the nested config, callArgs,
-// capabilities and cancelled objects, so the schema cannot drift from the
-// code.
+// capabilities, cancelled, placeFile and fileEntry objects, so the schema
+// cannot drift from the code.
 func TestSchemaAgrees(t *testing.T) {
 	t.Parallel()
 	raw, err := os.ReadFile("../protocol.schema.json")
@@ -124,7 +124,7 @@ func TestSchemaAgrees(t *testing.T) {
 	}
 	inSchema := map[string]bool{}
 	for _, typ := range []string{TypeHello, TypeWelcome, TypeBye, TypeOpen, TypeCall, TypeCancel, TypeClose,
-		TypeReply, TypeEvent, TypeLog} {
+		TypePlace, TypeFiles, TypeReply, TypeEvent, TypeLog} {
 		def, ok := schema.Defs[typ]
 		if !ok {
 			t.Errorf("schema has no $defs/%s", typ)
@@ -150,7 +150,8 @@ func TestSchemaAgrees(t *testing.T) {
 	}
 	for name, typ := range map[string]reflect.Type{"config": reflect.TypeFor[driver.Config](),
 		"callArgs": reflect.TypeFor[driver.Call](), "capabilities": reflect.TypeFor[driver.Capabilities](),
-		"cancelled": reflect.TypeFor[driver.Cancelled]()} {
+		"cancelled": reflect.TypeFor[driver.Cancelled](), "placeFile": reflect.TypeFor[PlaceFile](),
+		"fileEntry": reflect.TypeFor[FileEntry]()} {
 		var fields []string
 		for i := range typ.NumField() {
 			tag := strings.Split(typ.Field(i).Tag.Get("json"), ",")[0]

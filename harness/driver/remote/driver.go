@@ -176,7 +176,7 @@ func (d *Driver) Open(ctx context.Context, cfg driver.Config) (driver.Session, e
 			d.release(dev)
 			return nil, fmt.Errorf("open remote session on device %s: %w", dev.id, err)
 		}
-		return &session{Session: s, d: d, dev: dev}, nil
+		return &session{FileSession: s, d: d, dev: dev}, nil
 	}
 }
 
@@ -260,7 +260,7 @@ func (d *Driver) newDeviceID() string {
 
 // session gives its device back on Close.
 type session struct {
-	driver.Session
+	driver.FileSession
 	d    *Driver
 	dev  *device
 	once sync.Once
@@ -268,7 +268,7 @@ type session struct {
 
 // Close closes the protocol session and frees the device.
 func (s *session) Close(ctx context.Context) error {
-	err := s.Session.Close(ctx)
+	err := s.FileSession.Close(ctx)
 	s.once.Do(func() { s.d.release(s.dev) })
 	if err != nil {
 		return fmt.Errorf("remote device %s: %w", s.dev.id, err)
