@@ -18,7 +18,9 @@ import (
 
 // remoteSameVerdicts runs cs through the HTTP long-poll control channel,
 // with Go clients playing devices that run the reference, and compares the
-// verdicts with want.
+// verdicts with want. Half the devices keep their files themselves (the
+// files capability), the others work in the harness's folders, so cases
+// run both ways in one run.
 func remoteSameVerdicts(t *testing.T, srv *mockserver.Server, cs []*casefile.Case, want map[string]result.CaseResult) {
 	d, err := remote.New(remote.Options{PollWait: 2 * time.Second, DeviceClock: true})
 	if err != nil {
@@ -29,10 +31,10 @@ func remoteSameVerdicts(t *testing.T, srv *mockserver.Server, cs []*casefile.Cas
 	client := &http.Client{Transport: tr}
 	var wg sync.WaitGroup
 	devErrs := make(chan error, runner.DefaultParallel)
-	for range runner.DefaultParallel {
+	for i := range runner.DefaultParallel {
 		wg.Go(func() {
 			devErrs <- remote.RunDevice(ctx, client, d.URL(), refdriver.New(),
-				proto.ServeOptions{Name: "go-device", Capabilities: refdriver.Capabilities()})
+				proto.ServeOptions{Name: "go-device", Capabilities: refdriver.Capabilities(), Files: i%2 == 0})
 		})
 	}
 	got := runAll(t, srv, d, runner.Params{}, cs)

@@ -128,7 +128,9 @@ func TestExecFaults(t *testing.T) {
 		reason []string
 	}{
 		{"crash", []string{"driver exited", "exit status 3"}},
-		{"hang", []string{"no reply to close within"}},
+		// The hang after the call's reply is noticed at the next request
+		// answered: the look at the files after the run.
+		{"hang", []string{"no reply to files within"}},
 		{"garbage", []string{"not a JSON message", "oops"}},
 		{"unknown-handle", []string{"unknown handle", "h-nope"}},
 		{"dup", []string{"duplicate or out of order"}},
@@ -160,6 +162,55 @@ func TestExecFaults(t *testing.T) {
 				t.Errorf("started %d processes, want 2 (one replacement)", n)
 			}
 			t.Logf("%s: run took %s", tc.mode, time.Since(start))
+		})
+	}
+}
+
+// TestExecFilesFaults: a driver that announces files but drops the placed
+// file from its listing, reports a wrong hash for it or never answers the
+// look errors its case with the reason; the next case passes (on a fresh
+// process after the hang) and the run ends.
+func TestExecFilesFaults(t *testing.T) {
+	all := testkit.Cases(t)
+	var first, second *casefile.Case
+	for _, c := range all {
+		switch c.ID {
+		case "files.success-replaces-old": // places photo.bin
+			first = c
+		case "events.status.ok":
+			second = c
+		}
+	}
+	tests := []struct {
+		mode   string
+		reason []string
+		procs  int
+	}{
+		{"files-missing", []string{"driver files before the first call",
+			"DocumentsDirectory/photo.bin was placed (300 bytes", "missing from the listing"}, 1},
+		{"files-hash", []string{"driver files before the first call",
+			"DocumentsDirectory/photo.bin was placed as 300 bytes", "listed as 300 bytes, sha256 000000000000"}, 1},
+		{"files-hang", []string{"driver files before the first call", "no reply to files within"}, 2},
+	}
+	srv := testkit.Server(t)
+	for _, tc := range tests {
+		t.Run(tc.mode, func(t *testing.T) {
+			t.Parallel()
+			o := execdriver.Options{WaitDelay: 300 * time.Millisecond}
+			if tc.mode == "files-hang" {
+				o.OpTimeout = hangOpTimeout
+			}
+			d := newExec(t, tc.mode, o)
+			res := runAll(t, srv, d, runner.Params{Parallel: 1, MaxAttempts: 1}, []*casefile.Case{first, second})
+			if r := res[first.ID]; r.Verdict != result.Error || !wantReason(r.Reason, tc.reason...) {
+				t.Errorf("faulty case: verdict %s reason %q; want error mentioning %q", r.Verdict, r.Reason, tc.reason)
+			}
+			if r := res[second.ID]; r.Verdict != result.Pass {
+				t.Errorf("next case: verdict %s reason %q; want pass", r.Verdict, r.Reason)
+			}
+			if n := len(d.PIDs()); n != tc.procs {
+				t.Errorf("started %d processes, want %d", n, tc.procs)
+			}
 		})
 	}
 }
