@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -77,6 +78,36 @@ func basicRemote() []string {
 		"cancel.returns-true-after-ended",
 		"events.request-id.two-calls",
 	}
+}
+
+// filesRemote returns quick files and upload cases for the Solar2D app at
+// time scale 1: given files placed in its own folders, responses written
+// there, uploads read from there, no temporary file left.
+func filesRemote() []string {
+	return []string{
+		"files.success-200",
+		"files.success-replaces-old",
+		"files.error-404-no-file",
+		"files.atomic-late-failure",
+		"files.upload-body-default-documents",
+		"files.download-resource-to-documents",
+		"convenience.upload.basic",
+		"convenience.upload.base-directory-default",
+		"convenience.download.basic",
+	}
+}
+
+// usesFiles reports whether a case places, checks or writes files: the
+// F and U rules, given files, files expectations, file bodies and
+// response files.
+func usesFiles(c *casefile.Case) bool {
+	for _, r := range c.Requirements {
+		if strings.HasPrefix(r, "F") || r == "U1" || r == "U2" {
+			return true
+		}
+	}
+	return len(c.Given.Files) > 0 || len(c.Expect.Files) > 0 || strings.HasPrefix(c.ID, "files.") ||
+		strings.HasPrefix(c.ID, "convenience.")
 }
 
 // needLua returns the lua5.1 path, skipping the test when Lua or its
@@ -174,6 +205,43 @@ func TestLuaSocketSuite(t *testing.T) {
 	if n := d.Name(); n != "lua:luasocket" {
 		t.Errorf("driver name %q, want the hello's lua:luasocket", n)
 	}
+}
+
+// TestLuaSocketDriverFiles runs every case that uses files through
+// `stdio_driver.lua --files`, whose sessions keep their folders in the
+// driver's own temporary folder: the harness places the given files and
+// reads the results through the protocol only. Every case must pass, as
+// it does with the harness's folders.
+func TestLuaSocketDriverFiles(t *testing.T) {
+	lua := needLua(t)
+	var cs []*casefile.Case
+	for _, c := range testkit.Cases(t) {
+		if usesFiles(c) {
+			cs = append(cs, c)
+		}
+	}
+	if len(cs) < 50 {
+		t.Fatalf("only %d cases use files: the selection is wrong", len(cs))
+	}
+	srv := testkit.Server(t)
+	own := t.TempDir()
+	d, err := execdriver.New(execdriver.Options{Args: []string{lua, "stdio_driver.lua", "--files=" + own, "network_luasocket"},
+		WaitDelay: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("new exec driver: %v", err)
+	}
+	t.Cleanup(func() {
+		checkStopped(t, d)
+		if ents, _ := os.ReadDir(own); len(ents) != 0 {
+			t.Errorf("the driver left %d entries in its folder %s", len(ents), own)
+		}
+	})
+	caps, err := d.Probe(t.Context())
+	if err != nil || !caps.Files {
+		t.Fatalf("probe: files %v, %v; want the files capability announced", caps.Files, err)
+	}
+	got := run(t, d, srv, scale, 0, cs)
+	check(t, "lua:luasocket --files", cs, got)
 }
 
 // checkStopped closes the driver and checks that no process is left.
