@@ -260,10 +260,12 @@ func checkStopped(t *testing.T, d *execdriver.Driver) {
 // TestSolar2DAppRemote runs drivers/solar2d/main.lua under plain Lua (the
 // LuaSocket implementation plays the engine) against the remote driver:
 // the app says hello over HTTP long-poll, runs the cases and leaves after
-// bye.
+// bye. Its files are in its own folders (the host's DOCS_DIR), which the
+// harness reaches only through the files capability, so the files and
+// upload cases are judged on the app's listings.
 func TestSolar2DAppRemote(t *testing.T) {
 	lua := needLua(t)
-	cs := pick(t, testkit.Cases(t), basicRemote())
+	cs := pick(t, testkit.Cases(t), basicRemote(), filesRemote())
 	srv := testkit.Server(t)
 	d, err := remote.New(remote.Options{PollWait: 5 * time.Second})
 	if err != nil {
@@ -293,6 +295,11 @@ func TestSolar2DAppRemote(t *testing.T) {
 
 	got := run(t, d, srv, 1, 1, cs)
 	check(t, "solar2d:luasocket-host", cs, got)
+	for _, c := range cs {
+		if r := got[c.ID]; len(c.Given.Files) > 0 && r.Verdict == result.Pass && len(r.Files) == 0 {
+			t.Errorf("%s: no file in the report: the app's listings did not reach the harness", c.ID)
+		}
+	}
 	if n := d.Name(); n != "solar2d:luasocket-host" {
 		t.Errorf("driver name %q, want the app's hello name", n)
 	}

@@ -11,6 +11,12 @@
 // Close) and is stopped; the next session starts a fresh one. Processes are
 // started with exec.CommandContext: stopping one interrupts it and kills it
 // Options.WaitDelay later, so none outlives [Driver.Close].
+//
+// A driver that announces the files capability in its hello keeps each
+// session's folders itself; its sessions are then driver.FileSessions
+// whose PlaceFile and Files go over the protocol, so the program may run
+// where the harness cannot read its files (a container, a VM, another
+// computer reached through ssh).
 package execdriver
 
 import (
@@ -240,7 +246,9 @@ func (d *Driver) Close() error {
 	return nil
 }
 
-// session is a protocol session that gives its process back on Close.
+// session is a protocol session (with the files capability's PlaceFile
+// and Files, which fail when the driver does not announce it) that gives
+// its process back on Close.
 type session struct {
 	driver.FileSession
 	d    *Driver

@@ -3,7 +3,9 @@
 // long-poll control channel (docs/driver-protocol.md, "HTTP transport"): a
 // device posts hello, polls for the harness's messages and posts its
 // replies, events and logs. Each connected device runs one session at a
-// time; Open waits for a free device.
+// time; Open waits for a free device. A device that announces the files
+// capability keeps its files itself, and the harness places and reads them
+// over the channel.
 package remote
 
 import (
@@ -258,7 +260,9 @@ func (d *Driver) newDeviceID() string {
 	return "p" + strconv.Itoa(d.n)
 }
 
-// session gives its device back on Close.
+// session is a protocol session (a driver.FileSession, usable when the
+// device announces the files capability) that gives its device back on
+// Close.
 type session struct {
 	driver.FileSession
 	d    *Driver
