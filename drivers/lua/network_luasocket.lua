@@ -102,11 +102,12 @@ function M.new(opts)
   local t0 = clock()
   function system.getTimer() return (clock() - t0) * 1000 end
 
-  -- system.pathForFile(filename [, baseDirectory]) returns the file's path.
+  -- system.pathForFile(filename [, baseDirectory]) returns the file's path;
+  -- filename nil or "" gives the folder itself.
   function system.pathForFile(filename, base)
     local root = dirs[base or system.DocumentsDirectory]
     if not root then return nil end
-    if filename == nil then return root end
+    if filename == nil or filename == "" then return root end
     return (safeJoin(root, filename))
   end
 

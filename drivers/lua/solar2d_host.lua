@@ -7,7 +7,10 @@
 --
 -- The app says hello, runs the sessions the harness sends and exits after
 -- the harness says bye (settings.once). Session folders are the app's own
--- (DOCS_DIR/<name>, default the current directory), as on a device.
+-- (DOCS_DIR/<name>, default the current directory), as on a device: the
+-- app reads and writes them with io, lfs (LuaFileSystem, or nc_lfs's
+-- emulation) and crypto.digest (nc_sha256), which the host provides as the
+-- engine does, and announces the files capability.
 
 local here = (arg and arg[0] or ""):match("^(.*)[/\\][^/\\]*$") or "."
 package.path = here .. "/?.lua;" .. here .. "/../solar2d/?.lua;" .. package.path
@@ -23,8 +26,13 @@ local cjson = require("cjson")
 local nl = require("network_luasocket")
 local sched = require("nc_sched")
 
+local lfs = require("nc_lfs")
+local sha = require("nc_sha256")
 local dirs = {}
-for _, n in ipairs(nl.DIRS) do dirs[n] = root .. "/" .. n end
+for _, n in ipairs(nl.DIRS) do
+  dirs[n] = root .. "/" .. n
+  if lfs.attributes(dirs[n], "mode") ~= "directory" then assert(lfs.mkdir(dirs[n])) end
+end
 local inst = nl.new({ dirs = dirs, log = function(line) io.stderr:write(line, "\n") end })
 
 -- the engine's globals
@@ -42,6 +50,17 @@ timer = {
     end, function(err) io.stderr:write("timer: ", tostring(err), "\n") end)
   end,
 }
+package.preload["lfs"] = function() return lfs end
+package.preload["crypto"] = function()
+  -- Solar2D's crypto library, as far as the app uses it.
+  return {
+    sha256 = "sha256",
+    digest = function(alg, data, raw)
+      assert(alg == "sha256" and not raw, "crypto emulation: only hex sha256")
+      return sha.digest(data)
+    end,
+  }
+end
 package.preload["json"] = function()
   local c = cjson.new()
   return { decode = c.decode, encode = c.encode, null = c.null }

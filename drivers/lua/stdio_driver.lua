@@ -2,9 +2,15 @@
 -- hosts (docs/driver-protocol.md).
 --
 --   netconform run --driver exec -- lua5.1 drivers/lua/stdio_driver.lua network_luasocket
+--   netconform run --driver exec -- lua5.1 drivers/lua/stdio_driver.lua --files network_luasocket
 --
 -- The argument names the implementation module (default network_luasocket),
--- looked up next to this file first. The module must provide
+-- looked up next to this file first. With --files (or --files=DIR) the
+-- driver keeps each session's folders itself, in a folder of its own in
+-- DIR (default the system's temporary folder), and announces the files
+-- capability: the harness places and reads the files through the protocol
+-- (ncfiles.lua), as it must for a host whose file system it cannot read.
+-- Without it the sessions work in the harness's folders (config.dirs). The module must provide
 -- new(opts) -> {network, system, step(maxwait, extraReaders), close()}
 -- (see network_luasocket.lua), where opts has dirs, caFile, timeScale and
 -- log. Each protocol session gets a fresh instance; its network and system
@@ -13,8 +19,11 @@
 -- the protocol channel). JSON: lua-cjson, else dkjson.
 --
 -- The loop waits on stdin and the instance's sockets in one socket.select,
--- so reading the harness never blocks the network coroutines. stdin is
--- unbuffered, so select never misses a line hidden in a stdio buffer.
+-- so reading the harness never blocks the network coroutines. stdin is read
+-- through a LuaSocket serial object on fd 0 (read(2) in 8 KiB blocks, and
+-- select sees its buffer), else unbuffered through io.stdin, so select
+-- never misses a line hidden in a stdio buffer; the latter costs a system
+-- call per byte, seconds for a placed file of a few MiB.
 
 local here = (arg and arg[0] or ""):match("^(.*)[/\\][^/\\]*$") or "."
 package.path = here .. "/?.lua;" .. package.path
@@ -46,7 +55,13 @@ if not decode then
   os.exit(2)
 end
 
-local modname = arg and arg[1] or "network_luasocket"
+local modname, filesDir
+for _, a in ipairs(arg or {}) do
+  if a == "--files" then filesDir = true
+  elseif a:sub(1, 8) == "--files=" then filesDir = a:sub(9)
+  else modname = modname or a end
+end
+modname = modname or "network_luasocket"
 local okm, impl = pcall(require, modname)
 if not okm or type(impl) ~= "table" or type(impl.new) ~= "function" then
   io.stderr:write("stdio_driver: cannot load implementation module " .. modname .. ": " .. tostring(impl) .. "\n")
@@ -62,6 +77,52 @@ end
 local driver
 local current -- the open session's instance
 
+-- The driver's own folders (--files): root/<session>/<base directory>.
+local files = filesDir and require("ncfiles")
+local lfs, sha = files and require("nc_lfs"), files and require("nc_sha256")
+local root
+if files then
+  local name = os.tmpname() -- a fresh name (the file it creates goes)
+  os.remove(name)
+  if filesDir ~= true then name = filesDir:gsub("/+$", "") .. "/" .. name:match("([^/\\]+)$") end
+  local ok, err = lfs.mkdir(name)
+  if not ok then
+    io.stderr:write("stdio_driver: cannot create the sandbox folder " .. name .. ": " .. tostring(err) .. "\n")
+    os.exit(2)
+  end
+  root = name
+end
+
+-- removeTree removes a folder tree, with one command when lfs is emulated.
+local function removeTree(f, path)
+  if not lfs.attributes(path) then return end
+  if lfs.removeTree then lfs.removeTree(path) else f:removeTree(path) end
+end
+
+-- sessionFiles creates a session's folders and returns them and the ncfiles
+-- object over them.
+local function sessionFiles(id)
+  local top = root .. "/" .. tostring(id):gsub("[^%w_-]", "_")
+  local dirs, paths = {}, {}
+  for i, n in ipairs(files.DIRS) do
+    dirs[n] = top .. "/" .. n
+    paths[i] = dirs[n]
+  end
+  local f = files.new({ root = function(n) return dirs[n] end, lfs = lfs, sha256 = sha.hex,
+    scan = lfs.scan and function() return lfs.scan(top) end })
+  removeTree(f, top)
+  if lfs.mkdirs then
+    lfs.mkdirs(paths)
+  else
+    lfs.mkdir(top)
+    for _, p in ipairs(paths) do lfs.mkdir(p) end
+  end
+  for _, p in ipairs(paths) do
+    if lfs.attributes(p, "mode") ~= "directory" then return nil, nil, "cannot create the session folder " .. p end
+  end
+  return dirs, f, top
+end
+
 -- print goes to the harness as a log line of the current session.
 print = function(...)
   local parts = {}
@@ -75,27 +136,55 @@ driver = proto.new({
   decode = decode,
   null = null,
   now = socket.gettime,
-  open = function(cfg)
+  capabilities = files and { files = true } or nil,
+  open = function(cfg, id)
+    local dirs, fs, top = cfg.dirs, nil, nil
+    if files then
+      dirs, fs, top = sessionFiles(id)
+      if not dirs then return nil, fs end
+    end
     local ok, inst = pcall(impl.new, {
-      dirs = cfg.dirs, caFile = cfg.caFile, timeScale = cfg.timeScale,
+      dirs = dirs, caFile = cfg.caFile, timeScale = cfg.timeScale,
       log = function(line) driver:log(line) end,
     })
-    if not ok then return nil, "cannot start " .. modname .. ": " .. tostring(inst) end
+    if not ok then
+      if top then fs:removeTree(top) end
+      return nil, "cannot start " .. modname .. ": " .. tostring(inst)
+    end
     current = inst
     _G.network, _G.system = inst.network, inst.system
     return {
       network = inst.network,
       system = inst.system,
+      files = fs,
       close = function()
         inst.close()
         if current == inst then current = nil end
+        if top then removeTree(fs, top) end -- the session's folders go with it
       end,
     }
   end,
 })
 
-io.stdin:setvbuf("no")
-local stdin = { getfd = function() return 0 end, dirty = function() return false end }
+-- stdinReader returns the object socket.select waits on and a function
+-- returning the next line (nil at the end of stdin).
+local function stdinReader()
+  local okser, serial = pcall(require, "socket.serial")
+  local oko, s = false, nil
+  if okser and type(serial) == "function" then oko, s = pcall(serial, "/dev/null") end
+  if oko and s and s.setfd then
+    s:setfd(0) -- the /dev/null descriptor stays open, unused
+    return s, function()
+      local line = s:receive("*l")
+      return line
+    end
+  end
+  io.stdin:setvbuf("no")
+  return { getfd = function() return 0 end, dirty = function() return false end },
+    function() return io.stdin:read("*l") end
+end
+
+local stdin, readLine = stdinReader()
 local readers = { stdin }
 
 driver:hello()
@@ -109,7 +198,7 @@ while true do
     ready = r or {}
   end
   if ready[stdin] then
-    local line = io.stdin:read("*l")
+    local line = readLine()
     if line == nil then break end -- end of stdin: the harness is done
     local ok, res = pcall(driver.handle, driver, line)
     if not ok then
@@ -121,4 +210,5 @@ while true do
   end
 end
 if current then current.close() end
+if root then removeTree(files.new({ root = function() end, lfs = lfs, sha256 = sha.hex }), root) end
 os.exit(status)

@@ -1,6 +1,7 @@
 -- Unit tests of the Lua drivers (plain asserts): the JSON mapping of
 -- ncproto, the protocol loop over a fake network, network_luasocket's
--- call-time checks and the Solar2D app's remote loop over a fake engine.
+-- call-time checks and the Solar2D app's remote loop over a fake engine;
+-- test_files.lua adds the files capability's (ncfiles, nc_sha256, nc_lfs).
 --
 --   lua5.1 drivers/lua/test_unit.lua      (make lua-test)
 
@@ -70,14 +71,14 @@ test("unbytes decodes $bytes at any depth and drops nulls", function()
   eq(type(v.keep), "table", "two keys stay a table")
 end)
 
-test("the Solar2D app's ncproto.lua and ncjson.lua are copies of drivers/lua's", function()
+test("the Solar2D app's ncproto.lua, ncjson.lua and ncfiles.lua are copies of drivers/lua's", function()
   local function read(p)
     local f = assert(io.open(p, "rb"))
     local s = f:read("*a")
     f:close()
     return s
   end
-  for _, name in ipairs({ "ncproto.lua", "ncjson.lua" }) do
+  for _, name in ipairs({ "ncproto.lua", "ncjson.lua", "ncfiles.lua" }) do
     if read(here .. "/" .. name) ~= read(here .. "/../solar2d/" .. name) then
       error("drivers/solar2d/" .. name .. " differs: cp drivers/lua/" .. name .. " drivers/solar2d/")
     end
@@ -389,6 +390,9 @@ test("nc_http keeps the cookies a 3xx sets for later hops to the same host (D6)"
   eq(http.cookieFor(jar, "h"), "a=3; b=2", "replaced by name, in order, attributes dropped")
   eq(http.cookieFor(jar, "other"), "c=4", "per host")
 end)
+
+-- The files capability's tests live in their own file.
+dofile(here .. "/test_files.lua")(test, eq, decode, cjson)
 
 for _, t in ipairs(tests) do
   local ok, err = pcall(t.fn)

@@ -29,6 +29,23 @@ if system.getInfo then
   platform = tostring(system.getInfo("platform") or system.getInfo("platformName") or platform)
 end
 
+-- The files capability: the cases' files live in the app's own folders
+-- (system.pathForFile), placed and read back with the engine's io and lfs
+-- and hashed with its crypto library. Each session empties
+-- DocumentsDirectory, TemporaryDirectory and CachesDirectory: run the
+-- netconform app as an app of its own.
+local files
+local okl, lfs = pcall(require, "lfs")
+local okc, crypto = pcall(require, "crypto")
+if okl and okc and type(crypto) == "table" and crypto.digest and crypto.sha256 then
+  files = require("ncfiles").new({
+    root = function(name) return system.pathForFile("", system[name]) end,
+    lfs = lfs,
+    sha256 = function(data) return string.lower(crypto.digest(crypto.sha256, data)) end,
+    keep = { ResourceDirectory = true }, -- the app's own files: only what was placed goes
+  })
+end
+
 local app = remote.new({
   base = settings.url,
   network = network,
@@ -40,6 +57,7 @@ local app = remote.new({
   status = status,
   once = settings.once,
   pollWait = settings.pollWait,
+  files = files,
 })
 
 -- print also goes to the harness, so call-time errors the engine prints

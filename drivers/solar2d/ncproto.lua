@@ -7,7 +7,7 @@
 -- system and a close function) and optionally a wall clock. The same file
 -- runs under plain Lua 5.1 (drivers/lua/stdio_driver.lua) and inside a
 -- Solar2D app (drivers/solar2d/, which holds byte-identical copies of this
--- file and ncjson.lua).
+-- file, ncjson.lua and ncfiles.lua).
 
 local json = require("ncjson")
 
@@ -39,13 +39,16 @@ Driver.__index = Driver
 --   write(line)       writes one message line (no newline); required
 --   decode(text)      decodes JSON text; required
 --   null              the decoder's null value (cjson.null), or nil
---   open(config)      returns the session runtime {network, system, close}
---                     or nil and a message; required. Without close, closing
---                     the session cancels every handle it issued
---                     (a shared engine, as on Solar2D)
+--   open(config, id)  returns the session runtime {network, system, close,
+--                     files} or nil and a message; required. Without close,
+--                     closing the session cancels every handle it issued
+--                     (a shared engine, as on Solar2D). files (ncfiles.lua)
+--                     serves place and files requests (the files
+--                     capability); closing the session clears it
 --   now()             seconds since the epoch with a fraction, or nil
 --   name              the implementation's name for hello
---   capabilities      hello's capabilities (defaults: everything, timeScale)
+--   capabilities      hello's capabilities (defaults: everything, timeScale;
+--                     files only when set: the sessions' runtimes have files)
 function M.new(host)
   assert(type(host.write) == "function", "host.write is required")
   assert(type(host.decode) == "function", "host.decode is required")
@@ -72,6 +75,7 @@ function Driver:hello()
       fns = arr(caps.fns or { "request", "upload", "download" }),
       baseDirs = arr(caps.baseDirs or M.DIRS),
       cancelInListener = caps.cancelInListener ~= false,
+      files = caps.files == true or nil,
     },
   })
 end
@@ -135,7 +139,7 @@ end
 function Driver:on_open(msg)
   if self.session then error("session " .. self.session.id .. " is still open") end
   local cfg = M.unbytes(msg.config or {}, self.host.null) or {}
-  local rt, err = self.host.open(cfg)
+  local rt, err = self.host.open(cfg, msg.session)
   if not rt then
     self:reply(msg.id, { error = tostring(err or "cannot open session") })
     return
@@ -267,6 +271,33 @@ function Driver:on_call(msg)
   self:reply(msg.id, { handle = tok })
 end
 
+-- filesOf returns the session's files (the files capability), or raises.
+local function filesOf(s)
+  if not s.rt.files then error("this driver keeps no files of its own (no files capability)") end
+  return s.rt.files
+end
+
+function Driver:on_place(msg)
+  local files = filesOf(self:sessionOf(msg))
+  local f = M.unbytes(msg.file or {}, self.host.null) or {}
+  local ok, err = files:place(f.dir, f.name, f.content or "")
+  if not ok then
+    self:reply(msg.id, { error = tostring(err) })
+    return
+  end
+  self:reply(msg.id, { ok = true })
+end
+
+function Driver:on_files(msg)
+  local files = filesOf(self:sessionOf(msg))
+  local list, err = files:list(tonumber(msg.head) or 0)
+  if not list then
+    self:reply(msg.id, { error = tostring(err) })
+    return
+  end
+  self:reply(msg.id, { files = setmetatable(list, M.array_mt) })
+end
+
 function Driver:on_cancel(msg)
   local s = self:sessionOf(msg)
   local h = s.handles[msg.handle]
@@ -296,6 +327,10 @@ function Driver:closeSession()
     end
   end
   if not ok then self:log("driver: closing the session failed: " .. tostring(err)) end
+  if s.rt.files then
+    local okf, errf = pcall(s.rt.files.clear, s.rt.files)
+    if not okf then self:log("driver: clearing the session's files failed: " .. tostring(errf)) end
+  end
 end
 
 function Driver:on_close(msg)

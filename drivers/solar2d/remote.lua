@@ -13,7 +13,10 @@
 -- null), after(ms, fn) (a timer), name (hello's name), now (a wall clock in
 -- seconds, or nil: the harness stamps events), status(text) (shows progress;
 -- default print), once (stop after the harness says bye instead of saying
--- hello again), pollWait (seconds, default 20).
+-- hello again), pollWait (seconds, default 20), files (an ncfiles object
+-- over the app's own folders: the files capability, with which the harness
+-- places the given files there and reads them back through the protocol;
+-- each session starts with the folders emptied and ends by emptying them).
 
 local proto = require("ncproto")
 
@@ -35,8 +38,11 @@ function M.new(opts)
     decode = opts.decode,
     null = opts.null,
     now = opts.now,
-    capabilities = { timeScale = false, cancelInListener = true },
-    open = function() return { network = opts.network, system = opts.system } end,
+    capabilities = { timeScale = false, cancelInListener = true, files = opts.files ~= nil },
+    open = function()
+      if opts.files then opts.files:clear() end -- what an earlier run left
+      return { network = opts.network, system = opts.system, files = opts.files }
+    end,
   })
   return app
 end

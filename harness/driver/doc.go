@@ -48,6 +48,16 @@
 // [Session.Logs] returns what the implementation logged (call-time errors
 // such as "network: bad headers"), one line each, for the case's report.
 //
+// # Files
+//
+// A session normally works in the folders of Config.Dirs, which the runner
+// creates, fills with the case's given files and reads after the run. A
+// session whose Capabilities have Files keeps folders of its own instead
+// (an app on a phone, a host in a container) and is a [FileSession]: the
+// runner places the given files with PlaceFile and looks at the folders
+// with Files, before the first call and after the run. [Folders] is a
+// local sandbox of either kind.
+//
 // # Out-of-process drivers
 //
 // The driver protocol (docs/driver-protocol.md, JSON Schema in

@@ -107,6 +107,12 @@ type Capabilities struct {
 	BaseDirs []string `json:"baseDirs"`
 	// CancelInListener reports support for Call.CancelInListener.
 	CancelInListener bool `json:"cancelInListener"`
+	// Files reports that the session keeps its sandbox folders itself, on
+	// the driver's side (a device, a container, another computer): the
+	// harness places the given files and looks at the folders through
+	// [FileSession], and Config.Dirs is not used. Without it the session
+	// works in Config.Dirs, which the harness reads directly.
+	Files bool `json:"files,omitempty"`
 }
 
 // Call mirrors the arguments of one network.* call. Pointer fields are nil

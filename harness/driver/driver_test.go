@@ -20,7 +20,9 @@ func TestJSONRoundTrip(t *testing.T) {
 			Fields: map[string]any{"phase": "ended", "status": 200.0}},
 		&Event{Seq: 4, Kind: KindCancel, Handle: "h1", Cancel: &Cancelled{Returned: true, AfterSeq: 3}},
 		&Config{Dirs: map[string]string{DocumentsDirectory: "/tmp/d"}, CAPEM: "pem", TimeScale: 0.05},
-		&Capabilities{TimeScale: true, Fns: []string{FnRequest}, BaseDirs: BaseDirs()},
+		&Capabilities{TimeScale: true, Fns: []string{FnRequest}, BaseDirs: BaseDirs(), Files: true},
+		&File{Dir: DocumentsDirectory, Name: "a/b.txt", Content: "hi"},
+		&FileInfo{Dir: CachesDirectory, Name: "c", Size: 2, SHA256: "ab", Head: "hi"},
 		&RejectedError{Message: "network: bad"},
 	}
 	for _, v := range values {

@@ -32,7 +32,8 @@ type execution struct {
 	scale  float64
 	budget time.Duration
 	ns     string
-	sb     *sandbox
+	sb     *localSandbox // the folders Config.Dirs names
+	files  sandbox       // where the session's files are: sb, or the driver's own
 	sess   driver.Session
 	insts  []*instance
 	st     *state
@@ -172,9 +173,6 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, error) {
 	defer func() { _ = sb.remove() }()
 	fx := ex.r.p.Fixture
 	b := caseBases(fx.URLs(), ex.ns, ex.r.refused)
-	if err := sb.place(ex.c.Given.Files, b); err != nil {
-		return obs, err
-	}
 	err = ex.open(runCtx, b)
 	closed := false
 	defer func() {
@@ -187,12 +185,15 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, error) {
 	if err != nil {
 		return obs, err
 	}
+	if err := ex.files.place(runCtx, expandGiven(ex.c.Given.Files, b)); err != nil {
+		return obs, err
+	}
 	if err := fx.Install(ex.ns, ex.c.Server, b.installOptions(ex.scale)...); err != nil {
 		return obs, fmt.Errorf("install scenario: %w", err)
 	}
 	defer fx.Remove(ex.ns)
 	ex.instances(b)
-	if obs.FilesBefore, err = sb.snapshot(); err != nil {
+	if obs.FilesBefore, err = ex.files.snapshot(runCtx); err != nil {
 		return obs, err
 	}
 	ex.st = newState(time.Now(), ex.insts)
@@ -225,20 +226,27 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, error) {
 	}
 	ex.awaitQuiet(ctx)
 	stopWatch()
+	var lookErr error
+	if ex.files.live() { // the driver's own folders: looked at while the session is open
+		obs.FilesAfter, lookErr = ex.files.snapshot(ctx)
+	}
 	closeErr := ex.closeSession(ctx)
 	closed = true
 	if err := ex.drain(collected); err != nil {
 		return obs, err
 	}
 	obs.Journal = fx.Journal(ex.ns)
-	if obs.FilesAfter, err = sb.snapshot(); err != nil {
-		return obs, err
+	if !ex.files.live() {
+		obs.FilesAfter, lookErr = ex.files.snapshot(ctx)
 	}
 	ex.mu.Lock()
 	drvErr := errors.Join(ex.drvErrs...)
 	ex.mu.Unlock()
 	if drvErr != nil {
 		return obs, fmt.Errorf("driver failed: %w", drvErr)
+	}
+	if lookErr != nil {
+		return obs, lookErr
 	}
 	if closeErr != nil {
 		return obs, closeErr
@@ -251,13 +259,16 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, error) {
 // cannot scale time makes the case run at scale 1.
 func (ex *execution) open(ctx context.Context, b bases) error {
 	fx := ex.r.p.Fixture
-	cfg := driver.Config{Dirs: ex.sb.dirs, CAFile: fx.CAFile(), CAPEM: string(fx.CACertPEM()), TimeScale: ex.scale,
+	cfg := driver.Config{Dirs: ex.sb.Dirs, CAFile: fx.CAFile(), CAPEM: string(fx.CACertPEM()), TimeScale: ex.scale,
 		BaseURLs: b.urls()}
 	sess, err := ex.r.p.Driver.Open(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("open %s session: %w", ex.r.p.Driver.Name(), err)
 	}
 	ex.sess = sess
+	if ex.files, err = chooseSandbox(ex.sb, sess); err != nil {
+		return fmt.Errorf("open %s session: %w", ex.r.p.Driver.Name(), err)
+	}
 	caps := sess.Capabilities()
 	if !caps.TimeScale {
 		ex.scale = 1

@@ -1,15 +1,9 @@
 package runner
 
 import (
-	"crypto/sha256"
+	"context"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"slices"
 
 	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/driver"
@@ -17,162 +11,105 @@ import (
 	"github.com/netconform/netconform/mockserver"
 )
 
-// sandbox is one case's private folder tree: root/<folder> per base directory.
-type sandbox struct {
-	root string
-	dirs map[string]string // base directory name → absolute folder
+// sandbox is where a case's files live: folders the harness reads itself
+// ([localSandbox]), or the session's own on the driver's side
+// ([driverSandbox], the files capability). The oracle judges both alike.
+type sandbox interface {
+	// place writes the case's given files; the session is open.
+	place(ctx context.Context, files []casefile.GivenFile) error
+	// snapshot lists every file of the sandbox, by base directory then name.
+	snapshot(ctx context.Context) ([]result.FileState, error)
+	// live reports whether snapshot needs the session open, so the look
+	// after the run comes before close (else after it).
+	live() bool
 }
 
-// folderNames maps base directory names to sandbox folder names.
-func folderNames() map[string]string {
-	return map[string]string{
-		driver.DocumentsDirectory: "Documents",
-		driver.TemporaryDirectory: "Temporary",
-		driver.CachesDirectory:    "Caches",
-		driver.ResourceDirectory:  "Resource",
-	}
-}
+// localSandbox is one case's private folder tree, which the session uses
+// as Config.Dirs.
+type localSandbox struct{ *driver.Folders }
 
-// newSandbox creates a fresh sandbox under parent. The caller removes it.
-func newSandbox(parent, caseID string) (*sandbox, error) {
-	root, err := os.MkdirTemp(parent, "netconform-"+caseID+"-")
+// newSandbox creates a fresh local sandbox under parent. The caller removes
+// it.
+func newSandbox(parent, caseID string) (*localSandbox, error) {
+	f, err := driver.NewFolders(parent, "netconform-"+caseID+"-")
 	if err != nil {
-		return nil, fmt.Errorf("create sandbox: %w", err)
+		return nil, err
 	}
-	sb := &sandbox{root: root, dirs: make(map[string]string)}
-	for name, folder := range folderNames() {
-		p := filepath.Join(root, folder)
-		if err := os.Mkdir(p, 0o755); err != nil {
-			_ = os.RemoveAll(root)
-			return nil, fmt.Errorf("create sandbox: %w", err)
-		}
-		sb.dirs[name] = p
-	}
-	return sb, nil
+	return &localSandbox{f}, nil
 }
 
 // remove deletes the sandbox.
-func (sb *sandbox) remove() error {
-	if err := os.RemoveAll(sb.root); err != nil {
-		return fmt.Errorf("remove sandbox: %w", err)
-	}
-	return nil
-}
+func (sb *localSandbox) remove() error { return sb.Remove() }
 
-// path resolves a file of a base directory ("" means Documents), refusing
-// names that leave the folder.
-func (sb *sandbox) path(dir, name string) (string, error) {
-	if dir == "" {
-		dir = driver.DocumentsDirectory
-	}
-	base, ok := sb.dirs[dir]
-	if !ok {
-		return "", fmt.Errorf("unknown base directory %q", dir)
-	}
-	if !filepath.IsLocal(filepath.FromSlash(name)) {
-		return "", fmt.Errorf("file name %q leaves %s", name, dir)
-	}
-	return filepath.Join(base, filepath.FromSlash(name)), nil
-}
+func (sb *localSandbox) live() bool { return false }
 
-// place writes the case's given files, with templates expanded in text
-// contents (no call instance owns them: {{i}} is noInstance).
-func (sb *sandbox) place(files []casefile.GivenFile, b bases) error {
+func (sb *localSandbox) place(_ context.Context, files []casefile.GivenFile) error {
 	for _, f := range files {
-		p, err := sb.path(f.Dir, f.Name)
+		df, err := givenFile(f)
+		if err == nil {
+			err = sb.Place(df)
+		}
 		if err != nil {
-			return fmt.Errorf("given file %s: %w", f.Pos, err)
-		}
-		data, err := givenBytes(f, b)
-		if err != nil {
-			return fmt.Errorf("given file %s: %w", f.Pos, err)
-		}
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return fmt.Errorf("given file %s: %w", f.Pos, err)
-		}
-		if err := os.WriteFile(p, data, 0o644); err != nil {
 			return fmt.Errorf("given file %s: %w", f.Pos, err)
 		}
 	}
 	return nil
 }
 
-// givenBytes returns a given file's content.
-func givenBytes(f casefile.GivenFile, b bases) ([]byte, error) {
+func (sb *localSandbox) snapshot(context.Context) ([]result.FileState, error) {
+	list, err := sb.List(result.HeadLimit)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot: %w", err)
+	}
+	return fileStates(list), nil
+}
+
+// givenFile returns a given file with its content, in its base directory
+// (DocumentsDirectory when the case names none).
+func givenFile(f casefile.GivenFile) (driver.File, error) {
+	df := driver.File{Dir: f.Dir, Name: f.Name}
+	if df.Dir == "" {
+		df.Dir = driver.DocumentsDirectory
+	}
 	switch {
 	case f.Text != nil:
-		return []byte(b.expand(*f.Text, noInstance)), nil
+		df.Content = *f.Text
 	case f.Base64 != "":
 		b, err := base64.StdEncoding.DecodeString(f.Base64)
 		if err != nil {
-			return nil, fmt.Errorf("decode base64: %w", err)
+			return df, fmt.Errorf("decode base64: %w", err)
 		}
-		return b, nil
+		df.Content = string(b)
 	case f.Size > 0:
-		return mockserver.GenerateBytes(f.Size, f.Seed), nil
+		df.Content = string(mockserver.GenerateBytes(f.Size, f.Seed))
 	}
-	return nil, nil
+	return df, nil
 }
 
-// snapshot lists every file of the sandbox, by base directory then name.
-func (sb *sandbox) snapshot() ([]result.FileState, error) {
+// fileStates converts a listing for the oracle and the report.
+func fileStates(list []driver.FileInfo) []result.FileState {
 	var out []result.FileState
-	names := make([]string, 0, len(sb.dirs))
-	for n := range sb.dirs {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	for _, dir := range names {
-		base := sb.dirs[dir]
-		err := filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				return nil
-			}
-			st, err := fileState(p)
-			if err != nil {
-				return err
-			}
-			rel, err := filepath.Rel(base, p)
-			if err != nil {
-				return err
-			}
-			st.Dir, st.Name = dir, filepath.ToSlash(rel)
-			out = append(out, st)
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("snapshot %s: %w", dir, err)
+	for _, f := range list {
+		st := result.FileState{Dir: f.Dir, Name: f.Name, Size: f.Size, SHA256: f.SHA256}
+		if f.Head != "" {
+			st.Head = []byte(f.Head)
 		}
+		out = append(out, st)
 	}
-	return out, nil
+	return out
 }
 
-// fileState hashes one file.
-func fileState(p string) (result.FileState, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return result.FileState{}, err
+// chooseSandbox returns the sandbox a session works in: its own when it
+// announced the files capability, else the local one it was given.
+func chooseSandbox(local *localSandbox, sess driver.Session) (sandbox, error) {
+	if !sess.Capabilities().Files {
+		return local, nil
 	}
-	defer f.Close()
-	h := sha256.New()
-	head := make([]byte, result.HeadLimit)
-	n, err := io.ReadFull(f, head)
-	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return result.FileState{}, err
+	fs, ok := sess.(driver.FileSession)
+	if !ok {
+		return nil, fmt.Errorf("the session announces files but has no PlaceFile and Files (%T)", sess)
 	}
-	h.Write(head[:n])
-	rest, err := io.Copy(h, f)
-	if err != nil {
-		return result.FileState{}, err
-	}
-	st := result.FileState{Size: int64(n) + rest, SHA256: hex.EncodeToString(h.Sum(nil))}
-	if n > 0 {
-		st.Head = head[:n]
-	}
-	return st, nil
+	return &driverSandbox{s: fs}, nil
 }
 
 // changes pairs the before and after snapshots by file, for the report.

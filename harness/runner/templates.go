@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"github.com/netconform/netconform/harness/casefile"
 	"maps"
 	"net/url"
 	"strconv"
@@ -100,4 +101,18 @@ func urlPath(raw string) string {
 		return ""
 	}
 	return u.Path
+}
+
+// expandGiven returns the given files with templates expanded in their text
+// contents (no call instance owns them: {{i}} is noInstance).
+func expandGiven(files []casefile.GivenFile, b bases) []casefile.GivenFile {
+	out := make([]casefile.GivenFile, len(files))
+	for i, f := range files {
+		if f.Text != nil {
+			t := b.expand(*f.Text, noInstance)
+			f.Text = &t
+		}
+		out[i] = f
+	}
+	return out
 }

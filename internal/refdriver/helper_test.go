@@ -60,7 +60,9 @@ func TestHelperProcess(t *testing.T) {
 
 // faultWriter passes the server's lines through and injects its mode's fault
 // after the first call reply (or, for dup, the first event; for late, the
-// first close reply).
+// first close reply). The files-* modes alter the first reply to a files
+// request instead: files-missing drops its entries, files-hash reports a
+// wrong SHA-256 for each, files-hang never sends it.
 type faultWriter struct {
 	w    io.Writer
 	mode string
@@ -75,15 +77,19 @@ func (f *faultWriter) Write(p []byte) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var m struct {
-		Type    string `json:"type"`
-		Handle  string `json:"handle"`
-		Seq     int64  `json:"seq"`
-		Session string `json:"session"`
-		OK      bool   `json:"ok"`
+		Type    string           `json:"type"`
+		Handle  string           `json:"handle"`
+		Seq     int64            `json:"seq"`
+		Session string           `json:"session"`
+		OK      bool             `json:"ok"`
+		Files   []map[string]any `json:"files"`
 	}
 	_ = json.Unmarshal(bytes.TrimSpace(p), &m)
 	if m.Type == "event" {
 		f.lastSeq, f.session = m.Seq, m.Session
+	}
+	if m.Type == "reply" && m.Files != nil && strings.HasPrefix(f.mode, "files-") && !f.done {
+		return f.filesFault(p)
 	}
 	if _, err := f.w.Write(p); err != nil || f.done {
 		return len(p), err
@@ -127,4 +133,35 @@ func wantReason(reason string, parts ...string) bool {
 		}
 	}
 	return true
+}
+
+// filesFault writes a files reply p altered by the writer's files-* mode.
+func (f *faultWriter) filesFault(p []byte) (int, error) {
+	var reply map[string]any
+	if err := json.Unmarshal(bytes.TrimSpace(p), &reply); err != nil {
+		return 0, err
+	}
+	entries, _ := reply["files"].([]any)
+	if len(entries) == 0 && f.mode != "files-hang" {
+		_, err := f.w.Write(p) // nothing to alter in an empty listing
+		return len(p), err
+	}
+	f.done = true
+	switch f.mode {
+	case "files-hang":
+		time.Sleep(10 * time.Minute) // as hang: only a kill ends it
+		os.Exit(4)
+	case "files-missing":
+		reply["files"] = []any{}
+	case "files-hash":
+		for _, e := range entries {
+			e.(map[string]any)["sha256"] = strings.Repeat("0", 64)
+		}
+	}
+	b, err := json.Marshal(reply)
+	if err != nil {
+		return 0, err
+	}
+	_, err = f.w.Write(append(b, '\n'))
+	return len(p), err
 }

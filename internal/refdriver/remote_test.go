@@ -39,7 +39,9 @@ func (d *countingDriver) Open(ctx context.Context, cfg driver.Config) (driver.Se
 // implementations (two device names) of runner.DefaultParallel devices
 // each, in one run. Each must run every case once, over a pool of its
 // devices, with the verdicts of want, and get a report of its own beside
-// one comparison page.
+// one comparison page. Half the devices of each name keep their files
+// themselves (the files capability), the others work in the harness's
+// folders, so cases run both ways in one run.
 func remoteSameVerdicts(t *testing.T, srv *mockserver.Server, cs []*casefile.Case, want map[string]result.CaseResult) {
 	d, err := remote.New(remote.Options{PollWait: 2 * time.Second, DeviceClock: true})
 	if err != nil {
@@ -53,12 +55,12 @@ func remoteSameVerdicts(t *testing.T, srv *mockserver.Server, cs []*casefile.Cas
 	devices := map[string][]*countingDriver{}
 	devErrs := make(chan error, len(names)*runner.DefaultParallel)
 	for _, name := range names {
-		for range runner.DefaultParallel {
+		for i := range runner.DefaultParallel {
 			dev := &countingDriver{Driver: refdriver.New()}
 			devices[name] = append(devices[name], dev)
 			wg.Go(func() {
 				devErrs <- remote.RunDevice(ctx, client, d.URL(), dev,
-					proto.ServeOptions{Name: name, Capabilities: refdriver.Capabilities()})
+					proto.ServeOptions{Name: name, Capabilities: refdriver.Capabilities(), Files: i%2 == 0})
 			})
 		}
 	}

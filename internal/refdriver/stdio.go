@@ -13,9 +13,12 @@ import (
 // (docs/driver-protocol.md): it says hello on out, then runs the harness's
 // sessions read from in, one at a time. It returns nil after bye or at the
 // end of in. This is `netconform driver`, so that the exec driver can run
-// the reference as a subprocess.
+// the reference as a subprocess. It announces the files capability: each
+// session works in folders of its own in the system's temporary folder,
+// which the harness fills and reads through the protocol, so the reference
+// is judged the same when it runs where the harness cannot read its files.
 func ServeStdio(ctx context.Context, in io.Reader, out io.Writer) error {
-	return proto.Serve(ctx, in, out, New(), proto.ServeOptions{Name: Name, Capabilities: Capabilities()})
+	return proto.Serve(ctx, in, out, New(), proto.ServeOptions{Name: Name, Capabilities: Capabilities(), Files: true})
 }
 
 // Capabilities returns what every reference session supports: the whole API.

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -110,7 +111,10 @@ func TestSameVerdicts(t *testing.T) {
 
 // TestExecFaults: a subprocess that crashes, hangs, prints garbage, reports
 // an unknown handle or a duplicate event errors its case with the reason;
-// the process is replaced and the next case passes; the run ends.
+// the process is replaced and the next case passes; the run ends. So does
+// one that announces files but drops a placed file from its listing,
+// reports a wrong hash for it or never answers the look (the first case
+// then places photo.bin; only the hang needs a fresh process).
 func TestExecFaults(t *testing.T) {
 	all := testkit.Cases(t)
 	pick := func(id string) *casefile.Case {
@@ -122,42 +126,51 @@ func TestExecFaults(t *testing.T) {
 		t.Fatalf("no case %s", id)
 		return nil
 	}
-	first, second := pick("events.bytes.known-length"), pick("events.status.ok")
+	plain, placing, second := pick("events.bytes.known-length"), pick("files.success-replaces-old"), pick("events.status.ok")
 	tests := []struct {
 		mode   string
+		first  *casefile.Case
 		reason []string
+		procs  int
 	}{
-		{"crash", []string{"driver exited", "exit status 3"}},
-		{"hang", []string{"no reply to close within"}},
-		{"garbage", []string{"not a JSON message", "oops"}},
-		{"unknown-handle", []string{"unknown handle", "h-nope"}},
-		{"dup", []string{"duplicate or out of order"}},
+		{"crash", plain, []string{"driver exited", "exit status 3"}, 2},
+		// The hang after the call's reply is noticed at the next request
+		// answered: the look at the files after the run.
+		{"hang", plain, []string{"no reply to files within"}, 2},
+		{"garbage", plain, []string{"not a JSON message", "oops"}, 2},
+		{"unknown-handle", plain, []string{"unknown handle", "h-nope"}, 2},
+		{"dup", plain, []string{"duplicate or out of order"}, 2},
+		{"files-missing", placing, []string{"driver files before the first call",
+			"DocumentsDirectory/photo.bin was placed (300 bytes", "missing from the listing"}, 1},
+		{"files-hash", placing, []string{"driver files before the first call",
+			"DocumentsDirectory/photo.bin was placed as 300 bytes", "listed as 300 bytes, sha256 000000000000"}, 1},
+		{"files-hang", placing, []string{"driver files before the first call", "no reply to files within"}, 2},
 	}
 	srv := testkit.Server(t)
 	for _, tc := range tests {
 		t.Run(tc.mode, func(t *testing.T) {
 			t.Parallel()
-			// Only the hang waits for the op timeout, so only it gets a short
-			// one; the others keep the defaults, so that five race-built
+			// Only the hangs wait for the op timeout, so only they get a
+			// short one; the others keep the defaults, so that race-built
 			// processes starting at once on a loaded machine are not taken
 			// for hung ones (no hello, no reply, or a case deadline).
 			o := execdriver.Options{WaitDelay: 300 * time.Millisecond}
-			if tc.mode == "hang" {
+			if strings.HasSuffix(tc.mode, "hang") {
 				o.OpTimeout = hangOpTimeout
 			}
 			d := newExec(t, tc.mode, o)
 			start := time.Now()
 			// One attempt: the fault fires once, so a re-run of an attempt
 			// the loaded host stalled would pass on a fresh process.
-			res := runAll(t, srv, d, runner.Params{Parallel: 1, MaxAttempts: 1}, []*casefile.Case{first, second})
-			if r := res[first.ID]; r.Verdict != result.Error || !wantReason(r.Reason, tc.reason...) {
+			res := runAll(t, srv, d, runner.Params{Parallel: 1, MaxAttempts: 1}, []*casefile.Case{tc.first, second})
+			if r := res[tc.first.ID]; r.Verdict != result.Error || !wantReason(r.Reason, tc.reason...) {
 				t.Errorf("faulty case: verdict %s reason %q; want error mentioning %q", r.Verdict, r.Reason, tc.reason)
 			}
 			if r := res[second.ID]; r.Verdict != result.Pass {
-				t.Errorf("next case: verdict %s reason %q; want pass on a fresh process", r.Verdict, r.Reason)
+				t.Errorf("next case: verdict %s reason %q; want pass", r.Verdict, r.Reason)
 			}
-			if n := len(d.PIDs()); n != 2 {
-				t.Errorf("started %d processes, want 2 (one replacement)", n)
+			if n := len(d.PIDs()); n != tc.procs {
+				t.Errorf("started %d processes, want %d", n, tc.procs)
 			}
 			t.Logf("%s: run took %s", tc.mode, time.Since(start))
 		})

@@ -11,6 +11,12 @@
 // Close) and is stopped; the next session starts a fresh one. Processes are
 // started with exec.CommandContext: stopping one interrupts it and kills it
 // Options.WaitDelay later, so none outlives [Driver.Close].
+//
+// A driver that announces the files capability in its hello keeps each
+// session's folders itself; its sessions are then driver.FileSessions
+// whose PlaceFile and Files go over the protocol, so the program may run
+// where the harness cannot read its files (a container, a VM, another
+// computer reached through ssh).
 package execdriver
 
 import (
@@ -130,7 +136,7 @@ func (d *Driver) Open(ctx context.Context, cfg driver.Config) (driver.Session, e
 		}
 		s, err := p.peer.Open(ctx, cfg)
 		if err == nil {
-			return &session{Session: s, d: d, p: p}, nil
+			return &session{FileSession: s, d: d, p: p}, nil
 		}
 		broken := p.peer.Err() != nil
 		d.release(p)
@@ -240,9 +246,11 @@ func (d *Driver) Close() error {
 	return nil
 }
 
-// session is a protocol session that gives its process back on Close.
+// session is a protocol session (with the files capability's PlaceFile
+// and Files, which fail when the driver does not announce it) that gives
+// its process back on Close.
 type session struct {
-	driver.Session
+	driver.FileSession
 	d    *Driver
 	p    *proc
 	once sync.Once
@@ -251,7 +259,7 @@ type session struct {
 // Close closes the protocol session, then releases the process: back to
 // the pool if healthy, stopped otherwise.
 func (s *session) Close(ctx context.Context) error {
-	err := s.Session.Close(ctx)
+	err := s.FileSession.Close(ctx)
 	s.once.Do(func() { s.d.release(s.p) })
 	if err != nil {
 		return fmt.Errorf("exec driver %s: %w", s.d.Name(), err)

@@ -11,6 +11,7 @@
 // exec, package remote) only move lines: they implement [Conn].
 //
 // The driver end is [Serve]: it serves any in-process [driver.Driver] over a
-// line stream, keeping the protocol's ordering promises. It is how the
-// reference implementation is reachable as `netconform driver`.
+// line stream, keeping the protocol's ordering promises, and with
+// ServeOptions.Files the files capability from folders of its own. It is
+// how the reference implementation is reachable as `netconform driver`.
 package proto

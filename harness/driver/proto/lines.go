@@ -85,6 +85,7 @@ func Encode(m Message) ([]byte, error) {
 	if m.Fields != nil {
 		m.Fields = encodeMap(m.Fields)
 	}
+	encodeFiles(&m)
 	b, err := json.Marshal(m)
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", m.Type, err)
@@ -107,7 +108,8 @@ func Decode(line []byte) (Message, error) {
 		return m, violation("more than one JSON value on a line: %s", excerpt(line))
 	}
 	switch m.Type {
-	case TypeHello, TypeWelcome, TypeBye, TypeOpen, TypeCall, TypeCancel, TypeClose, TypeReply, TypeEvent, TypeLog:
+	case TypeHello, TypeWelcome, TypeBye, TypeOpen, TypeCall, TypeCancel, TypeClose, TypeReply, TypeEvent, TypeLog,
+		TypePlace, TypeFiles:
 	case "":
 		return m, violation("message without a type: %s", excerpt(line))
 	default:
@@ -121,6 +123,9 @@ func Decode(line []byte) (Message, error) {
 	}
 	if m.Fields, err = decodeMap(m.Fields, asInt); err != nil {
 		return m, violation("event fields: %v", err)
+	}
+	if err := decodeFiles(&m); err != nil {
+		return m, err
 	}
 	for _, c := range []*driver.Cancelled{m.Cancelled, m.Cancel} {
 		if c != nil {

@@ -24,6 +24,9 @@ const (
 	TypeReply   = "reply"
 	TypeEvent   = "event"
 	TypeLog     = "log"
+	// TypePlace and TypeFiles are the files capability's requests.
+	TypePlace = "place"
+	TypeFiles = "files"
 )
 
 // Message is any protocol message: Type says which, and which fields are
@@ -68,6 +71,13 @@ type Message struct {
 
 	// Line is a log line.
 	Line string `json:"line,omitempty"`
+
+	// File is place's file; Head is files' bound on the leading bytes of
+	// each entry; Files is a files reply's result (an empty listing is an
+	// empty, non-nil slice).
+	File  *PlaceFile   `json:"file,omitempty"`
+	Head  int          `json:"head,omitempty"`
+	Files *[]FileEntry `json:"files,omitempty"`
 }
 
 // eventMessage wraps a driver event for a session.
@@ -84,7 +94,8 @@ func (m *Message) event() driver.Event {
 // results counts the result fields of a reply.
 func (m *Message) results() int {
 	n := 0
-	for _, set := range []bool{m.OK, m.Handle != "", m.Rejected != nil, m.Cancelled != nil, m.Error != ""} {
+	for _, set := range []bool{m.OK, m.Handle != "", m.Rejected != nil, m.Cancelled != nil, m.Files != nil,
+		m.Error != ""} {
 		if set {
 			n++
 		}

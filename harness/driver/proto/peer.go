@@ -293,7 +293,7 @@ func (p *Peer) replyLocked(m Message) error {
 	}
 	delete(p.pending, m.ID)
 	if n := m.results(); n != 1 {
-		return violation("reply %d to %s has %d results, want one of ok, handle, rejected, cancelled, error", m.ID,
+		return violation("reply %d to %s has %d results, want one of ok, handle, rejected, cancelled, files, error", m.ID,
 			pd.typ, n)
 	}
 	var fits bool
@@ -305,6 +305,10 @@ func (p *Peer) replyLocked(m Message) error {
 			p.sess = nil
 			pd.sess.queue.Close()
 		}
+	case TypePlace:
+		fits = m.OK || m.Error != ""
+	case TypeFiles:
+		fits = m.Files != nil || m.Error != ""
 	case TypeCall:
 		fits = m.Handle != "" || m.Rejected != nil || m.Error != ""
 		if m.Handle != "" && pd.sess != nil {
@@ -340,6 +344,9 @@ func (p *Peer) request(ctx context.Context, s *session, m Message) (Message, err
 	p.mu.Unlock()
 
 	line, err := Encode(m)
+	if err == nil && len(line) > MaxLine {
+		err = fmt.Errorf("encode %s: %d bytes, over the %d-byte line limit", m.Type, len(line), MaxLine)
+	}
 	if err != nil {
 		p.mu.Lock()
 		delete(p.pending, m.ID)

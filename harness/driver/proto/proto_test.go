@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"os"
 	"reflect"
 	"slices"
@@ -16,6 +17,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/netconform/netconform/harness/driver"
+	"github.com/netconform/netconform/internal/schemacheck"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -106,8 +108,8 @@ func TestNegotiate(t *testing.T) {
 
 // TestSchemaAgrees: every message field is in the JSON Schema and the other
 // way round, and so are the fields of the nested config, callArgs,
-// capabilities and cancelled objects, so the schema cannot drift from the
-// code.
+// capabilities, cancelled, placeFile and fileEntry objects, so the schema
+// cannot drift from the code.
 func TestSchemaAgrees(t *testing.T) {
 	t.Parallel()
 	raw, err := os.ReadFile("../protocol.schema.json")
@@ -124,7 +126,7 @@ func TestSchemaAgrees(t *testing.T) {
 	}
 	inSchema := map[string]bool{}
 	for _, typ := range []string{TypeHello, TypeWelcome, TypeBye, TypeOpen, TypeCall, TypeCancel, TypeClose,
-		TypeReply, TypeEvent, TypeLog} {
+		TypePlace, TypeFiles, TypeReply, TypeEvent, TypeLog} {
 		def, ok := schema.Defs[typ]
 		if !ok {
 			t.Errorf("schema has no $defs/%s", typ)
@@ -150,7 +152,8 @@ func TestSchemaAgrees(t *testing.T) {
 	}
 	for name, typ := range map[string]reflect.Type{"config": reflect.TypeFor[driver.Config](),
 		"callArgs": reflect.TypeFor[driver.Call](), "capabilities": reflect.TypeFor[driver.Capabilities](),
-		"cancelled": reflect.TypeFor[driver.Cancelled]()} {
+		"cancelled": reflect.TypeFor[driver.Cancelled](), "placeFile": reflect.TypeFor[PlaceFile](),
+		"fileEntry": reflect.TypeFor[FileEntry]()} {
 		var fields []string
 		for i := range typ.NumField() {
 			tag := strings.Split(typ.Field(i).Tag.Get("json"), ",")[0]
@@ -168,13 +171,22 @@ func TestSchemaAgrees(t *testing.T) {
 }
 
 // TestDocExamplesDecode: every example line of docs/driver-protocol.md
-// decodes as a message.
+// decodes as a message and is valid for its type's schema.
 func TestDocExamplesDecode(t *testing.T) {
 	t.Parallel()
 	doc, err := os.ReadFile("../../../docs/driver-protocol.md")
 	if err != nil {
 		t.Fatal(err)
 	}
+	raw, err := os.ReadFile("../protocol.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schema map[string]any
+	if err := json.Unmarshal(raw, &schema); err != nil {
+		t.Fatal(err)
+	}
+	defs, _ := schema["$defs"].(map[string]any)
 	n := 0
 	for line := range strings.SplitSeq(string(doc), "\n") {
 		line = strings.Trim(strings.TrimSpace(line), "`")
@@ -182,8 +194,18 @@ func TestDocExamplesDecode(t *testing.T) {
 			continue
 		}
 		n++
-		if _, err := Decode([]byte(line)); err != nil {
+		m, err := Decode([]byte(line))
+		if err != nil {
 			t.Errorf("example %s: %v", line, err)
+			continue
+		}
+		var v any
+		_ = json.Unmarshal([]byte(line), &v)
+		def, _ := defs[m.Type].(map[string]any)
+		sub := map[string]any{"$defs": defs}
+		maps.Copy(sub, def)
+		for _, e := range schemacheck.Validate(sub, v) {
+			t.Errorf("example %s: schema $defs/%s: %s", line, m.Type, e)
 		}
 	}
 	if n < 12 {

@@ -18,6 +18,15 @@ type ServeOptions struct {
 	Capabilities driver.Capabilities
 	// MaxLine bounds the lines read (0 means MaxLine).
 	MaxLine int
+	// Files serves the files capability (announced in hello): each session
+	// gets fresh folders of its own in FilesDir ("" means os.TempDir), which
+	// its driver.Config.Dirs then name whatever the harness sent, the
+	// harness places and lists files through place and files requests, and
+	// Serve removes the folders when the session closes. So a driver whose
+	// file system the harness cannot read (another machine, a container)
+	// is judged on its files all the same.
+	Files    bool
+	FilesDir string
 }
 
 // Serve is the driver end of the protocol: it says hello on w, then serves
@@ -28,8 +37,10 @@ type ServeOptions struct {
 // protocol. When ctx ends it closes the open session and returns; a Read
 // blocked on r is the caller's to unblock (by closing r).
 func Serve(ctx context.Context, r io.Reader, w io.Writer, d driver.Driver, opts ServeOptions) error {
-	srv := &server{d: d, w: w}
-	if err := srv.write(Hello(opts.Name, opts.Capabilities)); err != nil {
+	srv := &server{d: d, w: w, opts: opts}
+	caps := opts.Capabilities
+	caps.Files = opts.Files
+	if err := srv.write(Hello(opts.Name, caps)); err != nil {
 		return err
 	}
 	lines := make(chan lineResult)
@@ -96,16 +107,18 @@ func readLines(lr *LineReader, out chan<- lineResult, stop <-chan struct{}) {
 
 // server is Serve's state.
 type server struct {
-	d   driver.Driver
-	wmu sync.Mutex // serialises writes
-	w   io.Writer
-	cur *served // the open session, or nil; only the Serve loop touches it
+	d    driver.Driver
+	opts ServeOptions
+	wmu  sync.Mutex // serialises writes
+	w    io.Writer
+	cur  *served // the open session, or nil; only the Serve loop touches it
 }
 
 // served is one session being served.
 type served struct {
 	id       string
 	s        driver.Session
+	folders  *driver.Folders // the session's own (ServeOptions.Files), or nil
 	logsSent int
 	fwdDone  chan struct{}
 
@@ -143,7 +156,9 @@ func (srv *server) handle(ctx context.Context, m Message) error {
 	if m.Type == TypeOpen {
 		return srv.open(ctx, m)
 	}
-	if m.Type != TypeCall && m.Type != TypeCancel && m.Type != TypeClose {
+	switch m.Type {
+	case TypeCall, TypeCancel, TypeClose, TypePlace, TypeFiles:
+	default:
 		return violation("unexpected %s message from the harness", m.Type)
 	}
 	sv := srv.cur
@@ -153,6 +168,10 @@ func (srv *server) handle(ctx context.Context, m Message) error {
 	switch m.Type {
 	case TypeCall:
 		return srv.call(ctx, sv, m)
+	case TypePlace:
+		return srv.place(sv, m)
+	case TypeFiles:
+		return srv.files(sv, m)
 	case TypeCancel:
 		c, err := sv.s.Cancel(ctx, m.Handle)
 		if err != nil {
@@ -179,11 +198,23 @@ func (srv *server) open(ctx context.Context, m Message) error {
 	if m.Config == nil || m.Session == "" {
 		return srv.reply(m, Message{Error: "open needs a session and a config"})
 	}
-	s, err := srv.d.Open(ctx, *m.Config)
+	cfg := *m.Config
+	var folders *driver.Folders
+	if srv.opts.Files {
+		var err error
+		if folders, err = driver.NewFolders(srv.opts.FilesDir, "netconform-session-"); err != nil {
+			return srv.reply(m, Message{Error: err.Error()})
+		}
+		cfg.Dirs = folders.Dirs
+	}
+	s, err := srv.d.Open(ctx, cfg)
 	if err != nil {
+		if folders != nil {
+			_ = folders.Remove()
+		}
 		return srv.reply(m, Message{Error: err.Error()})
 	}
-	sv := &served{id: m.Session, s: s, fwdDone: make(chan struct{}), announced: make(map[string]bool)}
+	sv := &served{id: m.Session, s: s, folders: folders, fwdDone: make(chan struct{}), announced: make(map[string]bool)}
 	sv.cond = sync.NewCond(&sv.mu)
 	srv.cur = sv
 	go srv.forward(sv)
@@ -240,6 +271,11 @@ func (srv *server) closeSession(ctx context.Context) error {
 		err = sv.writeErr
 	}
 	sv.mu.Unlock()
+	if sv.folders != nil {
+		if rerr := sv.folders.Remove(); rerr != nil && err == nil {
+			err = rerr
+		}
+	}
 	return err
 }
 

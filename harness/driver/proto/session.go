@@ -37,8 +37,10 @@ type session struct {
 
 // Open starts a session on the peer with cfg. A peer runs one session at a
 // time: Open fails while another is open. An error reply leaves the peer
-// usable; a broken peer's error is returned as is.
-func (p *Peer) Open(ctx context.Context, cfg driver.Config) (driver.Session, error) {
+// usable; a broken peer's error is returned as is. The session's PlaceFile
+// and Files work when the driver announced the files capability, and
+// return an error otherwise.
+func (p *Peer) Open(ctx context.Context, cfg driver.Config) (driver.FileSession, error) {
 	p.mu.Lock()
 	if p.err != nil {
 		err := p.err

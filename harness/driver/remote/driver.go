@@ -10,6 +10,9 @@
 // returns a driver per name, whose sessions run only on the devices of that
 // name, so that each implementation gets every case and its own results.
 // Devices that say the same name are one implementation and share its cases.
+//
+// A device that announces the files capability keeps its files itself, and
+// the harness places and reads them over the channel.
 package remote
 
 import (
@@ -184,7 +187,7 @@ func (d *Driver) open(ctx context.Context, cfg driver.Config, name string) (driv
 			d.release(dev)
 			return nil, fmt.Errorf("open remote session on device %s: %w", dev.id, err)
 		}
-		return &session{Session: s, d: d, dev: dev}, nil
+		return &session{FileSession: s, d: d, dev: dev}, nil
 	}
 }
 
@@ -266,9 +269,11 @@ func (d *Driver) newDeviceID() string {
 	return "p" + strconv.Itoa(d.n)
 }
 
-// session gives its device back on Close.
+// session is a protocol session (a driver.FileSession, usable when the
+// device announces the files capability) that gives its device back on
+// Close.
 type session struct {
-	driver.Session
+	driver.FileSession
 	d    *Driver
 	dev  *device
 	once sync.Once
@@ -276,7 +281,7 @@ type session struct {
 
 // Close closes the protocol session and frees the device.
 func (s *session) Close(ctx context.Context) error {
-	err := s.Session.Close(ctx)
+	err := s.FileSession.Close(ctx)
 	s.once.Do(func() { s.d.release(s.dev) })
 	if err != nil {
 		return fmt.Errorf("remote device %s: %w", s.dev.id, err)

@@ -55,12 +55,17 @@ func startDevice(t *testing.T, d *remote.Driver) { startNamed(t, d, "phone") }
 // the test ends.
 func startNamed(t *testing.T, d *remote.Driver, name string) {
 	t.Helper()
+	startDeviceWith(t, d, proto.ServeOptions{Name: name, Capabilities: driver.Capabilities{Fns: []string{driver.FnRequest}}})
+}
+
+// startDeviceWith runs a Go device serving o against d until the test ends.
+func startDeviceWith(t *testing.T, d *remote.Driver, o proto.ServeOptions) {
+	t.Helper()
 	tr := &http.Transport{}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		_ = remote.RunDevice(ctx, &http.Client{Transport: tr}, d.URL(), echoDriver{name: name},
-			proto.ServeOptions{Name: name, Capabilities: driver.Capabilities{Fns: []string{driver.FnRequest}}})
+		_ = remote.RunDevice(ctx, &http.Client{Transport: tr}, d.URL(), echoDriver{name: o.Name}, o)
 	})
 	t.Cleanup(func() {
 		cancel()
@@ -161,6 +166,32 @@ func TestDeviceClock(t *testing.T) {
 	}
 	if ev := <-s.Events(); !ev.Time.Equal(deviceTime) {
 		t.Errorf("event time %v, want the device's %v", ev.Time, deviceTime)
+	}
+	if err := s.Close(t.Context()); err != nil {
+		t.Errorf("close: %v", err)
+	}
+}
+
+// TestDeviceFiles: a device with the files capability gets a session whose
+// PlaceFile and Files reach its own folders over the channel.
+func TestDeviceFiles(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, remote.Options{PollWait: 200 * time.Millisecond})
+	startDeviceWith(t, d, proto.ServeOptions{Name: "phone", Files: true, FilesDir: t.TempDir()})
+	s, err := d.Open(t.Context(), driver.Config{})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	fs, ok := s.(driver.FileSession)
+	if !ok || !s.Capabilities().Files {
+		t.Fatalf("session %T, files %v: want a FileSession with the capability", s, s.Capabilities().Files)
+	}
+	if err := fs.PlaceFile(t.Context(), driver.File{Dir: driver.DocumentsDirectory, Name: "a.bin", Content: "\xff"}); err != nil {
+		t.Fatalf("place: %v", err)
+	}
+	list, err := fs.Files(t.Context(), 64)
+	if err != nil || len(list) != 1 || list[0].Name != "a.bin" || list[0].Head != "\xff" {
+		t.Errorf("files = %+v, %v; want a.bin", list, err)
 	}
 	if err := s.Close(t.Context()); err != nil {
 		t.Errorf("close: %v", err)
