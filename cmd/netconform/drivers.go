@@ -44,13 +44,15 @@ func defaultTimeScale(name string) float64 {
 }
 
 // defaultParallel is how many cases run at once when --parallel is not
-// given; the runner's constants say why each is what it is.
+// given; the runner's constants say why each is what it is. For remote it
+// is 0: the runner then runs as many as the devices hold sessions at once
+// (runner.Capacity).
 func defaultParallel(name string) int {
 	switch name {
 	case driverInproc:
 		return runner.ReferenceParallel
 	case driverRemote:
-		return runner.DeviceParallel
+		return 0
 	}
 	return runner.DefaultParallel
 }

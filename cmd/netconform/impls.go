@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -57,6 +59,19 @@ func implsNote(rs []*runner.Runner) string {
 		}
 	}
 	return plural(len(rs), "implementation") + ": " + strings.Join(parts, ", ")
+}
+
+// parallelOf is how many cases the runners run at once: one number, or
+// each implementation's when they differ (their devices' sessions).
+func parallelOf(rs []*runner.Runner) string {
+	var parts []string
+	for _, r := range rs {
+		parts = append(parts, strconv.Itoa(r.Parallel()))
+	}
+	if len(parts) > 0 && slices.Equal(parts, slices.Repeat(parts[:1], len(parts))) {
+		return parts[0]
+	}
+	return strings.Join(parts, "/")
 }
 
 // eachNote says that --parallel holds for each implementation, when there

@@ -86,8 +86,8 @@ func parseRun(args []string, stderr io.Writer) (cfg runConfig, help bool, err er
 		"(default 127.0.0.1; remote: the host of --listen)")
 	cfg.ca.register(fs)
 	fs.BoolVar(&cfg.strict, "strict", false, "should-level mismatches fail the case (default: they warn)")
-	fs.IntVar(&cfg.parallel, "parallel", 0, fmt.Sprintf("run `N` cases at once (default %d for inproc, %d for exec, %d for remote: one per device)",
-		defaultParallel(driverInproc), defaultParallel(driverExec), defaultParallel(driverRemote)))
+	fs.IntVar(&cfg.parallel, "parallel", 0, fmt.Sprintf("run `N` cases at once (default %d for inproc, %d for exec; for remote as many as the devices run sessions at once)",
+		defaultParallel(driverInproc), defaultParallel(driverExec)))
 	fs.Float64Var(&cfg.scale, "time-scale", 0, fmt.Sprintf("multiply every case duration by `factor` (default %g for inproc, %g otherwise)",
 		defaultTimeScale(driverInproc), defaultTimeScale(driverExec)))
 	fs.StringVar(&cfg.expect, "expect", "", "expectations `file` (YAML: case-id: fail, or case-id: [pass, fail] for a known flaky case)")
@@ -154,9 +154,9 @@ func (rc runCmd) run(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	defer env.close(stderr)
 	impls := env.fleet.Runners()
-	fmt.Fprintf(stdout, "netconform: %s%s against %s (driver %s, time scale %g, parallel %d%s%s)\n",
+	fmt.Fprintf(stdout, "netconform: %s%s against %s (driver %s, time scale %g, parallel %s%s%s)\n",
 		plural(len(env.picked), "case"), repeatNote(cfg.repeat), implsNote(impls), cfg.drv.name, cfg.scale,
-		cfg.parallel, eachNote(len(impls)), strictNote(cfg.strict))
+		parallelOf(impls), eachNote(len(impls)), strictNote(cfg.strict))
 	prog := newProgress(stdout, rc.terminal(stdout), cfg.verbose, rc.width, cfg.repeat)
 	started := time.Now()
 	prog.start(len(env.picked) * cfg.repeat * len(impls))

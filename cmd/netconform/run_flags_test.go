@@ -19,7 +19,7 @@ func TestRunDefaultsPerDriver(t *testing.T) {
 	}{
 		{nil, 20, 0.05},
 		{[]string{"--driver", "exec", "--", "lua5.1", "x.lua"}, runner.DefaultParallel, runner.DefaultTimeScale},
-		{[]string{"--driver", "remote"}, runner.DeviceParallel, runner.DefaultTimeScale},
+		{[]string{"--driver", "remote"}, 0, runner.DefaultTimeScale}, // the devices' sessions
 		{[]string{"--parallel", "3", "--time-scale", "0.5"}, 3, 0.5},
 	}
 	for _, tc := range tests {

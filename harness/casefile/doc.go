@@ -109,6 +109,8 @@
 //	minScale                  smallest time scale the case may run at (e.g. 1 when it cannot be scaled)
 //	budget                    deadline in API time (scaled); default the runner's
 //	settle                    how long to keep listening after all calls finished; default the runner's
+//	alone                     true: run with no other case of the implementation in flight (a timing
+//	                          bound that a device serving other sessions at once could miss)
 //
 // Durations are Go duration strings ("150ms", "2s") in API time, multiplied
 // by the case's time scale: the mock server scales the server block's (the

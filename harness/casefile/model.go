@@ -53,6 +53,11 @@ type Case struct {
 	// call has ended, been cancelled or been rejected, so that late events
 	// (after ended, after cancel) are seen; 0 means the runner's default.
 	Settle Duration `yaml:"settle,omitempty" json:"settle,omitempty"`
+	// Alone makes the case run with no other case of its implementation in
+	// flight, for a case whose timing a busy implementation would spoil
+	// (an upper bound on when an event comes, on a device serving other
+	// sessions at once). The runner starts no other case while it runs.
+	Alone bool `yaml:"alone,omitempty" json:"alone,omitempty"`
 
 	// Pos is where the case starts in its file; set by the loader.
 	Pos Pos `yaml:"-" json:"pos"`

@@ -113,7 +113,15 @@ type Capabilities struct {
 	// [FileSession], and Config.Dirs is not used. Without it the session
 	// works in Config.Dirs, which the harness reads directly.
 	Files bool `json:"files,omitempty"`
+	// Sessions is how many sessions the driver serves at once on one
+	// connection (a device, a process); 0 and 1 mean one at a time. Each
+	// session keeps its own state and, with Files, its own folders.
+	Sessions int `json:"sessions,omitempty"`
 }
+
+// MaxSessions returns how many sessions at once c allows: Sessions, at
+// least 1.
+func (c Capabilities) MaxSessions() int { return max(c.Sessions, 1) }
 
 // Call mirrors the arguments of one network.* call. Pointer fields are nil
 // when the Lua argument is nil (absent).

@@ -66,6 +66,17 @@ func NewFleet(p Params) (*Fleet, error) {
 	return f, nil
 }
 
+// Capacity is implemented by a driver that knows how many sessions it can
+// hold open at once: the remote driver, as the sum of its connected
+// devices' sessions (capabilities.sessions, one by default). A Runner with
+// Params.Parallel 0 runs that many cases at once.
+type Capacity interface {
+	Sessions() int
+}
+
+// Parallel returns how many cases r runs at once.
+func (r *Runner) Parallel() int { return r.p.Parallel }
+
 // Runners returns the fleet's runners, one per implementation, in the order
 // of [Implementations].
 func (f *Fleet) Runners() []*Runner { return f.runners }

@@ -75,10 +75,6 @@ const (
 	// about when it does (docs/benchmarks.md: wall time 1.16x the slowest
 	// case, against 2.4x with 8).
 	ReferenceParallel = 20
-	// DeviceParallel is how many cases run at once against remote devices:
-	// a device runs one session at a time, and a case waiting for a device
-	// would spend its budget.
-	DeviceParallel = 1
 	// DefaultBudget is a case's deadline in API time when it sets none; it
 	// is scaled, then Params.CaseDeadline is added.
 	DefaultBudget = 60 * time.Second
@@ -107,7 +103,10 @@ type Params struct {
 	// DefaultTimeScale); a case with minScale runs at max(TimeScale,
 	// minScale). A driver that cannot scale runs at 1.
 	TimeScale float64
-	// Parallel is how many cases Run runs at once (0 means DefaultParallel).
+	// Parallel is how many cases Run runs at once; 0 means as many as the
+	// driver holds sessions open at once when it says (a [Capacity], such
+	// as remote devices: a case waiting for a free device would spend its
+	// budget), else DefaultParallel.
 	Parallel int
 	// Strict makes should mismatches fail instead of warn.
 	Strict bool
@@ -180,6 +179,9 @@ func New(p Params) (*Runner, error) {
 	}
 	if p.Parallel == 0 {
 		p.Parallel = DefaultParallel
+		if c, ok := p.Driver.(Capacity); ok && c.Sessions() > 0 {
+			p.Parallel = c.Sessions()
+		}
 	}
 	if p.CaseDeadline == 0 {
 		p.CaseDeadline = DefaultCaseDeadline

@@ -21,8 +21,10 @@ type Hooks struct {
 // Repeat runs every case n times (n below 1 counts as 1), Params.Parallel
 // runs at once, pass after pass (every case once, then every case again), and
 // returns each case's runs in pass order, indexed like cases. Within a pass
-// the cases that declare the longest budget start first. When ctx ends, the
-// runs not started yet are skipped.
+// the cases that declare the longest budget start first. A case marked
+// alone runs with no other in flight: it waits for the running ones, and
+// none starts until it ended. When ctx ends, the runs not started yet are
+// skipped.
 func (r *Runner) Repeat(ctx context.Context, cases []*casefile.Case, n int, h Hooks) [][]result.CaseResult {
 	return schedule(ctx, cases, max(n, 1), r.p.Parallel, r.Case, h)
 }
@@ -36,6 +38,7 @@ func schedule(ctx context.Context, cs []*casefile.Case, repeat, parallel int,
 		out[i] = make([]result.CaseResult, repeat)
 	}
 	sem := make(chan struct{}, max(parallel, 1))
+	var gate sync.RWMutex // alone cases hold it for writing, the others for reading
 	var wg sync.WaitGroup
 	order := longestFirst(cs)
 	for rep := range repeat {
@@ -51,6 +54,13 @@ func schedule(ctx context.Context, cs []*casefile.Case, repeat, parallel int,
 			}
 			wg.Go(func() {
 				defer func() { <-sem }()
+				if c.Alone {
+					gate.Lock()
+					defer gate.Unlock()
+				} else {
+					gate.RLock()
+					defer gate.RUnlock()
+				}
 				if h.Started != nil {
 					h.Started(c.ID, rep)
 				}

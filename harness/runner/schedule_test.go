@@ -141,3 +141,47 @@ func TestRepeatUsesTheRunnersBound(t *testing.T) {
 		t.Errorf("Repeat(0) ran %d times, want 1", len(out[0]))
 	}
 }
+
+// TestScheduleAloneRunsAlone: a case marked alone starts only when no other
+// run is in flight, and none starts before it ended, at any parallelism.
+func TestScheduleAloneRunsAlone(t *testing.T) {
+	t.Parallel()
+	var cs []*casefile.Case
+	for _, id := range []string{"a.1", "a.2", "a.3", "a.4", "a.5", "a.6", "a.7", "a.8"} {
+		cs = append(cs, &casefile.Case{ID: id, Alone: id == "a.3" || id == "a.6"})
+	}
+	var mu sync.Mutex
+	running := map[string]bool{}
+	var bad []string
+	run := func(_ context.Context, c *casefile.Case) result.CaseResult {
+		mu.Lock()
+		running[c.ID] = true
+		for id := range running {
+			if id != c.ID && (c.Alone || cs[idx(cs, id)].Alone) {
+				bad = append(bad, c.ID+" with "+id)
+			}
+		}
+		mu.Unlock()
+		time.Sleep(2 * time.Millisecond) // overlap, if the gate let it
+		mu.Lock()
+		delete(running, c.ID)
+		mu.Unlock()
+		return result.CaseResult{ID: c.ID, Verdict: result.Pass}
+	}
+	out := schedule(t.Context(), cs, 3, 8, run, Hooks{})
+	if len(bad) > 0 {
+		t.Errorf("alone cases overlapped: %v", bad)
+	}
+	for i, runs := range out {
+		for _, r := range runs {
+			if r.Verdict != result.Pass {
+				t.Errorf("%s: %+v", cs[i].ID, r)
+			}
+		}
+	}
+}
+
+// idx returns the index of the case named id.
+func idx(cs []*casefile.Case, id string) int {
+	return slices.IndexFunc(cs, func(c *casefile.Case) bool { return c.ID == id })
+}

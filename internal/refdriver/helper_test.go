@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +24,8 @@ import (
 const (
 	envMode = "NETCONFORM_HELPER"
 	envOnce = "NETCONFORM_HELPER_ONCE"
+	// envSessions, if set, is how many sessions the helper serves at once.
+	envSessions = "NETCONFORM_HELPER_SESSIONS"
 )
 
 // helperArgs is the command line of the helper process.
@@ -50,7 +53,8 @@ func TestHelperProcess(t *testing.T) {
 	if mode == "hang" {
 		signal.Ignore(os.Interrupt) // only a kill ends it
 	}
-	err := refdriver.ServeStdio(context.Background(), os.Stdin, out)
+	sessions, _ := strconv.Atoi(os.Getenv(envSessions))
+	err := refdriver.ServeStdio(context.Background(), os.Stdin, out, refdriver.StdioOptions{Sessions: sessions})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "helper:", err)
 		os.Exit(1)

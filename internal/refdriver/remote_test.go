@@ -38,12 +38,13 @@ func (d *countingDriver) Open(ctx context.Context, cfg driver.Config) (driver.Se
 
 // remoteSameVerdicts runs cs through the HTTP long-poll control channel,
 // with Go clients playing devices that run the reference: two
-// implementations (two device names) of runner.DefaultParallel devices
-// each, in one run. Each must run every case once, over a pool of its
-// devices, with the verdicts of want, and get a report of its own beside
-// one comparison page. Half the devices of each name keep their files
-// themselves (the files capability), the others work in the harness's
-// folders, so cases run both ways in one run.
+// implementations (two device names) of two devices each, in one run. Each
+// must run every case once, over a pool of its devices, with the verdicts
+// of want, and get a report of its own beside one comparison page. Of each
+// name, one device keeps its files itself (the files capability) and
+// serves three sessions at once, the other works in the harness's folders
+// one session at a time, so cases run both ways in one run; the runners
+// run as many cases at once as the devices hold sessions (four).
 func remoteSameVerdicts(t *testing.T, srv *mockserver.Server, cs []*casefile.Case, want map[string]result.CaseResult) {
 	d, err := remote.New(remote.Options{PollWait: 2 * time.Second, DeviceClock: true})
 	if err != nil {
@@ -55,19 +56,21 @@ func remoteSameVerdicts(t *testing.T, srv *mockserver.Server, cs []*casefile.Cas
 	var wg sync.WaitGroup
 	names := []string{"go-device-a", "go-device-b"}
 	devices := map[string][]*countingDriver{}
-	devErrs := make(chan error, len(names)*runner.DefaultParallel)
+	const perName = 2
+	devErrs := make(chan error, len(names)*perName)
 	for _, name := range names {
-		for i := range runner.DefaultParallel {
+		for i := range perName {
 			dev := &countingDriver{Driver: refdriver.New()}
 			devices[name] = append(devices[name], dev)
-			wg.Go(func() {
-				devErrs <- remote.RunDevice(ctx, client, d.URL(), dev,
-					proto.ServeOptions{Name: name, Capabilities: refdriver.Capabilities(), Files: i%2 == 0})
-			})
+			o := proto.ServeOptions{Name: name, Capabilities: refdriver.Capabilities()}
+			if i == 0 {
+				o.Files, o.Sessions = true, 3
+			}
+			wg.Go(func() { devErrs <- remote.RunDevice(ctx, client, d.URL(), dev, o) })
 		}
 	}
 	tick := time.NewTicker(5 * time.Millisecond)
-	for d.Devices() < len(names)*runner.DefaultParallel {
+	for d.Devices() < len(names)*perName {
 		select {
 		case <-t.Context().Done():
 			t.Fatalf("%d devices connected", d.Devices())
@@ -79,6 +82,11 @@ func remoteSameVerdicts(t *testing.T, srv *mockserver.Server, cs []*casefile.Cas
 		TempDir: t.TempDir()})
 	if err != nil {
 		t.Fatalf("new fleet: %v", err)
+	}
+	for _, r := range fleet.Runners() {
+		if r.Parallel() != 4 {
+			t.Errorf("%s runs %d cases at once, want its devices' 3+1 sessions", r.Implementation(), r.Parallel())
+		}
 	}
 	shares := fleet.Repeat(t.Context(), cs, 1, nil)
 	if err := d.Close(); err != nil {

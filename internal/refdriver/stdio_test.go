@@ -47,7 +47,7 @@ func runAll(t *testing.T, srv *mockserver.Server, d driver.Driver, p runner.Para
 func newExec(t *testing.T, mode string, o execdriver.Options) *execdriver.Driver {
 	t.Helper()
 	o.Args = helperArgs()
-	o.Env = helperEnv(mode, filepath.Join(t.TempDir(), "faulted"))
+	o.Env = append(helperEnv(mode, filepath.Join(t.TempDir(), "faulted")), o.Env...)
 	d, err := execdriver.New(o)
 	if err != nil {
 		t.Fatalf("new exec driver: %v", err)
@@ -104,6 +104,28 @@ func TestSameVerdicts(t *testing.T) {
 		}
 		if d.Name() != refdriver.Name {
 			t.Errorf("Name() = %q, want the hello's %q", d.Name(), refdriver.Name)
+		}
+	})
+	t.Run("exec-sessions", func(t *testing.T) {
+		// One process serving four sessions at once runs the cases where
+		// sessions could meet (files, cancels, concurrency, timeouts) with
+		// the verdicts of one session at a time.
+		var sub []*casefile.Case
+		for _, c := range cs {
+			if area, _, _ := strings.Cut(c.ID, "."); slices.Contains([]string{"files", "cancel", "concurrency", "timeouts"}, area) {
+				sub = append(sub, c)
+			}
+		}
+		d := newExec(t, "ref", execdriver.Options{Env: []string{envSessions + "=4"}})
+		got := runAll(t, srv, d, runner.Params{Parallel: 4}, sub)
+		part := make(map[string]result.CaseResult, len(sub))
+		for _, c := range sub {
+			part[c.ID] = want[c.ID]
+		}
+		compare(t, "exec with 4 sessions", part, got)
+		t.Logf("%d cases: inproc %v, exec with 4 sessions %v", len(sub), tally(part), tally(got))
+		if n := len(d.PIDs()); n != 1 {
+			t.Errorf("started %d processes; want one serving the 4 sessions at once", n)
 		}
 	})
 	t.Run("remote", func(t *testing.T) { remoteSameVerdicts(t, srv, cs, want) })
@@ -213,7 +235,7 @@ func TestServeStdioEndsAtBye(t *testing.T) {
 	defer inW.Close()
 	done := make(chan error, 1)
 	var out bytes.Buffer
-	go func() { done <- refdriver.ServeStdio(ctx, inR, &out) }()
+	go func() { done <- refdriver.ServeStdio(ctx, inR, &out, refdriver.StdioOptions{}) }()
 	if _, err := io.WriteString(inW, `{"type":"welcome","version":1}`+"\n"+`{"type":"bye"}`+"\n"); err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,11 @@
 // drivers/lua/stdio_driver.lua.
 //
 // Each session runs on one process; a process serves sessions one at a time
-// and is reused for the next session when the previous one ended cleanly.
-// Sessions opened at the same time get processes of their own. A process
+// (or as many at once as its hello's capabilities.sessions says) and is
+// reused for the next session when the previous one ended cleanly.
+// Sessions opened at the same time get processes of their own once the
+// running ones are full. A process serving several sessions that crashes
+// fails all of them. A process
 // that crashes, hangs (no reply within Options.OpTimeout), floods or breaks
 // the protocol fails its session with the reason (from Call, Cancel and
 // Close) and is stopped; the next session starts a fresh one. Processes are
@@ -67,13 +70,18 @@ type Driver struct {
 	base   context.Context
 	cancel context.CancelFunc
 
-	mu     sync.Mutex // guards below
-	idle   []*proc
-	all    map[*proc]bool
-	hello  string // name from the first hello
-	closed bool
-	pids   []int
-	stops  sync.WaitGroup
+	mu   sync.Mutex // guards below
+	idle []*proc    // a process once per free session place
+	// starting counts the processes not past their hello yet; started is
+	// closed and replaced when one gets there (or fails to).
+	starting int
+	started  chan struct{}
+	perProc  int // the last hello's sessions at once (0: none yet)
+	all      map[*proc]bool
+	hello    string // name from the first hello
+	closed   bool
+	pids     []int
+	stops    sync.WaitGroup
 }
 
 // New returns a driver running o.Args. It starts nothing yet.
@@ -89,7 +97,7 @@ func New(o Options) (*Driver, error) {
 	}
 	o.Args = slices.Clone(o.Args)
 	base, cancel := context.WithCancel(context.Background())
-	return &Driver{o: o, base: base, cancel: cancel, all: make(map[*proc]bool)}, nil
+	return &Driver{o: o, base: base, cancel: cancel, all: make(map[*proc]bool), started: make(chan struct{})}, nil
 }
 
 // Name returns Options.Name, else the name the driver said hello with, else
@@ -146,21 +154,33 @@ func (d *Driver) Open(ctx context.Context, cfg driver.Config) (driver.Session, e
 	}
 }
 
-// take returns an idle healthy process, or starts one and waits for its hello.
+// take returns a free session place on a healthy process, or starts one and
+// waits for its hello. While no process has said how many sessions it
+// serves at once (or it said more than one), a caller that finds no free
+// place while a process is starting waits for that process instead of
+// starting another: its places may be enough.
 func (d *Driver) take(ctx context.Context) (*proc, error) {
 	d.mu.Lock()
-	if d.closed {
-		d.mu.Unlock()
-		return nil, errors.New("exec driver closed")
-	}
-	for len(d.idle) > 0 {
-		p := d.idle[len(d.idle)-1]
-		d.idle = d.idle[:len(d.idle)-1]
-		if p.peer.Err() == nil {
+	for {
+		if d.closed {
+			d.mu.Unlock()
+			return nil, errors.New("exec driver closed")
+		}
+		if p := d.popIdleLocked(); p != nil {
 			d.mu.Unlock()
 			return p, nil
 		}
-		d.retireLocked(p)
+		if d.starting == 0 || d.perProc == 1 {
+			break
+		}
+		started := d.started
+		d.mu.Unlock()
+		select {
+		case <-started:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("wait for a driver process to start: %w", context.Cause(ctx))
+		}
+		d.mu.Lock()
 	}
 	p, err := startProc(d.base, d.o)
 	if err != nil {
@@ -169,24 +189,44 @@ func (d *Driver) take(ctx context.Context) (*proc, error) {
 	}
 	d.all[p] = true
 	d.pids = append(d.pids, p.pid())
+	d.starting++
 	d.mu.Unlock()
 
 	peer, err := proto.Handshake(ctx, p, proto.PeerOptions{OpTimeout: d.o.OpTimeout, HelloTimeout: d.o.HelloTimeout})
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.starting--
+	close(d.started)
+	d.started = make(chan struct{})
 	if err != nil {
-		d.mu.Lock()
 		d.retireLocked(p)
-		d.mu.Unlock()
 		return nil, fmt.Errorf("start driver %s: %w", d.o.Args[0], err)
 	}
 	p.peer = peer
 	p.stderr.attach(peer)
 	go d.watch(p)
-	d.mu.Lock()
 	if d.hello == "" {
 		d.hello = peer.Name()
 	}
-	d.mu.Unlock()
+	d.perProc = peer.MaxSessions()
+	for range d.perProc - 1 { // the caller takes one place
+		d.idle = append(d.idle, p)
+	}
 	return p, nil
+}
+
+// popIdleLocked takes a free place on a healthy process, retiring the dead
+// ones it finds, or returns nil; d.mu is held.
+func (d *Driver) popIdleLocked() *proc {
+	for len(d.idle) > 0 {
+		p := d.idle[len(d.idle)-1]
+		d.idle = d.idle[:len(d.idle)-1]
+		if p.peer.Err() == nil {
+			return p
+		}
+		d.retireLocked(p)
+	}
+	return nil
 }
 
 // watch stops a process as soon as its peer breaks (crash, hang, garbage).

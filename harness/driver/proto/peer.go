@@ -48,7 +48,9 @@ type PeerOptions struct {
 }
 
 // Peer is the harness end of one connected driver that said hello. It runs
-// one session at a time. Its methods are safe for concurrent use.
+// as many sessions at once as the driver's hello allows
+// (driver.Capabilities.Sessions; one by default). Its methods are safe for
+// concurrent use.
 type Peer struct {
 	conn     Conn
 	hello    Message
@@ -61,7 +63,7 @@ type Peer struct {
 	err     error
 	nextID  int64
 	pending map[int64]*pending
-	sess    *session
+	sess    map[string]*session // the open sessions by id
 	nSess   int64
 	spare   []string // log lines outside any session, for the next one
 }
@@ -84,7 +86,7 @@ func NewPeer(conn Conn, hello Message, version int, opts PeerOptions) *Peer {
 		opts.OpTimeout = DefaultOpTimeout
 	}
 	p := &Peer{conn: conn, hello: hello, version: version, opts: opts, done: make(chan struct{}),
-		readDone: make(chan struct{}), pending: make(map[int64]*pending)}
+		readDone: make(chan struct{}), pending: make(map[int64]*pending), sess: make(map[string]*session)}
 	go p.readLoop()
 	return p
 }
@@ -163,8 +165,11 @@ func (p *Peer) Err() error {
 func (p *Peer) Busy() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.sess != nil
+	return len(p.sess) > 0
 }
+
+// MaxSessions returns how many sessions the peer runs at once.
+func (p *Peer) MaxSessions() int { return p.Capabilities().MaxSessions() }
 
 // Fail breaks the peer with err (for transports that learn of a failure
 // first, such as a process exit): the open session's pending and later
@@ -182,23 +187,27 @@ func (p *Peer) failLocked(err error) {
 	}
 	p.err = err
 	close(p.done)
-	if p.sess != nil {
-		p.sess.queue.Close()
+	for _, s := range p.sess {
+		s.queue.Close()
 	}
 	go func() { _ = p.conn.Close() }() // unblocks the reader
 }
 
 // AddLog adds a line the transport got outside the protocol (a
-// subprocess's stderr) to the open session's logs, or keeps it for the next
-// session.
+// subprocess's stderr) to the open sessions' logs (each of them: the line
+// cannot say whose it is), or keeps it for the next session.
 func (p *Peer) AddLog(line string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.sess != nil {
-		p.sess.addLog(line)
-		return
+	p.addLogLocked(line)
+}
+
+// addLogLocked is AddLog with p.mu held.
+func (p *Peer) addLogLocked(line string) {
+	for _, s := range p.sess {
+		s.addLog(line)
 	}
-	if len(p.spare) < maxSpare {
+	if len(p.sess) == 0 && len(p.spare) < maxSpare {
 		p.spare = append(p.spare, line)
 	}
 }
@@ -265,21 +274,21 @@ func (p *Peer) dispatch(m Message) error {
 	case TypeReply:
 		return p.replyLocked(m)
 	case TypeEvent:
-		s := p.sess
-		if s == nil || m.Session != s.id {
+		s := p.sess[m.Session]
+		if s == nil {
 			return violation("event seq %d of closed or unknown session %s", m.Seq, quote(m.Session))
 		}
 		return s.onEvent(m, p.opts.StampReceipt)
 	case TypeLog:
-		s := p.sess
-		switch {
-		case m.Session != "" && (s == nil || m.Session != s.id):
-			return violation("log line of closed or unknown session %s", quote(m.Session))
-		case s != nil:
-			s.addLog(m.Line)
-		case len(p.spare) < maxSpare:
-			p.spare = append(p.spare, m.Line)
+		if m.Session == "" {
+			p.addLogLocked(m.Line)
+			return nil
 		}
+		s := p.sess[m.Session]
+		if s == nil {
+			return violation("log line of closed or unknown session %s", quote(m.Session))
+		}
+		s.addLog(m.Line)
 		return nil
 	}
 	return violation("unexpected %s message from the driver", m.Type)
@@ -300,9 +309,9 @@ func (p *Peer) replyLocked(m Message) error {
 	switch pd.typ {
 	case TypeOpen, TypeClose:
 		fits = m.OK || m.Error != ""
-		if pd.typ == TypeClose && pd.sess != nil && p.sess == pd.sess {
+		if pd.typ == TypeClose && pd.sess != nil && p.sess[pd.sess.id] == pd.sess {
 			// Nothing of the session may follow its close reply.
-			p.sess = nil
+			delete(p.sess, pd.sess.id)
 			pd.sess.queue.Close()
 		}
 	case TypePlace:

@@ -27,19 +27,26 @@ type ServeOptions struct {
 	// is judged on its files all the same.
 	Files    bool
 	FilesDir string
+	// Sessions is how many sessions Serve runs at once (announced in hello;
+	// 0 means one at a time). d must then allow that many open sessions.
+	Sessions int
 }
 
 // Serve is the driver end of the protocol: it says hello on w, then serves
-// the harness's requests read from r with sessions of d, one at a time,
-// keeping the protocol's ordering (a call's reply before its events, a
+// the harness's requests read from r with sessions of d, one at a time or
+// up to opts.Sessions at once, keeping the protocol's ordering (a call's reply before its events, a
 // cancel's reply after the events it follows). It returns nil after bye or
 // at the end of r, an error when r or w fail or the harness breaks the
-// protocol. When ctx ends it closes the open session and returns; a Read
+// protocol. When ctx ends it closes the open sessions and returns; a Read
 // blocked on r is the caller's to unblock (by closing r).
 func Serve(ctx context.Context, r io.Reader, w io.Writer, d driver.Driver, opts ServeOptions) error {
-	srv := &server{d: d, w: w, opts: opts}
+	srv := &server{d: d, w: w, opts: opts, served: make(map[string]*served)}
 	caps := opts.Capabilities
 	caps.Files = opts.Files
+	caps.Sessions = 0
+	if opts.Sessions > 1 {
+		caps.Sessions = opts.Sessions
+	}
 	if err := srv.write(Hello(opts.Name, caps)); err != nil {
 		return err
 	}
@@ -47,7 +54,7 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, d driver.Driver, opts 
 	stop := make(chan struct{})
 	defer close(stop)
 	go readLines(NewLineReader(r, opts.MaxLine), lines, stop)
-	defer srv.closeSession(context.WithoutCancel(ctx))
+	defer srv.closeAll(context.WithoutCancel(ctx))
 	welcomed := false
 	for {
 		var lr lineResult
@@ -107,11 +114,11 @@ func readLines(lr *LineReader, out chan<- lineResult, stop <-chan struct{}) {
 
 // server is Serve's state.
 type server struct {
-	d    driver.Driver
-	opts ServeOptions
-	wmu  sync.Mutex // serialises writes
-	w    io.Writer
-	cur  *served // the open session, or nil; only the Serve loop touches it
+	d      driver.Driver
+	opts   ServeOptions
+	wmu    sync.Mutex // serialises writes
+	w      io.Writer
+	served map[string]*served // the open sessions by id; only the Serve loop touches it
 }
 
 // served is one session being served.
@@ -161,8 +168,8 @@ func (srv *server) handle(ctx context.Context, m Message) error {
 	default:
 		return violation("unexpected %s message from the harness", m.Type)
 	}
-	sv := srv.cur
-	if sv == nil || sv.id != m.Session {
+	sv := srv.served[m.Session]
+	if sv == nil {
 		return srv.reply(m, Message{Error: "no open session " + quote(m.Session)})
 	}
 	switch m.Type {
@@ -183,7 +190,7 @@ func (srv *server) handle(ctx context.Context, m Message) error {
 		}
 		return srv.reply(m, Message{Cancelled: &c})
 	}
-	err := srv.closeSession(ctx)
+	err := srv.closeSession(ctx, sv)
 	if err != nil {
 		return srv.reply(m, Message{Error: err.Error()})
 	}
@@ -192,11 +199,14 @@ func (srv *server) handle(ctx context.Context, m Message) error {
 
 // open starts a session and its event forwarder.
 func (srv *server) open(ctx context.Context, m Message) error {
-	if srv.cur != nil {
-		return srv.reply(m, Message{Error: "session " + quote(srv.cur.id) + " is still open"})
+	if n := max(srv.opts.Sessions, 1); len(srv.served) >= n {
+		return srv.reply(m, Message{Error: fmt.Sprintf("%d sessions are still open, as many as this driver serves at once", n)})
 	}
 	if m.Config == nil || m.Session == "" {
 		return srv.reply(m, Message{Error: "open needs a session and a config"})
+	}
+	if srv.served[m.Session] != nil {
+		return srv.reply(m, Message{Error: "session " + quote(m.Session) + " is already open"})
 	}
 	cfg := *m.Config
 	var folders *driver.Folders
@@ -216,7 +226,7 @@ func (srv *server) open(ctx context.Context, m Message) error {
 	}
 	sv := &served{id: m.Session, s: s, folders: folders, fwdDone: make(chan struct{}), announced: make(map[string]bool)}
 	sv.cond = sync.NewCond(&sv.mu)
-	srv.cur = sv
+	srv.served[sv.id] = sv
 	go srv.forward(sv)
 	return srv.reply(m, Message{OK: true})
 }
@@ -249,14 +259,17 @@ func (srv *server) call(ctx context.Context, sv *served, m Message) error {
 	return nil
 }
 
-// closeSession closes the open session, waits until its last event was
-// written and sends its last log lines.
-func (srv *server) closeSession(ctx context.Context) error {
-	sv := srv.cur
-	if sv == nil {
-		return nil
+// closeAll closes every open session.
+func (srv *server) closeAll(ctx context.Context) {
+	for _, sv := range srv.served {
+		_ = srv.closeSession(ctx, sv)
 	}
-	srv.cur = nil
+}
+
+// closeSession closes an open session, waits until its last event was
+// written and sends its last log lines.
+func (srv *server) closeSession(ctx context.Context, sv *served) error {
+	delete(srv.served, sv.id)
 	sv.mu.Lock()
 	sv.closing = true
 	sv.cond.Broadcast()

@@ -2,7 +2,6 @@ package proto
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"sync"
@@ -35,8 +34,9 @@ type session struct {
 	closeErr  error
 }
 
-// Open starts a session on the peer with cfg. A peer runs one session at a
-// time: Open fails while another is open. An error reply leaves the peer
+// Open starts a session on the peer with cfg. A peer runs as many sessions
+// at once as its driver announced (one by default): Open fails while that
+// many are open. An error reply leaves the peer
 // usable; a broken peer's error is returned as is. The session's PlaceFile
 // and Files work when the driver announced the files capability, and
 // return an error otherwise.
@@ -47,14 +47,14 @@ func (p *Peer) Open(ctx context.Context, cfg driver.Config) (driver.FileSession,
 		p.mu.Unlock()
 		return nil, fmt.Errorf("open session: %w", err)
 	}
-	if p.sess != nil {
+	if n := p.Capabilities().MaxSessions(); len(p.sess) >= n {
 		p.mu.Unlock()
-		return nil, errors.New("open session: the peer already has an open session")
+		return nil, fmt.Errorf("open session: the peer already has %d open sessions, as many as its driver serves at once", n)
 	}
 	p.nSess++
 	s := &session{p: p, id: "s" + strconv.FormatInt(p.nSess, 10), queue: driver.NewQueue(), known: make(map[string]bool)}
 	s.logs, p.spare = p.spare, nil
-	p.sess = s
+	p.sess[s.id] = s
 	p.mu.Unlock()
 	r, err := p.request(ctx, s, Message{Type: TypeOpen, Session: s.id, Config: &cfg})
 	if err == nil && r.Error != "" {
@@ -71,8 +71,8 @@ func (p *Peer) Open(ctx context.Context, cfg driver.Config) (driver.FileSession,
 func (p *Peer) endSession(s *session) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.sess == s {
-		p.sess = nil
+	if p.sess[s.id] == s {
+		delete(p.sess, s.id)
 	}
 	s.queue.Close()
 }

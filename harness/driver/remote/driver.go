@@ -3,7 +3,8 @@
 // long-poll control channel (docs/driver-protocol.md, "HTTP transport"): a
 // device posts hello, polls for the harness's messages and posts its
 // replies, events and logs. Each connected device runs one session at a
-// time; Open waits for a free device.
+// time, or as many at once as its hello's capabilities.sessions says; Open
+// waits for a free place on a device.
 //
 // Devices that say different names in their hello are different
 // implementations (an Android phone and an iPhone): [Driver.Implementations]
@@ -76,7 +77,7 @@ type Driver struct {
 
 	mu      sync.Mutex // guards below
 	devices map[string]*device
-	idle    []*device
+	idle    []*device     // a device once per free session place
 	changed chan struct{} // closed and replaced when idle grows
 	n       int
 	hello   string
@@ -154,8 +155,8 @@ func (d *Driver) Devices() int {
 	return len(d.devices)
 }
 
-// Open waits (bounded by ctx) for a free device, whatever its name, and
-// opens a session on it. Sessions of one implementation among several come
+// Open waits (bounded by ctx) for a free session place on a device,
+// whatever its name, and opens a session there. Sessions of one implementation among several come
 // from [Driver.Implementations].
 func (d *Driver) Open(ctx context.Context, cfg driver.Config) (driver.Session, error) {
 	return d.open(ctx, cfg, anyName)

@@ -46,7 +46,9 @@ func (d *Driver) handleHello(w http.ResponseWriter, r *http.Request) {
 	if d.hello == "" {
 		d.hello = hello.Name
 	}
-	d.idle = append(d.idle, dev)
+	for range dev.peer.MaxSessions() {
+		d.idle = append(d.idle, dev)
+	}
 	close(d.changed)
 	d.changed = make(chan struct{})
 	d.mu.Unlock()

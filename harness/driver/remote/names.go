@@ -33,24 +33,54 @@ func deviceNoun(name string) string {
 	return "device named " + strconv.Quote(name)
 }
 
-// takeIdleLocked takes the first healthy idle device named name (anyName:
-// any), dropping broken ones from the idle list, or returns nil; d.mu is
-// held.
+// takeIdleLocked takes a free session place on a healthy device named name
+// (anyName: any), the one with the most free places (so sessions spread
+// over the devices), dropping broken devices from the idle list, or
+// returns nil; d.mu is held. d.idle holds a device once per free place.
 func (d *Driver) takeIdleLocked(name string) *device {
 	d.idle = slices.DeleteFunc(d.idle, func(x *device) bool { return x.peer.Err() != nil })
-	i := slices.IndexFunc(d.idle, func(x *device) bool { return name == anyName || x.implName() == name })
-	if i < 0 {
+	free := map[*device]int{}
+	var best *device
+	for _, x := range d.idle {
+		if name != anyName && x.implName() != name {
+			continue
+		}
+		free[x]++
+		if best == nil || free[x] > free[best] {
+			best = x
+		}
+	}
+	if best == nil {
 		return nil
 	}
-	dev := d.idle[i]
+	i := slices.Index(d.idle, best)
 	d.idle = slices.Delete(d.idle, i, i+1)
-	return dev
+	return best
 }
+
+// sessionsNamed sums the sessions at once of the connected devices named
+// name (anyName: all).
+func (d *Driver) sessionsNamed(name string) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n := 0
+	for _, dev := range d.devices {
+		if name == anyName || dev.implName() == name {
+			n += dev.peer.MaxSessions()
+		}
+	}
+	return n
+}
+
+// Sessions returns how many sessions the connected devices run at once in
+// all: each device's capabilities.sessions (one by default), summed.
+func (d *Driver) Sessions() int { return d.sessionsNamed(anyName) }
 
 // Implementations returns a driver for each implementation among the
 // connected devices, sorted by name: the devices that said one name in
 // their hello form a pool, and the driver of that name opens its sessions
-// on any free device of the pool (one session per device at a time). A
+// on any free device of the pool (as many sessions at once on a device as
+// its hello's capabilities.sessions, one by default). A
 // device that connects later joins its name's pool; a later name is not in
 // the list already returned. With Options.Name set every device is one
 // implementation and the list is d alone; with no device connected it is
@@ -110,3 +140,6 @@ func (p *pool) Open(ctx context.Context, cfg driver.Config) (driver.Session, err
 
 // Devices returns how many devices of the pool are connected.
 func (p *pool) Devices() int { return p.d.devicesNamed(p.name) }
+
+// Sessions returns how many sessions the pool's devices run at once.
+func (p *pool) Sessions() int { return p.d.sessionsNamed(p.name) }

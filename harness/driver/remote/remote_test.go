@@ -3,6 +3,7 @@ package remote_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -195,5 +196,64 @@ func TestDeviceFiles(t *testing.T) {
 	}
 	if err := s.Close(t.Context()); err != nil {
 		t.Errorf("close: %v", err)
+	}
+}
+
+// TestDeviceSessions: a device that announces sessions 2 holds two
+// sessions at once (their calls and events apart); a third Open waits
+// for a free place, which closing one of the two gives. Sessions() and a
+// pool's Sessions() count the places.
+func TestDeviceSessions(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, remote.Options{PollWait: 200 * time.Millisecond})
+	startDeviceWith(t, d, proto.ServeOptions{Name: "tablet", Sessions: 2,
+		Capabilities: driver.Capabilities{Fns: []string{driver.FnRequest}}})
+	startNamed(t, d, "phone")
+	waitDevices(t, d, 2)
+	if got := d.Sessions(); got != 3 {
+		t.Errorf("Sessions() = %d, want 2 + 1", got)
+	}
+	var tablet driver.Driver
+	for _, impl := range d.Implementations() {
+		if impl.Name() == "tablet" {
+			tablet = impl
+		}
+	}
+	if c, ok := tablet.(interface{ Sessions() int }); !ok || c.Sessions() != 2 {
+		t.Fatalf("the tablet's pool does not say its 2 sessions")
+	}
+	a, err := tablet.Open(t.Context(), driver.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := tablet.Open(t.Context(), driver.Config{})
+	if err != nil {
+		t.Fatalf("second session on a 2-session device: %v", err)
+	}
+	for i, s := range []driver.Session{a, b} {
+		url := fmt.Sprint("http://x/", i)
+		if _, err := s.Call(t.Context(), driver.Call{URL: url}); err != nil {
+			t.Fatal(err)
+		}
+		if ev := <-s.Events(); ev.Fields["response"] != url {
+			t.Errorf("session %d got %v, want its own call's", i, ev.Fields["response"])
+		}
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := tablet.Open(ctx, driver.Config{}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("third open on a full 2-session device = %v, want a wait until ctx ends", err)
+	}
+	if err := a.Close(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	c, err := tablet.Open(t.Context(), driver.Config{})
+	if err != nil {
+		t.Fatalf("open after a close: %v", err)
+	}
+	for _, s := range []driver.Session{b, c} {
+		if err := s.Close(t.Context()); err != nil {
+			t.Error(err)
+		}
 	}
 }
