@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -263,8 +264,19 @@ func checkStopped(t *testing.T, d *execdriver.Driver) {
 // the app says hello over HTTP long-poll, runs the cases and leaves after
 // bye. Its files are in its own folders (the host's DOCS_DIR), which the
 // harness reaches only through the files capability, so the files and
-// upload cases are judged on the app's listings.
+// upload cases are judged on the app's listings. It runs once with one
+// session at a time and once with four (settings.sessions), each session
+// in its own subfolders, the runner taking its parallelism from the
+// device's hello.
 func TestSolar2DAppRemote(t *testing.T) {
+	for _, sessions := range []int{1, 4} {
+		t.Run(fmt.Sprintf("sessions-%d", sessions), func(t *testing.T) { runApp(t, sessions) })
+	}
+}
+
+// runApp runs the app host with the given number of sessions and judges
+// the quick remote cases through it.
+func runApp(t *testing.T, sessions int) {
 	lua := needLua(t)
 	cs := pick(t, testkit.Cases(t), basicRemote(), filesRemote())
 	srv := testkit.Server(t)
@@ -280,7 +292,7 @@ func TestSolar2DAppRemote(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = logFile.Close() })
 	hostLog := func() string { b, _ := os.ReadFile(logPath); return string(b) }
-	cmd := exec.CommandContext(ctx, lua, "solar2d_host.lua", d.URL(), t.TempDir())
+	cmd := exec.CommandContext(ctx, lua, "solar2d_host.lua", d.URL(), t.TempDir(), strconv.Itoa(sessions))
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = time.Second
@@ -294,7 +306,8 @@ func TestSolar2DAppRemote(t *testing.T) {
 		<-exited
 	})
 
-	got := run(t, d, srv, 1, 1, cs)
+	waitSessions(t, d, sessions, hostLog)
+	got := run(t, d, srv, 1, 0, cs)
 	check(t, "solar2d:luasocket-host", cs, got)
 	for _, c := range cs {
 		if r := got[c.ID]; len(c.Given.Files) > 0 && r.Verdict == result.Pass && len(r.Files) == 0 {
@@ -315,5 +328,18 @@ func TestSolar2DAppRemote(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Errorf("app host still running 15s after bye\n%s", hostLog())
+	}
+}
+
+// waitSessions waits (10 s at most) until the app's hello has given d the
+// wanted number of session places, failing when it gives another number.
+func waitSessions(t *testing.T, d *remote.Driver, want int, hostLog func() string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for d.Sessions() == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := d.Sessions(); got != want {
+		t.Fatalf("the app offers %d sessions, want %d (settings.sessions)\n%s", got, want, hostLog())
 	}
 }

@@ -3,7 +3,10 @@
 -- json) provided by the LuaSocket implementation, so CI tests the app's
 -- protocol logic against the real remote driver.
 --
---   lua5.1 drivers/lua/solar2d_host.lua CONTROL_URL [DOCS_DIR]
+--   lua5.1 drivers/lua/solar2d_host.lua CONTROL_URL [DOCS_DIR [SESSIONS]]
+--
+-- SESSIONS (else the environment variable NC_SESSIONS, else 8) is how many
+-- sessions the app runs at once (settings.sessions).
 --
 -- The app says hello, runs the sessions the harness sends and exits after
 -- the harness says bye (settings.once). Session folders are the app's own
@@ -66,7 +69,8 @@ package.preload["json"] = function()
   return { decode = c.decode, encode = c.encode, null = c.null }
 end
 package.preload["settings"] = function()
-  return { url = url, once = true, pollWait = 5, name = "solar2d:luasocket-host" }
+  return { url = url, once = true, pollWait = 5, name = "solar2d:luasocket-host",
+    sessions = tonumber(arg[3] or os.getenv("NC_SESSIONS") or "") or 8 }
 end
 
 dofile(here .. "/../solar2d/main.lua")

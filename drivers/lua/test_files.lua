@@ -168,6 +168,36 @@ return function(test, eq, decode, cjson)
     reqs[1].listener({ phase = "ended", isError = false, status = 200, response = '{"type":"welcome","version":1,"peer":"p1"}' })
     reqs[2].listener({ phase = "ended", isError = false, status = 200, response = '{"type":"open","id":1,"session":"s","config":{}}\n' })
     eq(cleared, 1, "cleared at open")
-    eq(app.driver.session.rt.files, files, "the session's files")
+    eq(app.driver.sessions.s.rt.files, files, "the session's files")
+  end)
+
+  test("the Solar2D app with sessionFiles: sessions at once, each its own files, prefix and cleanup", function()
+    local remote = require("remote")
+    local reqs, cleared, made, removed = {}, 0, {}, {}
+    local files = { clear = function() cleared = cleared + 1 end }
+    local net = { request = function(url, method, listener, params)
+      reqs[#reqs + 1] = { url = url, listener = listener, params = params }
+      return {}
+    end, cancel = function() return true end }
+    local app = remote.new({ base = "http://h/nc", network = net, system = {}, decode = decode, null = cjson.null,
+      after = function() end, status = function() end, files = files, sessions = 2,
+      sessionFiles = function(id)
+        local f = { clear = function() end }
+        made[id] = f
+        return f, "nc-" .. id .. "/", function() removed[#removed + 1] = id end
+      end })
+    app:start()
+    local hello = decode(reqs[1].params.body:match("^[^\n]+"))
+    eq(hello.capabilities.sessions, 2, "hello says 2 sessions")
+    eq(cleared, 1, "the app's folders are cleared once, at hello")
+    reqs[1].listener({ phase = "ended", isError = false, status = 200, response = '{"type":"welcome","version":1,"peer":"p1"}' })
+    reqs[2].listener({ phase = "ended", isError = false, status = 200, response =
+      '{"type":"open","id":1,"session":"a","config":{}}\n{"type":"open","id":2,"session":"b","config":{}}\n' })
+    eq(cleared, 1, "not cleared at open: other sessions' files are there")
+    eq(app.driver.sessions.a.rt.files, made.a, "a's own files")
+    eq(app.driver.sessions.b.rt.prefix, "nc-b/", "b's prefix")
+    app.driver:handle('{"type":"close","id":3,"session":"a"}')
+    eq(table.concat(removed, ","), "a", "closing a removes a's folders only")
+    eq(app.driver.sessions.b ~= nil, true, "b stays open")
   end)
 end

@@ -227,6 +227,55 @@ test("cancel in listener reports a cancel event after the event", function()
   eq(last(out).kind, "event", "only the first began cancels")
 end)
 
+test("two sessions at once: own events, own logs, a third refused, one closes alone", function()
+  local out, rts = {}, {}
+  local d
+  d = proto.new({
+    name = "fake", decode = decode, null = cjson.null, sessions = 2,
+    write = function(line) out[#out + 1] = decode(line) end,
+    open = function(_, id)
+      rts[id] = fakeRuntime(function(l) d:log(l) end)
+      if id == "b" then rts[id].prefix = "nc-b/" end
+      return rts[id]
+    end,
+  })
+  d:hello()
+  eq(out[1].capabilities.sessions, 2, "hello says 2")
+  d:handle('{"type":"open","id":1,"session":"a","config":{}}')
+  d:handle('{"type":"open","id":2,"session":"b","config":{}}')
+  eq(last(out).ok, true, "second open ok")
+  d:handle('{"type":"open","id":3,"session":"c","config":{}}')
+  eq(type(last(out).error), "string", "a third open is refused")
+  d:handle('{"type":"call","id":4,"session":"a","call":{"url":"http://x/a"}}')
+  eq(last(out).handle, "h1", "a's h1")
+  d:handle('{"type":"call","id":5,"session":"b","call":{"fn":"download","url":"http://x/b","params":{"response":'
+    .. '{"filename":"out.bin"}},"filename":"../up.bin"}}')
+  eq(last(out).handle, "h1", "b's own h1")
+  local cb = rts.b.calls[1]
+  eq(cb.args[4].response.filename, "nc-b/out.bin", "a valid name goes to b's subfolder")
+  eq(cb.args[5], "../up.bin", "an escaping name passes unchanged")
+  d:handle('{"type":"call","id":6,"session":"b","call":{"url":"http://x/","params":{"timeout":"bad"}}}')
+  eq(out[#out - 1].session, "b", "a log printed during b's call is b's")
+  eq(last(out).rejected.message, "ERROR: network.request: params.timeout must be a number", "b's rejection")
+  cb.args[3]({ name = "networkRequest", phase = "ended", requestId = cb.handle,
+    response = { filename = "nc-b/out.bin", baseDirectory = rts.b.system.DocumentsDirectory } })
+  eq(last(out).session, "b", "b's event")
+  eq(last(out).fields.response.filename, "out.bin", "the case's name comes back")
+  d:log("whose?")
+  eq(last(out).session, nil, "a line outside any request has no session with two open")
+  d:handle('{"type":"close","id":7,"session":"a"}')
+  eq(rts.a.closed, true, "a closed")
+  eq(rts.b.closed, false, "b still open")
+  d:log("b's now")
+  eq(last(out).session, "b", "with one open, a line is its")
+  local ca = rts.a.calls[1]
+  local n = #out
+  ca.args[3]({ name = "networkRequest", phase = "ended", requestId = ca.handle })
+  eq(#out, n, "nothing of a after its close")
+  d:handle('{"type":"bye"}')
+  eq(rts.b.closed, true, "bye closes every session")
+end)
+
 test("a bad line is an error; unknown types are logged", function()
   local d, out = newDriver()
   eq(pcall(d.handle, d, "not json"), false, "garbage raises")

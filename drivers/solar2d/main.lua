@@ -46,6 +46,37 @@ if okl and okc and type(crypto) == "table" and crypto.digest and crypto.sha256 t
   })
 end
 
+-- Each session keeps its files in a subfolder nc-<session> of each base
+-- directory, so settings.sessions sessions run at once; a base directory
+-- where the app cannot create one (ResourceDirectory on a device) has no
+-- folder for the session, and placing a file there fails with the reason.
+local function sessionFiles(id)
+  local sub = "nc-" .. tostring(id):gsub("[^%w_-]", "_")
+  local made = {}
+  local function folder(name)
+    local base = system.pathForFile("", system[name])
+    if type(base) ~= "string" or base == "" then return nil end
+    return (base:gsub("/+$", "")) .. "/" .. sub
+  end
+  local ncfiles = require("ncfiles")
+  local f = ncfiles.new({
+    root = function(name)
+      local p = folder(name)
+      if p and not made[name] and lfs.attributes(p, "mode") ~= "directory" and not lfs.mkdir(p) then return nil end
+      made[name] = true
+      return p
+    end,
+    lfs = lfs,
+    sha256 = function(data) return string.lower(crypto.digest(crypto.sha256, data)) end,
+  })
+  return f, sub .. "/", function()
+    for _, name in ipairs(ncfiles.DIRS) do
+      local p = folder(name)
+      if p and lfs.attributes(p, "mode") == "directory" then f:removeTree(p) end
+    end
+  end
+end
+
 local app = remote.new({
   base = settings.url,
   network = network,
@@ -58,6 +89,8 @@ local app = remote.new({
   once = settings.once,
   pollWait = settings.pollWait,
   files = files,
+  sessionFiles = files and sessionFiles,
+  sessions = settings.sessions or 8,
 })
 
 -- print also goes to the harness, so call-time errors the engine prints

@@ -10,6 +10,7 @@
 -- file, ncjson.lua and ncfiles.lua).
 
 local json = require("ncjson")
+local files = require("ncfiles")
 
 local M = {}
 
@@ -40,20 +41,31 @@ Driver.__index = Driver
 --   decode(text)      decodes JSON text; required
 --   null              the decoder's null value (cjson.null), or nil
 --   open(config, id)  returns the session runtime {network, system, close,
---                     files} or nil and a message; required. Without close,
---                     closing the session cancels every handle it issued
---                     (a shared engine, as on Solar2D). files (ncfiles.lua)
---                     serves place and files requests (the files
---                     capability); closing the session clears it
+--                     files, prefix, cleanup} or nil and a message;
+--                     required. Without close, closing the session cancels
+--                     every handle it issued (a shared engine, as on
+--                     Solar2D). files (ncfiles.lua) serves place and files
+--                     requests (the files capability); closing the session
+--                     clears it, then calls cleanup if given. prefix (say
+--                     "nc-s3/") puts the session's files in a subfolder of
+--                     each base directory of a shared engine: every valid
+--                     relative file name the case gives is prefixed on the
+--                     way in and stripped from response.filename on the way
+--                     out, so the case sees its own names; other names (an
+--                     absolute one, one with "..") pass unchanged
 --   now()             seconds since the epoch with a fraction, or nil
 --   name              the implementation's name for hello
 --   capabilities      hello's capabilities (defaults: everything, timeScale;
 --                     files only when set: the sessions' runtimes have files)
+--   sessions          how many sessions may be open at once (default 1);
+--                     hello says it when more than one. A log line is
+--                     written with the session whose request or listener
+--                     is running, else with the only open session's
 function M.new(host)
   assert(type(host.write) == "function", "host.write is required")
   assert(type(host.decode) == "function", "host.decode is required")
   assert(type(host.open) == "function", "host.open is required")
-  local d = setmetatable({ host = host, nreq = 0 }, Driver)
+  local d = setmetatable({ host = host, nreq = 0, sessions = {}, nopen = 0 }, Driver)
   return d
 end
 
@@ -76,13 +88,21 @@ function Driver:hello()
       baseDirs = arr(caps.baseDirs or M.DIRS),
       cancelInListener = caps.cancelInListener ~= false,
       files = caps.files == true or nil,
+      sessions = (self.host.sessions or 1) > 1 and self.host.sessions or nil,
     },
   })
 end
 
--- log writes a log message (split on newlines) for the current session.
+-- only returns the only open session, or nil.
+function Driver:only()
+  if self.nopen ~= 1 then return nil end
+  for _, s in pairs(self.sessions) do return s end
+end
+
+-- log writes a log message (split on newlines) for the current session:
+-- the one whose request or listener runs, else the only open one.
 function Driver:log(text)
-  local s = self.session
+  local s = self.current or self:only()
   for line in (tostring(text) .. "\n"):gmatch("([^\n]*)\n") do
     line = line:gsub("\r$", "")
     if s then s.lastLog = line end
@@ -110,7 +130,7 @@ function Driver:handle(line)
     self.version = msg.version
     return nil
   elseif t == "bye" then
-    if self.session then self:closeSession() end
+    self:closeAll()
     return "bye"
   end
   local h = Driver["on_" .. tostring(t)]
@@ -118,7 +138,9 @@ function Driver:handle(line)
     self:log("driver: ignoring message of unknown type " .. tostring(t))
     return nil
   end
+  self.current = msg.session and self.sessions[msg.session] or nil
   local okh, err = pcall(h, self, msg)
+  self.current = nil
   if not okh and msg.id ~= nil then
     self:reply(msg.id, { error = "driver: " .. tostring(err) })
   elseif not okh then
@@ -129,15 +151,17 @@ end
 
 -- session returns the open session a message names, or raises.
 function Driver:sessionOf(msg)
-  local s = self.session
-  if not s or s.id ~= msg.session then
+  local s = msg.session and self.sessions[msg.session]
+  if not s then
     error("no open session " .. tostring(msg.session))
   end
   return s
 end
 
 function Driver:on_open(msg)
-  if self.session then error("session " .. self.session.id .. " is still open") end
+  local max = self.host.sessions or 1
+  if self.nopen >= max then error(max .. " sessions are open, as many as this driver serves at once") end
+  if self.sessions[msg.session] then error("session " .. tostring(msg.session) .. " is already open") end
   local cfg = M.unbytes(msg.config or {}, self.host.null) or {}
   local rt, err = self.host.open(cfg, msg.session)
   if not rt then
@@ -149,7 +173,9 @@ function Driver:on_open(msg)
     local c = rt.system and rt.system[name]
     if c ~= nil then consts[c] = name end
   end
-  self.session = { id = msg.session, rt = rt, seq = 0, n = 0, tokens = {}, handles = {}, consts = consts, closed = false }
+  self.sessions[msg.session] = { id = msg.session, rt = rt, seq = 0, n = 0, tokens = {}, handles = {}, consts = consts,
+    closed = false }
+  self.nopen = self.nopen + 1
   self:reply(msg.id, { ok = true })
 end
 
@@ -201,14 +227,21 @@ end
 function Driver:listener(s, call, cancelAt)
   local cancelled = false
   return function(event)
-    if s.closed or self.session ~= s then return end
+    if s.closed or self.sessions[s.id] ~= s then return end
+    local outer = self.current
+    self.current = s
     s.seq = s.seq + 1
     local now = self.host.now and self.host.now()
+    local fields = fieldsOf(s, event, 0)
+    local r, pre = fields.response, s.rt.prefix
+    if pre and type(r) == "table" and type(r.filename) == "string" and r.filename:sub(1, #pre) == pre then
+      r.filename = r.filename:sub(#pre + 1)
+    end
     self:send({
       type = "event", session = s.id, seq = s.seq, kind = "event",
       handle = call.tok or s.tokens[event.requestId] or "",
       time = now and M.rfc3339(now) or nil,
-      fields = fieldsOf(s, event, 0),
+      fields = fields,
     })
     if cancelAt and not cancelled and event.phase == cancelAt then
       cancelled = true
@@ -225,7 +258,16 @@ function Driver:listener(s, call, cancelAt)
         cancel = { returned = (ret == nil) and M.null or ret, afterSeq = after },
       })
     end
+    self.current = outer
   end
+end
+
+-- prefixed puts a valid relative file name in the session's subfolder
+-- (runtime prefix); any other value passes unchanged.
+local function prefixed(s, name)
+  local pre = s.rt.prefix
+  if pre and files.validName(name) then return pre .. name end
+  return name
 end
 
 function Driver:on_call(msg)
@@ -242,6 +284,13 @@ function Driver:on_call(msg)
   if not c.noListener then listener = self:listener(s, call, c.cancelInListener) end
   local params = c.params
   if params ~= nil then params = toLua(params, sys) end
+  if type(params) == "table" then
+    for _, k in ipairs({ "response", "body" }) do
+      local t = params[k]
+      if type(t) == "table" and t.filename ~= nil then t.filename = prefixed(s, t.filename) end
+    end
+  end
+  c.filename = prefixed(s, c.filename)
   local bd = c.baseDirectory
   if type(bd) == "string" and sys and sys[bd] ~= nil then bd = sys[bd] end
   s.lastLog = nil
@@ -310,12 +359,17 @@ function Driver:on_cancel(msg)
   self:reply(msg.id, { cancelled = { returned = (ret == nil) and M.null or ret, afterSeq = s.seq } })
 end
 
--- closeSession abandons the session's requests: no event is written after it.
-function Driver:closeSession()
-  local s = self.session
-  if not s then return end
+-- closeAll closes every open session.
+function Driver:closeAll()
+  for _, s in pairs(self.sessions) do self:closeSession(s) end
+end
+
+-- closeSession abandons a session's requests: no event is written after it.
+function Driver:closeSession(s)
+  if not s or self.sessions[s.id] ~= s then return end
   s.closed = true
-  self.session = nil
+  self.sessions[s.id] = nil
+  self.nopen = self.nopen - 1
   local ok, err
   if s.rt.close then
     ok, err = pcall(s.rt.close)
@@ -331,11 +385,14 @@ function Driver:closeSession()
     local okf, errf = pcall(s.rt.files.clear, s.rt.files)
     if not okf then self:log("driver: clearing the session's files failed: " .. tostring(errf)) end
   end
+  if s.rt.cleanup then
+    local okc, errc = pcall(s.rt.cleanup)
+    if not okc then self:log("driver: removing the session's folders failed: " .. tostring(errc)) end
+  end
 end
 
 function Driver:on_close(msg)
-  self:sessionOf(msg)
-  self:closeSession()
+  self:closeSession(self:sessionOf(msg))
   self:reply(msg.id, { ok = true })
 end
 

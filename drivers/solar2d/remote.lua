@@ -16,7 +16,11 @@
 -- hello again), pollWait (seconds, default 20), files (an ncfiles object
 -- over the app's own folders: the files capability, with which the harness
 -- places the given files there and reads them back through the protocol;
--- each session starts with the folders emptied and ends by emptying them).
+-- the folders are emptied when the app says hello), sessions (how many
+-- sessions at once, default 1) and sessionFiles(id) (with files: returns
+-- the ncfiles object over a session's own subfolders, its name prefix and
+-- a function removing them; each session's files then live apart, so
+-- several sessions run at once).
 
 local proto = require("ncproto")
 
@@ -39,9 +43,15 @@ function M.new(opts)
     null = opts.null,
     now = opts.now,
     capabilities = { timeScale = false, cancelInListener = true, files = opts.files ~= nil },
-    open = function()
-      if opts.files then opts.files:clear() end -- what an earlier run left
-      return { network = opts.network, system = opts.system, files = opts.files }
+    sessions = opts.sessions,
+    open = function(_, id)
+      local rt = { network = opts.network, system = opts.system, files = opts.files }
+      if opts.files and opts.sessionFiles then
+        rt.files, rt.prefix, rt.cleanup = opts.sessionFiles(id)
+      elseif opts.files then
+        opts.files:clear() -- what the last session left
+      end
+      return rt
     end,
   })
   return app
@@ -97,6 +107,7 @@ function App:start()
   self.gen = self.gen + 1
   self.peer, self.out, self.sending = nil, {}, false
   self.collect = {}
+  if self.o.files and self.o.sessionFiles then self.o.files:clear() end -- what an earlier run left
   self.driver:hello()
   local hello = table.concat(self.collect, "\n") .. "\n"
   self.collect = nil
@@ -123,7 +134,7 @@ end
 -- restart abandons the connection (and any session) and says hello later.
 function App:restart(ms)
   self.gen = self.gen + 1
-  if self.driver.session then self.driver:closeSession() end
+  self.driver:closeAll()
   self.peer = nil
   if self.o.once and self.welcomedOnce then
     self.done = true
