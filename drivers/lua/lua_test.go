@@ -246,6 +246,37 @@ func TestLuaSocketDriverFiles(t *testing.T) {
 	check(t, "lua:luasocket --files", cs, got)
 }
 
+// TestLuaSocketDriverSessions runs the suite (every case under CI=true or
+// NETCONFORM_LUA_FULL=1, else the files cases and the quick subset)
+// through one `stdio_driver.lua --sessions=4 --files` process serving four
+// sessions at once, each with its folders on the driver's side: every case
+// must pass, as it does one session at a time.
+func TestLuaSocketDriverSessions(t *testing.T) {
+	lua := needLua(t)
+	all := testkit.Cases(t)
+	cs := pick(t, all, basicExec(), extraExec())
+	for _, c := range all {
+		if usesFiles(c) && !slices.Contains(cs, c) {
+			cs = append(cs, c)
+		}
+	}
+	if os.Getenv(fullEnv) == "1" || os.Getenv("CI") == "true" {
+		cs = all
+	}
+	srv := testkit.Server(t)
+	d, err := execdriver.New(execdriver.Options{Args: []string{lua, "stdio_driver.lua", "--sessions=4", "--files=" + t.TempDir(),
+		"network_luasocket"}, WaitDelay: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("new exec driver: %v", err)
+	}
+	t.Cleanup(func() { checkStopped(t, d) })
+	got := run(t, d, srv, scale, 4, cs)
+	check(t, "lua:luasocket --sessions=4", cs, got)
+	if n := len(d.PIDs()); n != 1 {
+		t.Errorf("started %d processes; want one serving the 4 sessions at once", n)
+	}
+}
+
 // checkStopped closes the driver and checks that no process is left.
 func checkStopped(t *testing.T, d *execdriver.Driver) {
 	t.Helper()

@@ -99,10 +99,12 @@ function Driver:only()
   for _, s in pairs(self.sessions) do return s end
 end
 
--- log writes a log message (split on newlines) for the current session:
--- the one whose request or listener runs, else the only open one.
-function Driver:log(text)
-  local s = self.current or self:only()
+-- log writes a log message (split on newlines) for session id when given
+-- (none when it is closed), else for the current session: the one whose
+-- request or listener runs, else the only open one.
+function Driver:log(text, id)
+  local s
+  if id ~= nil then s = self.sessions[id] else s = self.current or self:only() end
   for line in (tostring(text) .. "\n"):gmatch("([^\n]*)\n") do
     line = line:gsub("\r$", "")
     if s then s.lastLog = line end

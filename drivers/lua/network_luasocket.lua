@@ -79,7 +79,11 @@ end
 -- new returns an instance: {network, system, step, busy, close}. opts:
 -- dirs (base directory name -> folder; default ./<name>), caFile (PEM to
 -- trust for https; default the system's), timeScale (default 1), log
--- (function(line), default print), clock (default socket.gettime).
+-- (function(line), default print), clock (default socket.gettime), sched
+-- (an nc_sched scheduler to share with other instances, so one host loop
+-- waits on all their sockets at once: it steps the scheduler itself, with
+-- inst.deliver before and after and no wait while inst.pending(); default
+-- one of the instance's own, which inst.step steps).
 function M.new(opts)
   opts = opts or {}
   local clock = opts.clock or socket.gettime
@@ -87,7 +91,7 @@ function M.new(opts)
   local scale = tonumber(opts.timeScale)
   if not scale or scale <= 0 then scale = 1 end
   local interval = PROGRESS_INTERVAL * scale
-  local sched = Sched.new(clock)
+  local sched = opts.sched or Sched.new(clock)
   local inst = { sched = sched, closed = false }
   local network, system = {}, {}
   inst.network, inst.system = network, system
@@ -417,6 +421,11 @@ function M.new(opts)
     deliver()
     return ready
   end
+
+  -- deliver calls the listeners of the events due; pending reports
+  -- whether events wait for delivery (for a host stepping a shared sched).
+  inst.deliver = deliver
+  function inst.pending() return #queue > 0 end
 
   -- busy reports whether requests or events are pending.
   function inst.busy()

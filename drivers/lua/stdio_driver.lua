@@ -3,6 +3,7 @@
 --
 --   netconform run --driver exec -- lua5.1 drivers/lua/stdio_driver.lua network_luasocket
 --   netconform run --driver exec -- lua5.1 drivers/lua/stdio_driver.lua --files network_luasocket
+--   netconform run --driver exec -- lua5.1 drivers/lua/stdio_driver.lua --sessions=4 network_luasocket
 --
 -- The argument names the implementation module (default network_luasocket),
 -- looked up next to this file first. With --files (or --files=DIR) the
@@ -10,12 +11,17 @@
 -- DIR (default the system's temporary folder), and announces the files
 -- capability: the harness places and reads the files through the protocol
 -- (ncfiles.lua), as it must for a host whose file system it cannot read.
--- Without it the sessions work in the harness's folders (config.dirs). The module must provide
--- new(opts) -> {network, system, step(maxwait, extraReaders), close()}
--- (see network_luasocket.lua), where opts has dirs, caFile, timeScale and
--- log. Each protocol session gets a fresh instance; its network and system
--- are also set as the globals `network` and `system`, so Solar2D game code
--- can run unchanged. print() goes to the harness as log lines (stdout is
+-- Without it the sessions work in the harness's folders (config.dirs).
+-- With --sessions=N (N > 1) the driver serves N sessions at once over the
+-- one connection (hello says sessions: N), so the harness runs N cases at
+-- once in the one process. The module must provide new(opts) -> {network,
+-- system, step(maxwait, extraReaders), close()} (see network_luasocket.lua),
+-- where opts has dirs, caFile, timeScale and log; with sessions, also
+-- opts.sched, a scheduler shared by the sessions' instances, and
+-- inst.deliver() and inst.pending(). Each protocol session gets a fresh
+-- instance; its network and system are also set as the globals `network`
+-- and `system` (the last session opened's), so Solar2D game code can run
+-- unchanged. print() goes to the harness as log lines (stdout is
 -- the protocol channel). JSON: lua-cjson, else dkjson.
 --
 -- The loop waits on stdin and the instance's sockets in one socket.select,
@@ -55,12 +61,27 @@ if not decode then
   os.exit(2)
 end
 
-local modname, filesDir
-for _, a in ipairs(arg or {}) do
+local modname, filesDir, sessions
+local args = arg or {}
+local i = 1
+while args[i] do
+  local a = args[i]
   if a == "--files" then filesDir = true
   elseif a:sub(1, 8) == "--files=" then filesDir = a:sub(9)
+  elseif a == "--sessions" then i = i + 1; sessions = args[i] or ""
+  elseif a:sub(1, 11) == "--sessions=" then sessions = a:sub(12)
   else modname = modname or a end
+  i = i + 1
 end
+if sessions then
+  local n = tonumber(sessions)
+  if not n or n < 1 or n ~= math.floor(n) then
+    io.stderr:write("stdio_driver: --sessions wants a whole number of at least 1, not " .. tostring(sessions) .. "\n")
+    os.exit(2)
+  end
+  sessions = n
+end
+sessions = sessions or 1
 modname = modname or "network_luasocket"
 local okm, impl = pcall(require, modname)
 if not okm or type(impl) ~= "table" or type(impl.new) ~= "function" then
@@ -75,7 +96,8 @@ local function write(line)
 end
 
 local driver
-local current -- the open session's instance
+local open = {} -- instance -> true while its session is open
+local shared = sessions > 1 and require("nc_sched").new(socket.gettime) or nil
 
 -- The driver's own folders (--files): root/<session>/<base directory>.
 local files = filesDir and require("ncfiles")
@@ -137,6 +159,7 @@ driver = proto.new({
   null = null,
   now = socket.gettime,
   capabilities = files and { files = true } or nil,
+  sessions = sessions,
   open = function(cfg, id)
     local dirs, fs, top = cfg.dirs, nil, nil
     if files then
@@ -145,13 +168,14 @@ driver = proto.new({
     end
     local ok, inst = pcall(impl.new, {
       dirs = dirs, caFile = cfg.caFile, timeScale = cfg.timeScale,
-      log = function(line) driver:log(line) end,
+      log = function(line) driver:log(line, id) end,
+      sched = shared,
     })
     if not ok then
       if top then fs:removeTree(top) end
       return nil, "cannot start " .. modname .. ": " .. tostring(inst)
     end
-    current = inst
+    open[inst] = true
     _G.network, _G.system = inst.network, inst.system
     return {
       network = inst.network,
@@ -159,7 +183,7 @@ driver = proto.new({
       files = fs,
       close = function()
         inst.close()
-        if current == inst then current = nil end
+        open[inst] = nil
         if top then removeTree(fs, top) end -- the session's folders go with it
       end,
     }
@@ -187,16 +211,29 @@ end
 local stdin, readLine = stdinReader()
 local readers = { stdin }
 
+-- step runs one round of every open session's event loop, waiting at most
+-- maxwait seconds for their sockets or stdin, and returns the ready readers.
+local function step(maxwait)
+  local inst = next(open)
+  if not inst then
+    return socket.select(readers, nil, 1) or {}
+  elseif not shared then
+    return inst.step(maxwait, readers)
+  end
+  local hurry = false
+  for s in pairs(open) do
+    s.deliver()
+    hurry = hurry or s.pending()
+  end
+  local ready = shared:step(maxwait, readers, hurry)
+  for s in pairs(open) do s.deliver() end
+  return ready
+end
+
 driver:hello()
 local status = 0
 while true do
-  local ready
-  if current then
-    ready = current.step(0.05, readers)
-  else
-    local r = socket.select(readers, nil, 1)
-    ready = r or {}
-  end
+  local ready = step(0.05)
   if ready[stdin] then
     local line = readLine()
     if line == nil then break end -- end of stdin: the harness is done
@@ -209,6 +246,6 @@ while true do
     if res == "bye" then break end
   end
 end
-if current then current.close() end
+for inst in pairs(open) do inst.close() end
 if root then removeTree(files.new({ root = function() end, lfs = lfs, sha256 = sha.hex }), root) end
 os.exit(status)
