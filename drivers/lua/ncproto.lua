@@ -46,7 +46,8 @@ Driver.__index = Driver
 --                     every handle it issued (a shared engine, as on
 --                     Solar2D). files (ncfiles.lua) serves place and files
 --                     requests (the files capability); closing the session
---                     clears it, then calls cleanup if given. prefix (say
+--                     clears it, or calls cleanup instead when given
+--                     (which removes the session's folders). prefix (say
 --                     "nc-s3/") puts the session's files in a subfolder of
 --                     each base directory of a shared engine: every valid
 --                     relative file name the case gives is prefixed on the
@@ -383,13 +384,12 @@ function Driver:closeSession(s)
     end
   end
   if not ok then self:log("driver: closing the session failed: " .. tostring(err)) end
-  if s.rt.files then
-    local okf, errf = pcall(s.rt.files.clear, s.rt.files)
-    if not okf then self:log("driver: clearing the session's files failed: " .. tostring(errf)) end
-  end
-  if s.rt.cleanup then
+  if s.rt.cleanup then -- removes the session's folders, files and all
     local okc, errc = pcall(s.rt.cleanup)
     if not okc then self:log("driver: removing the session's folders failed: " .. tostring(errc)) end
+  elseif s.rt.files then
+    local okf, errf = pcall(s.rt.files.clear, s.rt.files)
+    if not okf then self:log("driver: clearing the session's files failed: " .. tostring(errf)) end
   end
 end
 

@@ -205,10 +205,10 @@ func (ex *execution) awaitQuiet(ctx context.Context) {
 	}
 }
 
-// closeSession closes the session, giving it closeGrace; a driver that does
-// not return by then is reported broken and abandoned.
+// closeSession closes the session, giving it sessionCloseGrace; a driver
+// that does not return by then is reported broken and abandoned.
 func (ex *execution) closeSession(ctx context.Context) error {
-	ctx, stop := context.WithTimeout(context.WithoutCancel(ctx), closeGrace)
+	ctx, stop := context.WithTimeout(context.WithoutCancel(ctx), sessionCloseGrace)
 	defer stop()
 	done := make(chan error, 1)
 	go func() { done <- ex.sess.Close(ctx) }()
@@ -219,7 +219,7 @@ func (ex *execution) closeSession(ctx context.Context) error {
 		}
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("close %s session: did not return within %s", ex.r.p.Driver.Name(), closeGrace)
+		return fmt.Errorf("close %s session: did not return within %s", ex.r.p.Driver.Name(), sessionCloseGrace)
 	}
 }
 

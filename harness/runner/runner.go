@@ -90,6 +90,10 @@ const (
 	// closeGrace bounds the wall time given to a session's Close and to the
 	// server finishing its exchanges after the calls finished.
 	closeGrace = 2 * time.Second
+	// sessionCloseGrace bounds the wall time given to a session's Close: a
+	// device answers over its network, after removing the session's
+	// folders, and several sessions of one device close at once.
+	sessionCloseGrace = 10 * time.Second
 )
 
 // Params configures a Runner. It is plain data; the zero value of each
