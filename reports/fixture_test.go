@@ -113,6 +113,10 @@ func fixture() Report {
 				Before: &result.FileState{Dir: "DocumentsDirectory", Name: "a.txt", Size: 5, SHA256: "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", Head: []byte("hello")},
 				After:  &result.FileState{Dir: "DocumentsDirectory", Name: "a.txt", Size: 3, SHA256: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", Head: []byte("abc")},
 			}},
+			FileJournal: []result.FileEvent{
+				{At: dur(1), Op: result.FileWrite, Dir: "DocumentsDirectory", Name: "a.txt", Count: 3, Last: dur(4)},
+				{At: dur(6), Op: result.FileClose},
+			},
 			Logs: []string{"WARNING: network.request: something", "runner: settled"}},
 		{ID: "redirects.303-get", Title: "303 continues as GET", Requirements: []string{"D3", "X9"}, Level: result.LevelShould,
 			Verdict: result.Warn, Duration: dur(4),

@@ -80,7 +80,18 @@ type jsonCase struct {
 	Trace        []jsonEvent         `json:"trace"`
 	Journal      []mockserver.Record `json:"journal"`
 	Files        []result.FileChange `json:"files"`
+	FileJournal  []jsonFileEvent     `json:"fileJournal,omitempty"`
 	Logs         []string            `json:"logs"`
+}
+
+// jsonFileEvent is a [result.FileEvent] with times in milliseconds.
+type jsonFileEvent struct {
+	AtMs   float64 `json:"atMs"`
+	Op     string  `json:"op"`
+	Dir    string  `json:"dir,omitempty"`
+	Name   string  `json:"name,omitempty"`
+	Count  int     `json:"count,omitempty"`
+	LastMs float64 `json:"lastMs,omitempty"`
 }
 
 // jsonVoid is a [result.VoidAttempt] with durations in milliseconds.
@@ -165,6 +176,10 @@ func toDoc(rep Report) jsonDoc {
 				StallMs: ms(v.Stall), AtMs: ms(v.At), Note: v.Note})
 		}
 		jc.VoidResult = c.LastAttemptVoid()
+		for _, e := range c.FileJournal {
+			jc.FileJournal = append(jc.FileJournal, jsonFileEvent{AtMs: ms(e.At), Op: e.Op, Dir: e.Dir, Name: e.Name,
+				Count: e.Count, LastMs: ms(e.Last)})
+		}
 		doc.Cases = append(doc.Cases, jc)
 	}
 	return doc
@@ -192,6 +207,10 @@ func fromDoc(doc jsonDoc) Report {
 		}
 		for _, e := range jc.Trace {
 			c.Trace = append(c.Trace, trace.Event{Call: e.Call, Seq: e.Seq, At: fromMs(e.AtMs), Fields: e.Fields})
+		}
+		for _, e := range jc.FileJournal {
+			c.FileJournal = append(c.FileJournal, result.FileEvent{At: fromMs(e.AtMs), Op: e.Op, Dir: e.Dir, Name: e.Name,
+				Count: e.Count, Last: fromMs(e.LastMs)})
 		}
 		rep.Run.Cases = append(rep.Run.Cases, c)
 	}

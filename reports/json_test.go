@@ -114,6 +114,7 @@ func TestSchemaCoversEveryField(t *testing.T) {
 		{"event", reflect.TypeFor[jsonEvent]()},
 		{"run", reflect.TypeFor[jsonRun]()},
 		{"voidAttempt", reflect.TypeFor[jsonVoid]()},
+		{"fileEvent", reflect.TypeFor[jsonFileEvent]()},
 	}
 	for _, tc := range tests {
 		props := defs[tc.def].(map[string]any)["properties"].(map[string]any)

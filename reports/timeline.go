@@ -2,7 +2,9 @@ package reports
 
 import (
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/netconform/netconform/harness/result"
@@ -39,7 +41,9 @@ type timeline struct {
 	Zoom              bool
 	Caption           string
 	LegendY, LegendY2 string
-	GridY             string
+	// LegendY3 places the files legend; empty without file lanes.
+	LegendY3 string
+	GridY    string
 }
 
 type tlTick struct {
@@ -47,7 +51,7 @@ type tlTick struct {
 }
 
 type tlLane struct {
-	Side  string // "server" or "client"
+	Side  string // "server", "client" or "file"
 	Label string
 	Y     string // lane centre
 	TextY string
@@ -78,7 +82,7 @@ type tlPoint struct {
 // later), and, when every event sits in the first tenth of that, a second
 // picture zoomed on the events. It returns nil when there is nothing to draw.
 func caseTimelines(c result.CaseResult) []timeline {
-	if len(c.Journal) == 0 && len(c.Trace) == 0 {
+	if len(c.Journal) == 0 && len(c.Trace) == 0 && len(c.FileJournal) == 0 {
 		return nil
 	}
 	origin, exact := caseOrigin(c)
@@ -132,6 +136,43 @@ func tlData(c result.CaseResult, origin time.Time) []tlSeries {
 		}
 		out = append(out, s)
 	}
+	return append(out, fileSeries(c.FileJournal)...)
+}
+
+// fileSeries puts the file journal in lanes, one per file in order of its
+// first change, and one for the session's close (offsets from the case
+// start, as the trace's).
+func fileSeries(evs []result.FileEvent) []tlSeries {
+	var out []tlSeries
+	lane := map[string]int{}
+	var closing *tlSeries
+	for _, e := range evs {
+		if e.Op == result.FileClose {
+			if closing == nil {
+				closing = &tlSeries{side: "file", label: "(session close)"}
+			}
+			closing.points = append(closing.points, tlPoint{kind: e.Op, at: e.At, title: fmtMs(e.At) + " the session's close began"})
+			continue
+		}
+		key := strings.TrimSuffix(e.Dir, "Directory") + "/" + e.Name
+		i, ok := lane[key]
+		if !ok {
+			i = len(out)
+			lane[key] = i
+			out = append(out, tlSeries{side: "file", label: key})
+		}
+		title := fmtMs(e.At) + " " + e.Op + " " + e.Dir + "/" + e.Name
+		if e.Op == result.FileWrite && e.Count > 1 {
+			title += " (" + strconv.Itoa(e.Count) + " writes, the last at " + fmtMs(e.Last) + ")"
+		}
+		out[i].points = append(out[i].points, tlPoint{kind: e.Op, at: e.At, title: title})
+		if e.Op == result.FileWrite && e.Count > 1 {
+			out[i].points = append(out[i].points, tlPoint{kind: e.Op, at: e.Last, title: title})
+		}
+	}
+	if closing != nil {
+		out = append(out, *closing)
+	}
 	return out
 }
 
@@ -165,6 +206,10 @@ func layout(series []tlSeries, end time.Duration, approx bool) timeline {
 	tl.LegendY = num(float64(bottom + 18))
 	tl.LegendY2 = num(float64(bottom + 36))
 	tl.Height = bottom + tlBottom
+	if slices.ContainsFunc(series, func(s tlSeries) bool { return s.side == "file" }) {
+		tl.LegendY3 = num(float64(bottom + 54))
+		tl.Height += 18
+	}
 	return tl
 }
 

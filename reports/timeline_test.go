@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -250,4 +251,49 @@ func mustDur(t *testing.T, s string) time.Duration {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// TestTimelineFiles: the file journal gets a lane per file, in order of its
+// first change, with its changes where their times are on the axis (a
+// merged run of writes at its first and last write), a lane for the
+// session's close, and the files legend.
+func TestTimelineFiles(t *testing.T) {
+	t.Parallel()
+	c := cancelCase()
+	c.FileJournal = []result.FileEvent{
+		{At: dur(11), Op: result.FileCreate, Dir: "DocumentsDirectory", Name: "out.bin.part"},
+		{At: dur(11.5), Op: result.FileWrite, Dir: "DocumentsDirectory", Name: "out.bin.part", Count: 4, Last: dur(12.5)},
+		{At: dur(13), Op: result.FileRemove, Dir: "DocumentsDirectory", Name: "out.bin"},
+		{At: dur(13.2), Op: result.FileRename, Dir: "DocumentsDirectory", Name: "out.bin.part"},
+		{At: dur(13.2), Op: result.FileCreate, Dir: "DocumentsDirectory", Name: "out.bin"},
+		{At: dur(20), Op: result.FileClose},
+	}
+	_, svgs := caseSVGs(t, c)
+	if len(svgs) == 0 {
+		t.Fatal("no timeline")
+	}
+	svg := svgs[0]
+	var labels []string
+	for _, g := range svg.all(func(n *node) bool { return n.Attrs["data-side"] == "file" }) {
+		labels = append(labels, g.all(tag("text"))[0].text())
+	}
+	if want := []string{"file Documents/out.bin.part", "file Documents/out.bin", "file (session close)"}; !slices.Equal(labels, want) {
+		t.Errorf("file lanes %q, want %q", labels, want)
+	}
+	kinds, xs := marks(t, svg, "file")
+	if want := []string{"create", "write", "write", "rename", "remove", "create", "close"}; !slices.Equal(kinds, want) {
+		t.Fatalf("file marks %v, want %v", kinds, want)
+	}
+	a := readAxis(t, svg)
+	for i, at := range []time.Duration{dur(11), dur(11.5), dur(12.5), dur(13.2), dur(13), dur(13.2), dur(20)} {
+		if want := a.x(at); math.Abs(xs[i]-want) > 0.051 {
+			t.Errorf("file mark %d (%s) at x=%.2f, want x=%.2f (start+%s)", i, kinds[i], xs[i], want, at)
+		}
+	}
+	if legend := svg.all(class("legend")); len(legend) != 1 || !strings.Contains(legend[0].text(), "files:") {
+		t.Error("no files legend under a timeline with file lanes")
+	}
+	if _, plain := caseSVGs(t, cancelCase()); strings.Contains(plain[0].all(class("legend"))[0].text(), "files:") {
+		t.Error("files legend under a timeline without file lanes")
+	}
 }

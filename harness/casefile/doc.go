@@ -177,8 +177,11 @@
 // was asked (E2), began at most once and first (E3/E4), bytesTransferred never
 // decreasing (E7), nothing after cancel (C1), requestId equal to the call's
 // handle (E13), url equal to the URL passed (E12), no temporary files left in
-// the sandbox (F4, also off with noTempFiles: false). Each invariant is graded
-// by its own requirement's level.
+// the sandbox, nor one that only the session's close removed (F4, also off
+// with noTempFiles: false). Each invariant is graded by its own
+// requirement's level. In a case that names F5, the file journal must show
+// each destination replaced by a rename only: never removed, never written
+// in place (local sandboxes; the driver's own folders have no journal).
 //
 // Per call (top level of expect: every call; expect.calls.<id>: that call or
 // instance):

@@ -24,6 +24,12 @@ func fileVariants() []Variant {
 		{Name: "temp-file-left", Requirements: []string{"F4"},
 			Doc: "a temporary file is left next to the destination after a download to a file",
 			h:   hooks{out: leaveTempFile}},
+		{Name: "replace-delete-first", Requirements: []string{"F5"},
+			Doc: "a download that succeeds removes the old destination and then renames its temporary file onto the name (as Android and Apple do), so for a moment a reader finds no file",
+			h:   hooks{out: replaceDeleteFirst}},
+		{Name: "temp-kept-until-close", Requirements: []string{"F4"},
+			Doc: "a download to a file keeps a temporary file beside the destination until the session ends, instead of removing it when the call ends",
+			h:   hooks{out: keepTempUntilClose, close: removeAtClose}},
 		{Name: "response-dir-resource", Requirements: []string{"F6"},
 			Doc: "params.response without baseDirectory resolves against ResourceDirectory (system.pathForFile on every platform), so the call is refused",
 			h:   hooks{in: responseToResource}},
@@ -99,6 +105,45 @@ func leaveTempFile(e *env, st *stream, ev driver.Event) []driver.Event {
 		}
 	}
 	return []driver.Event{ev}
+}
+
+// replaceDeleteFirst, when a download to a file ended with its file in
+// place, replaces the file again the way Android and Apple do: the
+// destination removed first, then a temporary file with its bytes renamed
+// onto the name. The files end as they were; only the file journal sees
+// the gap.
+func replaceDeleteFirst(e *env, st *stream, ev driver.Event) []driver.Event {
+	if _, isFile := ev.Fields[trace.FieldResponse].(map[string]any); isFile && phase(ev) == driver.PhaseEnded {
+		if p, ok := e.destination(st.call); ok {
+			if b, err := os.ReadFile(p); err == nil && os.Remove(p) == nil && os.WriteFile(p+".new", b, 0o644) == nil {
+				_ = os.Rename(p+".new", p) // a broken variant: errors do not matter
+			}
+		}
+	}
+	return []driver.Event{ev}
+}
+
+// keepTempUntilClose makes a temporary file beside a download's
+// destination when its response begins, which removeAtClose removes.
+func keepTempUntilClose(e *env, st *stream, ev driver.Event) []driver.Event {
+	if p, ok := e.destination(st.call); ok && phase(ev) == driver.PhaseBegan {
+		if os.WriteFile(p+".partial", []byte("part"), 0o644) == nil {
+			e.mu.Lock()
+			e.atClose = append(e.atClose, p+".partial")
+			e.mu.Unlock()
+		}
+	}
+	return []driver.Event{ev}
+}
+
+// removeAtClose removes the files keepTempUntilClose made.
+func removeAtClose(e *env) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, p := range e.atClose {
+		_ = os.Remove(p)
+	}
+	e.atClose = nil
 }
 
 func defaultTemporary(_ *env, c *driver.Call) {

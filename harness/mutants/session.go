@@ -56,6 +56,9 @@ func (s *session) Events() <-chan driver.Event { return s.out.Out() }
 // Close closes the inner session; the pump then closes Events once the
 // inner channel is drained.
 func (s *session) Close(ctx context.Context) error {
+	if s.v.h.close != nil {
+		s.v.h.close(s.env)
+	}
 	if err := s.inner.Close(ctx); err != nil {
 		return fmt.Errorf("close %s session: %w", s.v.Name, err)
 	}

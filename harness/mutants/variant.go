@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/netconform/netconform/harness/driver"
 )
@@ -36,6 +37,9 @@ type hooks struct {
 	// keepDelivering makes network.cancel a no-op that answers true: the
 	// call goes on and its events keep coming (C1).
 	keepDelivering bool
+	// close runs when the session is closed, before the wrapped session's
+	// Close.
+	close func(e *env)
 }
 
 // stream is what a variant sees of one call while its events pass.
@@ -117,4 +121,9 @@ type env struct {
 	// is arriving (temp-file-per-folder); only out hooks use it, on the
 	// session's pump goroutine.
 	receiving map[string]map[string]bool
+	// atClose are files an out hook made that the close hook removes
+	// (temp-kept-until-close); out hooks add to it on the pump goroutine,
+	// the close hook reads it once the pump has stopped delivering.
+	mu      sync.Mutex
+	atClose []string
 }

@@ -95,7 +95,8 @@ func (ck *checker) files() {
 }
 
 // noTempFiles reports files that appeared during the run and are neither a
-// call's destination nor an expected file (F4).
+// call's destination nor an expected file (F4): left after the run, or, as
+// the file journal shows, left until the session's close removed them.
 func (ck *checker) noTempFiles() {
 	if ck.skip[casefile.InvNoTempFiles] || (ck.c.Expect.NoTempFiles != nil && !*ck.c.Expect.NoTempFiles) {
 		return
@@ -116,6 +117,7 @@ func (ck *checker) noTempFiles() {
 		}
 		extra = append(extra, fmt.Sprintf("%s/%s (%d bytes)", f.Dir, f.Name, f.Size))
 	}
+	extra = append(extra, ck.leftAtClose(known)...)
 	if len(extra) > 0 {
 		ck.add(result.Mismatch{Requirement: "F4", Invariant: string(casefile.InvNoTempFiles), Check: "invariant.noTempFiles",
 			Want: "no file left besides the destinations", Got: strings.Join(extra, ", "), Pos: ck.c.Pos.String()})

@@ -42,6 +42,11 @@ type Observation struct {
 	FilesBefore []result.FileState
 	// FilesAfter lists every sandbox file after the run.
 	FilesAfter []result.FileState
+	// FileJournal is every change seen in the sandbox folders from the
+	// first call to the look after the run, with a [result.FileClose]
+	// where the session's close began; nil when it was not recorded, and
+	// then the checks that need it rely on the two listings alone.
+	FileJournal []result.FileEvent
 	// Deadline is the case's deadline (its scaled budget and the runner's
 	// allowance), as the runner enforced it.
 	Deadline time.Duration

@@ -32,6 +32,7 @@ func Check(c *casefile.Case, obs Observation) []result.Mismatch {
 	}
 	ck.files()
 	ck.noTempFiles()
+	ck.atomicReplace()
 	ck.journal()
 	ck.timing()
 	ck.deadline()

@@ -112,6 +112,43 @@ type FileChange struct {
 	After *FileState `json:"after,omitempty"`
 }
 
+// The operations of a [FileEvent].
+const (
+	// FileCreate: the name appeared (a new file, or another name renamed
+	// onto it, replacing what it held).
+	FileCreate = "create"
+	// FileWrite: the file's content changed in place.
+	FileWrite = "write"
+	// FileRemove: the name was removed.
+	FileRemove = "remove"
+	// FileRename: the name was renamed away (its new name comes as a
+	// create).
+	FileRename = "rename"
+	// FileClose is no file change: the harness began closing the session
+	// (every change before it in the journal happened before that).
+	FileClose = "close"
+)
+
+// FileEvent is one change the harness saw in a sandbox folder while a case
+// ran: the file journal, recorded from the operating system's file change
+// notifications.
+type FileEvent struct {
+	// At is when the harness saw it, from the case start.
+	At time.Duration `json:"at"`
+	// Op is what happened: FileCreate, FileWrite, FileRemove, FileRename
+	// or FileClose.
+	Op string `json:"op"`
+	// Dir is the base directory constant name, Name the path relative to
+	// it ("/"-separated), as in [FileState]; empty for FileClose.
+	Dir  string `json:"dir,omitempty"`
+	Name string `json:"name,omitempty"`
+	// Count is how many writes in a row this FileWrite stands for (more
+	// than one when consecutive writes to the file were merged), the last
+	// at Last.
+	Count int           `json:"count,omitempty"`
+	Last  time.Duration `json:"last,omitempty"`
+}
+
 // CaseResult is the outcome of one case with everything needed to explain it.
 type CaseResult struct {
 	// ID is the case id.
@@ -146,6 +183,11 @@ type CaseResult struct {
 	Journal []mockserver.Record `json:"journal"`
 	// Files are the sandbox files that existed before or after, by name.
 	Files []FileChange `json:"files,omitempty"`
+	// FileJournal is what changed in the sandbox folders between the first
+	// call and the look after the run, in order; nil when it was not
+	// recorded (the folders are on the driver's side, or the system gave
+	// no notifications).
+	FileJournal []FileEvent `json:"fileJournal,omitempty"`
 	// Logs are the implementation's log lines (e.g. call-time errors).
 	Logs []string `json:"logs,omitempty"`
 	// Attempts is how many attempts the runner made: more than 1 when it

@@ -34,6 +34,7 @@ type execution struct {
 	ns     string
 	sb     *localSandbox // the folders Config.Dirs names
 	files  sandbox       // where the session's files are: sb, or the driver's own
+	fj     *fileJournal  // the changes in sb's folders, when files is sb
 	sess   driver.Session
 	insts  []*instance
 	st     *state
@@ -89,6 +90,7 @@ func (r *Runner) attempt(ctx context.Context, c *casefile.Case) (result.CaseResu
 	res.Start = obs.Start.Round(0) // wall clock only, as the journal
 	res.Journal = obs.Journal
 	res.Files = changes(obs.FilesBefore, obs.FilesAfter)
+	res.FileJournal = obs.FileJournal
 	if ex.st != nil {
 		// Once, now that the session is closed: the oracle's view and the
 		// report's trace come from the same collection.
@@ -197,6 +199,17 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, error) {
 		return obs, err
 	}
 	ex.st = newState(time.Now(), ex.insts)
+	if ex.files == sandbox(sb) {
+		if ex.fj, err = startJournal(sb.Folders, ex.st.start); err != nil {
+			ex.st.note(fmt.Sprintf("no file journal (the checks read the folders before and after): %v", err))
+		} else {
+			defer func() {
+				if ex.fj != nil { // the run ended early
+					_, _ = ex.fj.stop()
+				}
+			}()
+		}
+	}
 	watch := ex.r.watch()
 	watching := true
 	stopWatch := func() {
@@ -230,6 +243,9 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, error) {
 	if ex.files.live() { // the driver's own folders: looked at while the session is open
 		obs.FilesAfter, lookErr = ex.files.snapshot(ctx)
 	}
+	if ex.fj != nil {
+		ex.fj.mark(true)
+	}
 	closeErr := ex.closeSession(ctx)
 	closed = true
 	if err := ex.drain(collected); err != nil {
@@ -238,6 +254,13 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, error) {
 	obs.Journal = fx.Journal(ex.ns)
 	if !ex.files.live() {
 		obs.FilesAfter, lookErr = ex.files.snapshot(ctx)
+	}
+	if ex.fj != nil {
+		var jerr error
+		if obs.FileJournal, jerr = ex.fj.stop(); jerr != nil {
+			ex.st.note(fmt.Sprintf("file journal incomplete, not used (the checks read the folders before and after): %v", jerr))
+		}
+		ex.fj = nil
 	}
 	ex.mu.Lock()
 	drvErr := errors.Join(ex.drvErrs...)
