@@ -13,6 +13,10 @@
 #            mockserver static route vs bare net/http, the others' figures
 #            (impl transfers, mockserver upload, reports render, proto)
 #     fuzz   bench/fuzz.sh with FUZZTIME (default 30s) per target: 4+ minutes
+#     device the whole suite at scale 1 through the Solar2D app under plain
+#            Lua (remote driver) and the Lua stdio driver (exec), wall time /
+#            slowest case (goal <= 1.5), beside a serial device run, verdicts
+#            compared (bench/device.sh; DEVICE_SESSIONS, DEVICE_SERIAL=0): 15+ minutes
 #   -r ROUNDS   pairs per ratio (default 5; 3 for the Go benchmarks):
 #               the two sides of a ratio alternate A, B, A, B... and the
 #               table shows medians, so a load spike hits both sides
@@ -33,7 +37,7 @@ while getopts "r:d:o:h" opt; do
 	r) rounds=$OPTARG ;;
 	d) dur=$OPTARG ;;
 	o) outfile=$OPTARG ;;
-	h) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	h) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) exit 2 ;;
 	esac
 done
@@ -60,6 +64,8 @@ trap 'exit 130' INT TERM
 
 # shellcheck source=bench/deps.sh
 source "$(dirname "$0")/deps.sh"
+# shellcheck source=bench/device.sh
+source "$(dirname "$0")/device.sh"
 need() {
 	local c
 	for c in "$@"; do
@@ -330,7 +336,8 @@ for s in "${sections[@]}"; do
 	rps) need wrk curl; rps ;;
 	go) gobenches ;;
 	fuzz) fuzz ;;
-	*) echo "run.sh: unknown section $s (suite, xfer, rps, go, fuzz)" >&2; exit 2 ;;
+	device) device ;;
+	*) echo "run.sh: unknown section $s (suite, xfer, rps, go, fuzz, device)" >&2; exit 2 ;;
 	esac
 done
 

@@ -302,20 +302,37 @@ func checkStopped(t *testing.T, d *execdriver.Driver) {
 // bye. Its files are in its own folders (the host's DOCS_DIR), which the
 // harness reaches only through the files capability, so the files and
 // upload cases are judged on the app's listings. It runs once with one
-// session at a time and once with four (settings.sessions), each session
-// in its own subfolders, the runner taking its parallelism from the
-// device's hello.
+// session at a time and once with eight (settings.sessions' default), each
+// session in its own subfolders, the runner taking its parallelism from
+// the device's hello; the second run adds timing cases, which must stay
+// as accurate as one at a time, and logs its wall time over its slowest
+// case.
 func TestSolar2DAppRemote(t *testing.T) {
-	for _, sessions := range []int{1, 4} {
-		t.Run(fmt.Sprintf("sessions-%d", sessions), func(t *testing.T) { runApp(t, sessions) })
+	t.Run("sessions-1", func(t *testing.T) { runApp(t, 1, basicRemote(), filesRemote()) })
+	t.Run("sessions-8", func(t *testing.T) { runApp(t, 8, basicRemote(), filesRemote(), timingRemote()) })
+}
+
+// timingRemote returns timing cases for the app at time scale 1 (3 s at
+// most each): timeouts before and during the body, a cancel that must
+// arrive before a held body, downloads at once into one folder, and
+// twenty requests at once whose events must keep their order.
+func timingRemote() []string {
+	return []string{
+		"timeouts.slow-headers",
+		"timeouts.idle-body",
+		"timeouts.headers-within-timeout",
+		"timeouts.fraction",
+		"concurrency.cancel-one.others-complete",
+		"concurrency.same-folder.overlapping",
+		"concurrency.twenty.ordered",
 	}
 }
 
 // runApp runs the app host with the given number of sessions and judges
-// the quick remote cases through it.
-func runApp(t *testing.T, sessions int) {
+// the given cases through it.
+func runApp(t *testing.T, sessions int, ids ...[]string) {
 	lua := needLua(t)
-	cs := pick(t, testkit.Cases(t), basicRemote(), filesRemote())
+	cs := pick(t, testkit.Cases(t), ids...)
 	srv := testkit.Server(t)
 	d, err := remote.New(remote.Options{PollWait: 5 * time.Second})
 	if err != nil {
@@ -344,8 +361,18 @@ func runApp(t *testing.T, sessions int) {
 	})
 
 	waitSessions(t, d, sessions, hostLog)
+	start := time.Now()
 	got := run(t, d, srv, 1, 0, cs)
+	wall := time.Since(start)
 	check(t, "solar2d:luasocket-host", cs, got)
+	var slowest result.CaseResult
+	for _, r := range got {
+		if r.Duration > slowest.Duration {
+			slowest = r
+		}
+	}
+	t.Logf("%d cases, %d sessions: %.1f s, %.1fx the slowest case (%s, %.1f s)", len(cs), sessions, wall.Seconds(),
+		wall.Seconds()/slowest.Duration.Seconds(), slowest.ID, slowest.Duration.Seconds())
 	for _, c := range cs {
 		if r := got[c.ID]; len(c.Given.Files) > 0 && r.Verdict == result.Pass && len(r.Files) == 0 {
 			t.Errorf("%s: no file in the report: the app's listings did not reach the harness", c.ID)

@@ -6,7 +6,10 @@
 --   lua5.1 drivers/lua/solar2d_host.lua CONTROL_URL [DOCS_DIR [SESSIONS]]
 --
 -- SESSIONS (else the environment variable NC_SESSIONS, else 8) is how many
--- sessions the app runs at once (settings.sessions).
+-- sessions the app runs at once (settings.sessions). NC_CA_FILE names a PEM
+-- file of CA certificates the engine trusts for https instead of the
+-- system's, as a device trusts a CA installed on it (`netconform ca DIR`,
+-- then DIR/ca.pem here and --ca-cert/--ca-key to the run).
 --
 -- The app says hello, runs the sessions the harness sends and exits after
 -- the harness says bye (settings.once). Session folders are the app's own
@@ -20,7 +23,7 @@ package.path = here .. "/?.lua;" .. here .. "/../solar2d/?.lua;" .. package.path
 
 local url = arg and arg[1]
 if not url then
-  io.stderr:write("usage: lua5.1 solar2d_host.lua CONTROL_URL [DOCS_DIR]\n")
+  io.stderr:write("usage: lua5.1 solar2d_host.lua CONTROL_URL [DOCS_DIR [SESSIONS]]\n")
   os.exit(2)
 end
 local root = (arg[2] or ".")
@@ -36,7 +39,9 @@ for _, n in ipairs(nl.DIRS) do
   dirs[n] = root .. "/" .. n
   if lfs.attributes(dirs[n], "mode") ~= "directory" then assert(lfs.mkdir(dirs[n])) end
 end
-local inst = nl.new({ dirs = dirs, log = function(line) io.stderr:write(line, "\n") end })
+local caFile = os.getenv("NC_CA_FILE")
+if caFile == "" then caFile = nil end
+local inst = nl.new({ dirs = dirs, caFile = caFile, log = function(line) io.stderr:write(line, "\n") end })
 
 -- the engine's globals
 network, system = inst.network, inst.system
