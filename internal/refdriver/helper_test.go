@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,8 +33,12 @@ const (
 func helperArgs() []string { return []string{os.Args[0], "-test.run=^TestHelperProcess$"} }
 
 // helperEnv is the environment of a helper in mode, faulting once per marker.
+//
+// TMPDIR is marker's folder (a test's temporary folder), so the folders a
+// helper keeps for its sessions there (the files capability) go with the
+// test even when the test kills the helper.
 func helperEnv(mode, marker string) []string {
-	return []string{envMode + "=" + mode, envOnce + "=" + marker}
+	return []string{envMode + "=" + mode, envOnce + "=" + marker, "TMPDIR=" + filepath.Dir(marker)}
 }
 
 // TestHelperProcess is not a test: it is the helper process's body.
