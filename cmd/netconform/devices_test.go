@@ -185,6 +185,33 @@ func TestRunDevicesWithDifferentNames(t *testing.T) {
 	}
 }
 
+// TestRunDevicesExpectPerName: --expect NAME=FILE gives the implementation
+// NAME its own expectations in place of the shared file: the odd device's
+// failures are expected by its file, the reference's by the shared one,
+// so the run exits 0; a file for a name no device said is warned about.
+func TestRunDevicesExpectPerName(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	shared := writeFile(t, filepath.Join(dir, "shared.yaml"), "probe.wrong-status: fail\n")
+	odd := writeFile(t, filepath.Join(dir, "odd.yaml"), "probe.ok: fail\nprobe.wrong-status: fail\n")
+	ios := writeFile(t, filepath.Join(dir, "ios.yaml"), "probe.ok: pass\n")
+	r := startDevicesRun(t, "--devices", "2", "--cases", probeDir(t), "--time-scale", "0.05", "--out", "",
+		"--expect", shared, "--expect", "odd="+odd, "--expect", "solar2d:ios="+ios)
+	r.device(t, "ref", refdriver.New())
+	r.device(t, "odd", oddDriver{refdriver.New()})
+	code, stdout := r.wait()
+	if code != 0 {
+		t.Fatalf("exit %d, want 0 (every failure expected by its implementation's file)\n%s\nstderr:\n%s", code, stdout, r.errb.String())
+	}
+	if summary, detail := lastLines(t, stdout); summary != "1 passed, 3 failed" ||
+		!strings.HasPrefix(detail, "0 warn, 0 info, 0 error; 0 unexpected, 3 expected non-pass;") {
+		t.Errorf("closing lines %q, %q; want 3 expected failures", summary, detail)
+	}
+	if want := "warning: --expect solar2d:ios=... names no implementation of this run (it had odd, ref)"; !strings.Contains(r.errb.String(), want) {
+		t.Errorf("stderr lacks %q:\n%s", want, r.errb.String())
+	}
+}
+
 // TestRunDevicesTooFew: a run that waits for more devices than connect
 // says how many came.
 func TestRunDevicesTooFew(t *testing.T) {

@@ -27,11 +27,12 @@ type judged struct {
 	run result.Run
 }
 
-// judgeShares judges each implementation's runs.
-func judgeShares(shares []runner.Share, ex *expect.Expectations, cfg runConfig) []judged {
+// judgeShares judges each implementation's runs against its expectations
+// (its own file, else the shared one).
+func judgeShares(shares []runner.Share, ex *expect.Set, cfg runConfig) []judged {
 	js := make([]judged, len(shares))
 	for i, s := range shares {
-		j := judged{runs: s.Runs, outs: expect.JudgeAll(s.Runs, ex),
+		j := judged{runs: s.Runs, outs: expect.JudgeAll(s.Runs, ex.For(s.Implementation)),
 			run: result.Run{Implementation: s.Implementation, Strict: cfg.strict, TimeScale: cfg.scale,
 				Started: s.Started, Duration: s.Duration}}
 		if len(shares) > 1 {
@@ -114,6 +115,19 @@ func writeSet(stdout io.Writer, dir string, reps []reports.Report) error {
 		fmt.Fprintf(stdout, "comparison: %s\n", w.Compare)
 	}
 	return err
+}
+
+// warnUnusedExpect warns of expectations files named for implementations
+// the run did not have.
+func warnUnusedExpect(w io.Writer, ex *expect.Set, js []judged) {
+	names := make([]string, len(js))
+	for i, j := range js {
+		names[i] = j.run.Implementation
+	}
+	for _, n := range ex.Unused(names) {
+		fmt.Fprintf(w, "netconform run: warning: --expect %s=... names no implementation of this run (it had %s)\n",
+			n, strings.Join(names, ", "))
+	}
 }
 
 // warnLate warns of the implementations drv reaches now that the run did

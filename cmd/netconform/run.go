@@ -40,7 +40,7 @@ type runConfig struct {
 	strict   bool
 	parallel int
 	scale    float64
-	expect   string
+	expect   []string
 	out      string
 	repeat   int
 	verbose  bool
@@ -90,7 +90,11 @@ func parseRun(args []string, stderr io.Writer) (cfg runConfig, help bool, err er
 		defaultParallel(driverInproc), defaultParallel(driverExec)))
 	fs.Float64Var(&cfg.scale, "time-scale", 0, fmt.Sprintf("multiply every case duration by `factor` (default %g for inproc, %g otherwise)",
 		defaultTimeScale(driverInproc), defaultTimeScale(driverExec)))
-	fs.StringVar(&cfg.expect, "expect", "", "expectations `file` (YAML: case-id: fail, or case-id: [pass, fail] for a known flaky case)")
+	fs.Func("expect", "expectations `file` (YAML: case-id: fail, or case-id: [pass, fail] for a known flaky case); NAME=FILE\n"+
+		"    \tfor the implementation NAME only (a device's name), in place of the shared file; repeatable", func(v string) error {
+		cfg.expect = append(cfg.expect, v)
+		return nil
+	})
 	fs.StringVar(&cfg.out, "out", "reports/out", "write the reports to `dir` (\"\" writes none)")
 	fs.IntVar(&cfg.repeat, "repeat", 1, "run every case `N` times and classify it stable, flaky or broken")
 	fs.BoolVar(&cfg.verbose, "v", false, "one line per case run (also on a terminal), with the trace and journal of failures")
@@ -164,6 +168,7 @@ func (rc runCmd) run(ctx context.Context, args []string, stdout, stderr io.Write
 	prog.finish()
 	wall := time.Since(started)
 	js := judgeShares(shares, env.ex, cfg)
+	warnUnusedExpect(stderr, env.ex, js)
 	code := 0
 	for _, j := range js {
 		if printUnexpected(stdout, j.prefix, j.outs) > 0 {

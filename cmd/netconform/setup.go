@@ -19,7 +19,7 @@ import (
 type runEnv struct {
 	st     *suite
 	picked []*casefile.Case
-	ex     *expect.Expectations
+	ex     *expect.Set
 	drv    driver.Driver
 	srv    *mockserver.Server
 	fleet  *runner.Fleet
@@ -31,7 +31,7 @@ type runEnv struct {
 func (rc runCmd) setUp(ctx context.Context, cfg *runConfig, stdout, stderr io.Writer) (*runEnv, error) {
 	env := &runEnv{}
 	var err error
-	if env.ex, err = expect.Load(cfg.expect); err != nil {
+	if env.ex, err = expect.LoadSet(cfg.expect); err != nil {
 		return nil, err
 	}
 	if env.st, err = cfg.sel.load(); err != nil {
