@@ -133,7 +133,7 @@ func TestResponseFileSafeUnderFaults(t *testing.T) {
 		e, path := newSafetyEngine(t, srv)
 		rec := newEventLog(nil)
 		if _, err := e.Request(srv.URLs().HTTP+mockserver.NamespacePath("safety-ok")+"/f", "GET", rec.listen,
-			&impl.Params{Response: &impl.FileRef{Filename: "dl/out.bin"}, Timeout: 2}); err != nil {
+			&impl.Params{Response: &impl.FileRef{Filename: "dl/out.bin"}}); err != nil {
 			t.Fatal(err)
 		}
 		if ev := rec.wait(t); ev.IsError || ev.Status != 200 {
