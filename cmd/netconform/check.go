@@ -28,7 +28,9 @@ func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.Var(&sel.sources, "cases", "check the cases in `DIR` (or one YAML file) instead of the embedded set; repeatable;\n"+
 		"\"embedded\" names the built-in cases")
-	expectFile := fs.String("expect", "", "also check this expectations `file` (its statuses and case ids)")
+	var expectFiles []string
+	fs.Func("expect", "also check this expectations `file` (its statuses and case ids); NAME=FILE as for run; repeatable",
+		func(v string) error { expectFiles = append(expectFiles, v); return nil })
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, checkUsage)
 		fs.PrintDefaults()
@@ -54,8 +56,8 @@ func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	problems := unknownRequirements(cat, all)
-	if *expectFile != "" {
-		problems = append(problems, checkExpectations(*expectFile, all)...)
+	if len(expectFiles) > 0 {
+		problems = append(problems, checkExpectations(expectFiles, all)...)
 	}
 	for _, p := range problems {
 		fmt.Fprintln(stderr, p)
@@ -87,10 +89,11 @@ func unknownRequirements(cat *catalog.Catalog, all []*casefile.Case) []string {
 	return out
 }
 
-// checkExpectations parses an expectations file and reports its errors and
-// the case ids it names that no loaded case has.
-func checkExpectations(file string, all []*casefile.Case) []string {
-	ex, err := expect.Load(file)
+// checkExpectations parses the expectations files specs name (as run's
+// --expect) and reports their errors and the case ids they name that no
+// loaded case has.
+func checkExpectations(specs []string, all []*casefile.Case) []string {
+	ex, err := expect.LoadSet(specs)
 	if err != nil {
 		return []string{err.Error()}
 	}

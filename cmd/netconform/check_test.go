@@ -52,7 +52,8 @@ func TestCheckUnknownRequirementAndExpectations(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "probe", "cases.yaml"), strings.Replace(probeCases, "[E8]", "[E99]", 1))
 	exp := writeFile(t, filepath.Join(t.TempDir(), "expect.yaml"), "probe.ok: fail\nprobe.gone: fail\n")
-	code, _, errs := call(t, runCheck, "--cases", dir, "--expect", exp)
+	ios := writeFile(t, filepath.Join(t.TempDir(), "ios.yaml"), "probe.ios-only: fail\n")
+	code, _, errs := call(t, runCheck, "--cases", dir, "--expect", exp, "--expect", "solar2d:ios="+ios)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\n%s", code, errs)
 	}
@@ -61,6 +62,9 @@ func TestCheckUnknownRequirementAndExpectations(t *testing.T) {
 	}
 	if !strings.Contains(errs, "expectation for unknown case probe.gone (") {
 		t.Errorf("unknown expectation id not reported:\n%s", errs)
+	}
+	if !strings.Contains(errs, "expectation for unknown case probe.ios-only (") {
+		t.Errorf("an implementation's own file is not checked:\n%s", errs)
 	}
 	if strings.Contains(errs, "probe.ok (") {
 		t.Errorf("a known id is reported:\n%s", errs)
