@@ -6,7 +6,7 @@
 #   device  the Solar2D app (drivers/solar2d/main.lua) under plain Lua
 #           (drivers/lua/solar2d_host.lua, its files in its own folder)
 #           against `netconform run --driver remote`, $DEVICE_SESSIONS
-#           sessions at once (default 8, the app's settings.sessions);
+#           sessions at once (default 16, the app's settings.sessions);
 #   exec    the Lua stdio driver (network_luasocket, its folders on its own
 #           side) through the exec driver, $DEVICE_SESSIONS sessions in one
 #           process (--sessions);
@@ -69,7 +69,7 @@ device() {
 	debian_need lua5.1:lua5.1
 	lua5.1 -e 'require("socket"); require("ssl"); require("cjson")' 2>/dev/null ||
 		{ echo "run.sh: device needs lua-socket, lua-sec and lua-cjson (apt-get install lua-socket lua-sec lua-cjson)" >&2; exit 2; }
-	local n=${rounds:-3} s=${DEVICE_SESSIONS:-8} r wall
+	local n=${rounds:-3} s=${DEVICE_SESSIONS:-16} r wall
 	read -ra dflags <<<"${DEVICE_FLAGS:-}"
 	"$work/netconform" ca "$work/ca" >/dev/null
 	local dr=() er=() dw=() ew=() ds=() es=() bad=0 np=0

@@ -69,17 +69,26 @@ function M.mkdirs(paths)
   return r == 0 or r == true
 end
 
--- removeTree(path) removes a folder and everything in it with one command.
-function M.removeTree(path)
-  local r = os.execute("rm -rf -- " .. quote(path) .. " 2>/dev/null")
+-- quoteAll quotes every argument for one command line.
+local function quoteAll(...)
+  local q = {}
+  for i = 1, select("#", ...) do q[i] = quote((select(i, ...))) end
+  return table.concat(q, " ")
+end
+
+-- removeTree(path, ...) removes folders and everything in them with one
+-- command.
+function M.removeTree(...)
+  local r = os.execute("rm -rf -- " .. quoteAll(...) .. " 2>/dev/null")
   return r == 0 or r == true
 end
 
--- scan(root) returns every entry under root, path -> "file" or
--- "directory", from one recursive listing (ncfiles' opts.scan).
-function M.scan(root)
+-- scan(root, ...) returns every entry under the roots, path -> "file" or
+-- "directory", from one recursive listing (ncfiles' opts.scan); a root
+-- that does not exist has none.
+function M.scan(...)
   local out, cur = {}, nil
-  local pipe = io.popen("ls -a1pR -- " .. quote(root) .. " 2>/dev/null")
+  local pipe = io.popen("ls -a1pR -- " .. quoteAll(...) .. " 2>/dev/null")
   if not pipe then return out end
   for line in pipe:lines() do
     if line == "" then

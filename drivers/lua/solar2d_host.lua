@@ -5,7 +5,7 @@
 --
 --   lua5.1 drivers/lua/solar2d_host.lua CONTROL_URL [DOCS_DIR [SESSIONS]]
 --
--- SESSIONS (else the environment variable NC_SESSIONS, else 8) is how many
+-- SESSIONS (else the environment variable NC_SESSIONS, else 16) is how many
 -- sessions the app runs at once (settings.sessions). NC_CA_FILE names a PEM
 -- file of CA certificates the engine trusts for https instead of the
 -- system's, as a device trusts a CA installed on it (`netconform ca DIR`,
@@ -75,7 +75,7 @@ package.preload["json"] = function()
 end
 package.preload["settings"] = function()
   return { url = url, once = true, pollWait = 5, name = "solar2d:luasocket-host",
-    sessions = tonumber(arg[3] or os.getenv("NC_SESSIONS") or "") or 8 }
+    sessions = tonumber(arg[3] or os.getenv("NC_SESSIONS") or "") or 16 }
 end
 
 dofile(here .. "/../solar2d/main.lua")

@@ -59,6 +59,12 @@ local function sessionFiles(id)
     return (base:gsub("/+$", "")) .. "/" .. sub
   end
   local ncfiles = require("ncfiles")
+  local all = {}
+  for _, name in ipairs(ncfiles.DIRS) do all[#all + 1] = folder(name) end
+  -- A host whose lfs costs a process per call (the plain-Lua host's
+  -- emulation) offers mkdirs, scan and removeTree over several folders
+  -- at once; the engine's lfs has none of them.
+  if lfs.mkdirs then lfs.mkdirs(all) end
   local f = ncfiles.new({
     root = function(name)
       local p = folder(name)
@@ -68,11 +74,12 @@ local function sessionFiles(id)
     end,
     lfs = lfs,
     sha256 = function(data) return string.lower(crypto.digest(crypto.sha256, data)) end,
+    scan = lfs.scan and function() return lfs.scan(unpack(all)) end,
   })
   return f, sub .. "/", function()
-    for _, name in ipairs(ncfiles.DIRS) do
-      local p = folder(name)
-      if p and lfs.attributes(p, "mode") == "directory" then f:removeTree(p) end
+    if lfs.removeTree then return lfs.removeTree(unpack(all)) end
+    for _, p in ipairs(all) do
+      if lfs.attributes(p, "mode") == "directory" then f:removeTree(p) end
     end
   end
 end
@@ -90,7 +97,7 @@ local app = remote.new({
   pollWait = settings.pollWait,
   files = files,
   sessionFiles = files and sessionFiles,
-  sessions = settings.sessions or 8,
+  sessions = settings.sessions or 16,
 })
 
 -- print also goes to the harness, so call-time errors the engine prints

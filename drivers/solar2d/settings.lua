@@ -5,6 +5,6 @@ return {
   -- name = "solar2d:android",  -- the name in reports (default solar2d:<platform>)
   once = false,                 -- true: stop after the harness says bye
   pollWait = 20,                -- seconds a poll waits for messages
-  sessions = 8,                 -- cases run at once (each with its own subfolders); a
+  sessions = 16,                -- cases run at once (each with its own subfolders); a
                                 -- platform that limits connections per host may need fewer
 }
