@@ -72,7 +72,7 @@ device() {
 	local n=${rounds:-3} s=${DEVICE_SESSIONS:-16} r wall
 	read -ra dflags <<<"${DEVICE_FLAGS:-}"
 	"$work/netconform" ca "$work/ca" >/dev/null
-	local dr=() er=() dw=() ew=() ds=() es=() bad=0 np=0
+	local dr=() er=() dw=() ew=() ds=() es=() bad=0 np=0 enp=0
 	for ((r = 1; r <= n; r++)); do
 		device_run "device$r" "$s" 0
 		dw+=("$wall") ds+=("$(slowest "device$r")") dr+=("$(div "$wall" "$(slowest "device$r")")")
@@ -80,6 +80,7 @@ device() {
 		note "device run $r: ${wall}s, slowest case $(slowest "device$r")s, $(tail -1 "$work/device$r.log")"
 		exec_run "exec$r" "$s"
 		ew+=("$wall") es+=("$(slowest "exec$r")") er+=("$(div "$wall" "$(slowest "exec$r")")")
+		enp=$((enp + $(nonpass "exec$r")))
 		note "exec run $r: ${wall}s, slowest case $(slowest "exec$r")s, $(tail -1 "$work/exec$r.log")"
 	done
 	local mr
@@ -91,6 +92,7 @@ device() {
 	mr=$(printf '%s\n' "${er[@]}" | median)
 	row "exec: Lua stdio driver, $s sessions in one process, scale 1, process wall (median of $n)" "$(printf '%s\n' "${ew[@]}" | median) s" "" ""
 	row "exec: process wall / slowest case (median of per-run ratios)" "$mr" "" ""
+	row "exec: fail and error verdicts, folders on the driver's side (all $n runs)" "$enp" "0" "$(goal "$enp" "<=" 0)"
 	if [[ ${DEVICE_SERIAL:-1} != 0 ]]; then
 		note "device, serial (one session, --parallel 1): about 9 minutes"
 		device_run serial 1 1
