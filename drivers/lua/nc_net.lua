@@ -25,8 +25,13 @@ local function waitfor(x, mode)
 end
 
 -- retry waits as a LuaSocket/LuaSec error asks, or raises for other errors.
-local function retry(x, err, what)
-  if err == "timeout" or err == "wantread" then
+-- A "timeout" means the socket was not ready for what was asked: reading,
+-- or, with sending set, writing (a full send buffer while the server reads
+-- an upload slowly, which is not idle: T2).
+local function retry(x, err, what, sending)
+  if err == "timeout" and sending then
+    waitfor(x, "w")
+  elseif err == "timeout" or err == "wantread" then
     waitfor(x, "r")
   elseif err == "wantwrite" then
     waitfor(x, "w")
@@ -143,7 +148,7 @@ function M.sendall(x, data, onsent)
       if onsent then onsent(upto - i + 1) end
       i = upto + 1
     end
-    if not last then retry(x, err, "send") end
+    if not last then retry(x, err, "send", true) end
   end
 end
 

@@ -441,6 +441,32 @@ test("nc_http keeps the cookies a 3xx sets for later hops to the same host (D6)"
 end)
 
 -- The files capability's tests live in their own file.
+test("nc_net sendall waits for the socket to be writable when a send would block (T2)", function()
+  -- A slow reader fills the send buffer: LuaSocket's non-blocking send then
+  -- answers "timeout" with what it sent. The wait must be for writing: one
+  -- for reading would see nothing until the idle timeout, while the server
+  -- keeps reading.
+  local net = require("nc_net")
+  local sends = 0
+  local sock = {
+    send = function(_, data, i)
+      sends = sends + 1
+      if sends == 1 then return nil, "timeout", i + 2 end -- 3 bytes went, the buffer is full
+      return #data
+    end,
+  }
+  local x = { sock = sock, idle = 1, clock = function() return 0 end }
+  local sent = 0
+  local co = coroutine.create(function() net.sendall(x, "abcdefgh", function(n) sent = sent + n end) end)
+  local ok, ysock, mode = coroutine.resume(co)
+  eq(ok, true, "resume")
+  eq(ysock, sock, "waits on the socket")
+  eq(mode, "w", "waits for")
+  ok = coroutine.resume(co, true)
+  eq(ok and coroutine.status(co), "dead", "sendall finished")
+  eq(sent, 8, "bytes reported sent")
+end)
+
 dofile(here .. "/test_files.lua")(test, eq, decode, cjson)
 
 for _, t in ipairs(tests) do
