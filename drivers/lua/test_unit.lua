@@ -417,6 +417,26 @@ test("remote loop: a failed control request is retried, 404 says hello again", f
   eq(reqs[4].url, "http://h/nc/hello", "hello again after 404")
 end)
 
+test("remote loop: with once, a refused poll after the run began ends the app (the harness is gone)", function()
+  local remote = require("remote")
+  local reqs, timers = {}, {}
+  local net = { request = function(url, method, listener, params)
+    reqs[#reqs + 1] = { url = url, listener = listener }
+    return {}
+  end, cancel = function() return true end }
+  local app = remote.new({ base = "http://h/nc", network = net, system = {}, decode = decode,
+    after = function(ms, fn) timers[#timers + 1] = fn end, status = function() end, once = true })
+  app:start()
+  reqs[1].listener({ phase = "ended", isError = true, status = -1, response = "connection refused" })
+  eq(app.done, false, "before the welcome a refused hello is retried")
+  timers[1]()
+  reqs[2].listener({ phase = "ended", isError = false, status = 200, response = '{"type":"welcome","version":1,"peer":"p1"}' })
+  reqs[3].listener({ phase = "ended", isError = false, status = 200, response = "" })
+  eq(reqs[4].url, "http://h/nc/poll?peer=p1&wait=20", "polls again")
+  reqs[4].listener({ phase = "ended", isError = true, status = -1, response = "GET http://h/nc/poll: connection refused" })
+  eq(app.done, true, "done: the harness left without a bye this device could read")
+end)
+
 test("nc_charset encodes a text body in the declared charset, ? for what it lacks (R4)", function()
   local cs = require("nc_charset")
   eq(cs.encode("caf\195\169", "text/plain; charset=ISO-8859-1"), "caf\233", "latin1")

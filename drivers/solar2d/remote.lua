@@ -79,7 +79,12 @@ function App:request(path, method, body, timeout, onok)
   if body then params.headers, params.body = NDJSON, body end
   self.o.network.request(self.o.base .. path, method, function(event)
     if event.phase ~= "ended" or gen ~= self.gen then return end
-    if event.isError then
+    if event.isError and self.o.once and self.welcomedOnce and tostring(event.response):lower():find("refused") then
+      -- The harness's listener is gone: the run ended without this device
+      -- collecting its bye (it was busy when the harness stopped waiting).
+      self.status("the harness is gone (" .. tostring(event.response) .. ")")
+      self:restart(0)
+    elseif event.isError then
       self.status("control channel error: " .. tostring(event.response) .. "; retrying")
       self.o.after(1000, function() if gen == self.gen then self:request(path, method, body, timeout, onok) end end)
     elseif event.status == 404 then
