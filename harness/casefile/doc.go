@@ -107,7 +107,8 @@
 //	actions[]                 a script run in order while the calls are in flight
 //	expect                    what the oracle checks (below)
 //	minScale                  smallest time scale the case may run at (e.g. 1 when it cannot be scaled)
-//	budget                    deadline in API time (scaled); default the runner's
+//	budget                    deadline in API time (scaled); default the runner's; the runner adds
+//	                          a wall-time grace and 2 s per MiB of given files (their placing)
 //	settle                    how long to keep listening after all calls finished; default the runner's
 //	alone                     true: run with no other case of the implementation in flight (a timing
 //	                          bound that a device serving other sessions at once could miss)

@@ -163,7 +163,7 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, error) {
 	if ex.c.Budget > 0 {
 		budget = time.Duration(ex.c.Budget)
 	}
-	ex.budget = scaleDur(budget, ex.scale) + ex.r.p.CaseDeadline
+	ex.budget = scaleDur(budget, ex.scale) + ex.r.p.CaseDeadline + placeAllowance(ex.c.Given.Files)
 	runCtx, stop := context.WithTimeoutCause(ctx, ex.budget, errDeadline)
 	defer stop()
 

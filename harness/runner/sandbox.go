@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"time"
 
 	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/driver"
@@ -62,6 +63,26 @@ func (sb *localSandbox) snapshot(context.Context) ([]result.FileState, error) {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
 	return fileStates(list), nil
+}
+
+// placeAllowance is the wall time a case's deadline adds for placing its
+// given files, 2 s per MiB: a driver that keeps its files on its own side
+// receives them over its control channel (a phone over Wi-Fi, or a loaded
+// machine: a 4 MB file through the remote driver took more than the 5 s
+// grace once), before the calls the budget is for.
+func placeAllowance(files []casefile.GivenFile) time.Duration {
+	var n int64
+	for _, f := range files {
+		switch {
+		case f.Text != nil:
+			n += int64(len(*f.Text))
+		case f.Base64 != "":
+			n += int64(base64.StdEncoding.DecodedLen(len(f.Base64)))
+		default:
+			n += f.Size
+		}
+	}
+	return time.Duration(n) * 2 * time.Second / (1 << 20)
 }
 
 // givenFile returns a given file with its content, in its base directory

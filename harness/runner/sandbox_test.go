@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/driver"
@@ -231,5 +232,18 @@ func TestLocalSandboxPlaces(t *testing.T) {
 	}
 	if err := sb.place(t.Context(), []casefile.GivenFile{{Name: "../x", Text: &text}}); err == nil {
 		t.Error("a name leaving the folder was placed")
+	}
+}
+
+// TestPlaceAllowance: 2 s per MiB of given content, whatever its form.
+func TestPlaceAllowance(t *testing.T) {
+	t.Parallel()
+	text := strings.Repeat("x", 1<<19)
+	got := placeAllowance([]casefile.GivenFile{{Size: 1 << 20}, {Text: &text}, {Base64: "AAAA"}})
+	if want := time.Duration(1<<20+1<<19+3) * 2 * time.Second / (1 << 20); got != want { // 1.5 MiB and 3 bytes
+		t.Errorf("allowance %v, want %v", got, want)
+	}
+	if got := placeAllowance(nil); got != 0 {
+		t.Errorf("no files: %v", got)
 	}
 }
