@@ -124,9 +124,14 @@ func replaceDeleteFirst(e *env, st *stream, ev driver.Event) []driver.Event {
 }
 
 // keepTempUntilClose makes a temporary file beside a download's
-// destination when its response begins, which removeAtClose removes.
+// destination with the call's first event (began, or ended without
+// progress), which removeAtClose removes.
 func keepTempUntilClose(e *env, st *stream, ev driver.Event) []driver.Event {
-	if p, ok := e.destination(st.call); ok && phase(ev) == driver.PhaseBegan {
+	seen := 0
+	for _, n := range st.phases {
+		seen += n
+	}
+	if p, ok := e.destination(st.call); ok && seen == 1 {
 		if os.WriteFile(p+".partial", []byte("part"), 0o644) == nil {
 			e.mu.Lock()
 			e.atClose = append(e.atClose, p+".partial")
