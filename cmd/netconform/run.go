@@ -183,6 +183,12 @@ func (rc runCmd) run(ctx context.Context, args []string, stdout, stderr io.Write
 		fmt.Fprintf(stderr, "netconform run: %v\n", err)
 		code = 2
 	}
+	for _, r := range impls {
+		if r.FixedScale() {
+			fmt.Fprintf(stdout, "note: %s does not scale time (its hello says timeScale false): its cases ran at time scale 1, not %g\n",
+				r.Implementation(), cfg.scale)
+		}
+	}
 	warnLate(stderr, env.drv, env.fleet)
 	printSummary(stdout, js, cfg.repeat, wall)
 	return code

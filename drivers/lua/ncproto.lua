@@ -225,8 +225,35 @@ local function fieldsOf(s, v, depth)
   return tostring(v)
 end
 
--- listener returns the listener of one call of session s; call.tok is set
--- once the call returned.
+-- emit writes an event message, or keeps it while a network.* call runs
+-- (the listener was called inside the call, rule E16): such events are
+-- marked inCall and written after the call's reply, in order. raw is the
+-- event's requestId, mapped to its token at that time if the call returned
+-- the handle it names.
+function Driver:emit(s, msg, raw)
+  if self.inCall then
+    msg.inCall = true
+    local b = self.buffered
+    b[#b + 1] = { s = s, msg = msg, raw = raw }
+    return
+  end
+  self:send(msg)
+end
+
+-- flush writes the events kept during a call.
+function Driver:flush()
+  local b = self.buffered or {}
+  self.buffered = nil
+  for _, e in ipairs(b) do
+    local f = e.msg.fields
+    if f and e.raw ~= nil and e.s.tokens[e.raw] then f.requestId = e.s.tokens[e.raw] end
+    if not e.s.closed then self:send(e.msg) end
+  end
+end
+
+-- listener returns the listener of one call of session s; call.tok is the
+-- token of the call's handle (assigned before the call, so that events the
+-- listener gets inside the call carry it too).
 function Driver:listener(s, call, cancelAt)
   local cancelled = false
   return function(event)
@@ -234,18 +261,19 @@ function Driver:listener(s, call, cancelAt)
     local outer = self.current
     self.current = s
     s.seq = s.seq + 1
+    if self.inCall == call then call.heard = true end
     local now = self.host.now and self.host.now()
     local fields = fieldsOf(s, event, 0)
     local r, pre = fields.response, s.rt.prefix
     if pre and type(r) == "table" and type(r.filename) == "string" and r.filename:sub(1, #pre) == pre then
       r.filename = r.filename:sub(#pre + 1)
     end
-    self:send({
+    self:emit(s, {
       type = "event", session = s.id, seq = s.seq, kind = "event",
       handle = call.tok or s.tokens[event.requestId] or "",
       time = now and M.rfc3339(now) or nil,
       fields = fields,
-    })
+    }, type(event) == "table" and event.requestId or nil)
     if cancelAt and not cancelled and event.phase == cancelAt then
       cancelled = true
       local after = s.seq
@@ -255,7 +283,7 @@ function Driver:listener(s, call, cancelAt)
         ret = nil
       end
       s.seq = s.seq + 1
-      self:send({
+      self:emit(s, {
         type = "event", session = s.id, seq = s.seq, kind = "cancel",
         handle = call.tok or "", time = now and M.rfc3339(self.host.now()) or nil,
         cancel = { returned = (ret == nil) and M.null or ret, afterSeq = after },
@@ -282,7 +310,8 @@ function Driver:on_call(msg)
     self:reply(msg.id, { error = "unknown function " .. format("%q", tostring(fn)) })
     return
   end
-  local call = {}
+  s.n = s.n + 1
+  local call = { tok = "h" .. s.n }
   local listener = nil
   if not c.noListener then listener = self:listener(s, call, c.cancelInListener) end
   local params = c.params
@@ -298,29 +327,31 @@ function Driver:on_call(msg)
   if type(bd) == "string" and sys and sys[bd] ~= nil then bd = sys[bd] end
   s.lastLog = nil
   local ok, h
-  if fn == "request" then
+  -- Listener calls inside the call are kept and written after its reply.
+  self.inCall, self.buffered = call, {}
+  local missing = type(net[fn]) ~= "function"
+  if missing then
+    ok, h = false, "network." .. fn .. " is " .. type(net[fn]) .. ", not a function"
+  elseif fn == "request" then
     ok, h = pcall(net.request, c.url, c.method, listener, params)
   elseif params ~= nil then
     ok, h = pcall(net[fn], c.url, c.method, listener, params, c.filename, bd, c.contentType)
   else
     ok, h = pcall(net[fn], c.url, c.method, listener, c.filename, bd, c.contentType)
   end
+  self.inCall = nil
+  local tok = call.tok
+  local heard = call.heard and tok or nil -- the token of the in-call events
   if not ok then
-    local m = "network." .. fn .. " raised an error: " .. tostring(h)
-    self:log(m)
-    self:reply(msg.id, { rejected = { message = m } })
-    return
+    self:reply(msg.id, { rejected = { message = tostring(h), raised = true, missing = missing or nil, handle = heard } })
+  elseif h == nil then
+    self:reply(msg.id, { rejected = { message = s.lastLog or ("network." .. fn .. " returned nil"), handle = heard } })
+  else
+    s.tokens[h] = tok
+    s.handles[tok] = h
+    self:reply(msg.id, { handle = tok })
   end
-  if h == nil then
-    self:reply(msg.id, { rejected = { message = s.lastLog or ("network." .. fn .. " returned nil") } })
-    return
-  end
-  s.n = s.n + 1
-  local tok = "h" .. s.n
-  call.tok = tok
-  s.tokens[h] = tok
-  s.handles[tok] = h
-  self:reply(msg.id, { handle = tok })
+  self:flush()
 end
 
 -- filesOf returns the session's files (the files capability), or raises.

@@ -76,6 +76,19 @@ local function copy(t)
   return o
 end
 
+-- constant returns a fresh base directory constant named name: a userdata
+-- as on Solar2D (Lua 5.1's newproxy), so that code testing
+-- type(baseDir) == "userdata" reads its arguments as it would there; a
+-- table where newproxy is missing (Lua 5.2 and later).
+function M.constant(name)
+  if newproxy then
+    local u = newproxy(true)
+    getmetatable(u).__tostring = function() return name end
+    return u
+  end
+  return setmetatable({}, { __tostring = function() return name end })
+end
+
 -- new returns an instance: {network, system, step, busy, close}. opts:
 -- dirs (base directory name -> folder; default ./<name>), caFile (PEM to
 -- trust for https; default the system's), timeScale (default 1), log
@@ -98,7 +111,7 @@ function M.new(opts)
 
   local consts, names, dirs = {}, {}, {}
   for _, n in ipairs(M.DIRS) do
-    local c = setmetatable({}, { __tostring = function() return "system." .. n end })
+    local c = M.constant("system." .. n)
     system[n] = c
     consts[n], names[c] = c, n
     dirs[c] = (opts.dirs and opts.dirs[n]) or ("./" .. n)

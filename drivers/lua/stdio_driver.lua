@@ -24,6 +24,21 @@
 -- unchanged. print() goes to the harness as log lines (stdout is
 -- the protocol channel). JSON: lua-cjson, else dkjson.
 --
+-- A module declares what it supports in an optional CAPABILITIES table,
+-- sent in the hello so that the harness skips the cases it cannot run
+-- (with the reason) instead of failing them:
+--   fns               the functions it has (default request, upload and
+--                     download)
+--   timeScale         false when it ignores opts.timeScale (fixed
+--                     timeouts): the harness then runs it at scale 1
+--   cancelInListener  false when network.cancel may not be called from
+--                     inside a listener
+--   sessions          how many instances may run at once in one process
+--                     (default: as many as --sessions asks); 1 for a
+--                     module with global state or blocking calls
+--   files             false when it cannot work in folders of the
+--                     driver's own (--files is then refused)
+--
 -- The loop waits on stdin and the instance's sockets in one socket.select,
 -- so reading the harness never blocks the network coroutines. stdin is read
 -- through a LuaSocket serial object on fd 0 (read(2) in 8 KiB blocks, and
@@ -89,6 +104,23 @@ if not okm or type(impl) ~= "table" or type(impl.new) ~= "function" then
   os.exit(2)
 end
 
+-- The module's declared capabilities (CAPABILITIES, above).
+local declared = impl.CAPABILITIES
+if declared ~= nil and type(declared) ~= "table" then
+  io.stderr:write("stdio_driver: " .. modname .. ".CAPABILITIES is a " .. type(declared) .. ", not a table\n")
+  os.exit(2)
+end
+declared = declared or {}
+if filesDir and declared.files == false then
+  io.stderr:write("stdio_driver: " .. modname .. " says it cannot keep its files in folders of the driver's own (CAPABILITIES.files = false): run it without --files\n")
+  os.exit(2)
+end
+if type(declared.sessions) == "number" and declared.sessions >= 1 and sessions > declared.sessions then
+  io.stderr:write("stdio_driver: " .. modname .. " runs at most " .. declared.sessions ..
+    " session(s) at once (CAPABILITIES.sessions); serving " .. declared.sessions .. ", not " .. sessions .. "\n")
+  sessions = declared.sessions
+end
+
 local out = io.stdout
 local function write(line)
   out:write(line, "\n")
@@ -98,6 +130,10 @@ end
 local driver
 local open = {} -- instance -> true while its session is open
 local shared = sessions > 1 and require("nc_sched").new(socket.gettime) or nil
+local capabilities = {
+  fns = declared.fns, timeScale = declared.timeScale, cancelInListener = declared.cancelInListener,
+  baseDirs = declared.baseDirs, files = filesDir and true or nil,
+}
 
 -- The driver's own folders (--files): root/<session>/<base directory>.
 local files = filesDir and require("ncfiles")
@@ -158,7 +194,7 @@ driver = proto.new({
   decode = decode,
   null = null,
   now = socket.gettime,
-  capabilities = files and { files = true } or nil,
+  capabilities = capabilities,
   sessions = sessions,
   open = function(cfg, id)
     local dirs, fs, top = cfg.dirs, nil, nil

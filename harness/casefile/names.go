@@ -32,6 +32,8 @@ const (
 	InvURL                Invariant = "url"                // url equals the URL passed (E12)
 	InvNoTempFiles        Invariant = "noTempFiles"        // no temporary file left in the sandbox (F4)
 	InvNoEvents           Invariant = "noEvents"           // no event for a rejected call or a nil listener (B1, B2)
+	InvAfterReturn        Invariant = "afterReturn"        // listeners run after the call returned, not inside it (E16)
+	InvNoRaise            Invariant = "noRaise"            // a call that is not refused never raises a Lua error (B3)
 )
 
 // InvariantReqs maps each invariant to the requirement it is graded by. Where
@@ -52,6 +54,8 @@ func InvariantReqs() map[Invariant]string {
 		InvURL:                "E12",
 		InvNoTempFiles:        "F4",
 		InvNoEvents:           "B1",
+		InvAfterReturn:        "E16",
+		InvNoRaise:            "B3",
 	}
 }
 

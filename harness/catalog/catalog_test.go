@@ -12,14 +12,14 @@ import (
 // profileIDs are the rule numbers of the profile, in order: the embedded
 // catalogue must have exactly these.
 var profileIDs = []string{
-	"E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9", "E10", "E11", "E12", "E13", "E14", "E15",
+	"E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9", "E10", "E11", "E12", "E13", "E14", "E15", "E16",
 	"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9",
 	"R1", "R2", "R3", "R4", "R5", "R6",
 	"T1", "T2", "T3",
 	"D1", "D2", "D3", "D4", "D5", "D6",
 	"C1", "C2", "C3", "C4",
 	"U1", "U2",
-	"B1", "B2",
+	"B1", "B2", "B3",
 	"S1", "S2",
 }
 
@@ -35,8 +35,8 @@ func loadEmbedded(t *testing.T) *catalog.Catalog {
 func TestEmbeddedCatalogueHasEveryRule(t *testing.T) {
 	t.Parallel()
 	cat := loadEmbedded(t)
-	if len(profileIDs) != 49 {
-		t.Fatalf("test list has %d ids, want 49", len(profileIDs))
+	if len(profileIDs) != 51 {
+		t.Fatalf("test list has %d ids, want 51", len(profileIDs))
 	}
 	if got := cat.IDs(); !slices.Equal(got, profileIDs) {
 		t.Errorf("ids:\nwant: %v\ngot:  %v", profileIDs, got)
@@ -73,7 +73,7 @@ var (
 	profileLevels = map[string]string{
 		"E1": "must", "E2": "must", "E3": "must", "E4": "must", "E5": "should", "E6": "should",
 		"E7": "must", "E8": "must", "E9": "should", "E10": "should", "E11": "must", "E12": "should",
-		"E13": "must", "E14": "should", "E15": "info",
+		"E13": "must", "E14": "should", "E15": "info", "E16": "must",
 		"F1": "must", "F2": "must", "F3": "must", "F4": "should", "F5": "should", "F6": "must",
 		"F7": "must", "F8": "info", "F9": "info",
 		"R1": "should", "R2": "should", "R3": "must", "R4": "should", "R5": "info", "R6": "info",
@@ -81,11 +81,11 @@ var (
 		"D1": "must", "D2": "should", "D3": "should", "D4": "must", "D5": "info", "D6": "should",
 		"C1": "must", "C2": "should", "C3": "info", "C4": "should",
 		"U1": "must", "U2": "must",
-		"B1": "should", "B2": "info",
+		"B1": "should", "B2": "info", "B3": "must",
 		"S1": "must", "S2": "should",
 	}
 	profileNoteLevels = map[string][]string{
-		"E7": {"should"}, "E10": {"info"}, "E11": {"info"}, "F7": {"info"}, "R4": {"info"},
+		"E7": {"should"}, "E10": {"info"}, "E16": {"info"}, "E11": {"info"}, "F7": {"info"}, "R4": {"info"},
 		"D1": {"info"}, "D3": {"info"}, "D4": {"info"}, "D6": {"info"}, "B1": {"info", "info"},
 	}
 )

@@ -170,6 +170,10 @@ type Event struct {
 	Handle string `json:"handle"`
 	// Time is when the listener was called (zero: the receiver stamps it).
 	Time time.Time `json:"time,omitzero"`
+	// InCall reports that the listener was called inside a network.* call,
+	// before it returned (rule E16), rather than from the event loop. The
+	// driver reports such events after the call's reply.
+	InCall bool `json:"inCall,omitempty"`
 	// Fields are the networkRequest event's fields exactly as delivered
 	// (KindEvent): absent fields are absent keys; response is a string or a
 	// map {filename, baseDirectory, fullPath}; responseHeaders a map of

@@ -29,7 +29,13 @@ func (ck *checker) unobserved() {
 
 // callExpects applies the top-level call expectations and those of
 // expect.calls naming this call or instance.
+//
+// A call that raised where it should have returned a handle is blamed once,
+// by the noRaise invariant: its other expectations are not judged.
 func (ck *checker) callExpects(co *CallObservation) {
+	if co.Raised && (co.Missing || !ck.expectsRejection(co)) {
+		return
+	}
 	ck.callExpect(co, &ck.c.Expect.CallExpect, "")
 	for _, key := range sortedKeys(ck.c.Expect.Calls) {
 		if key == co.Call || key == co.Instance {
@@ -47,7 +53,14 @@ func (ck *checker) callExpect(co *CallObservation, ce *casefile.CallExpect, pref
 		}
 		ck.add(result.Mismatch{Requirement: req, Call: co.Instance, Check: prefix + check, Want: want, Got: got, Pos: pos.String()})
 	}
-	if ce.Rejected != nil && *ce.Rejected != co.Rejected {
+	switch {
+	case ce.Rejected != nil && *ce.Rejected && co.Raised:
+		mis("rejected", "call-time rejection: nil returned and an error logged, no Lua error raised",
+			"raised an error: "+co.RejectMessage, casefile.Pos{})
+	case ce.Rejected != nil && *ce.Rejected && co.NoHandle:
+		mis("rejected", "call-time rejection (nil handle, no event)",
+			"nil returned after the listener was called inside the call: "+phasesString(co.Events), casefile.Pos{})
+	case ce.Rejected != nil && *ce.Rejected != co.Rejected && !co.NoHandle:
 		if *ce.Rejected {
 			mis("rejected", "call-time rejection (nil handle, no event)",
 				fmt.Sprintf("handle %q, events %s", co.Handle, phasesString(co.Events)), casefile.Pos{})

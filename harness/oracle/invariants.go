@@ -23,6 +23,23 @@ func (ck *checker) invariants(co *CallObservation) {
 		ck.add(result.Mismatch{Requirement: req, Invariant: string(inv), Call: co.Instance,
 			Check: "invariant." + string(inv), Want: want, Got: got, Pos: pos})
 	}
+	if co.Raised && (co.Missing || !ck.expectsRejection(co)) {
+		// The root cause leads: the call raised where it should have
+		// returned a handle; its other expectations are not judged.
+		fn := "request"
+		if cl != nil && cl.Fn != "" {
+			fn = string(cl.Fn)
+		}
+		switch {
+		case co.Missing && fn == "upload":
+			fail(casefile.InvNoRaise, "U1", "a network.upload function", co.RejectMessage)
+		case co.Missing && fn == "download":
+			fail(casefile.InvNoRaise, "U2", "a network.download function", co.RejectMessage)
+		default:
+			fail(casefile.InvNoRaise, "B3", "a handle, with failures reported as events (no Lua error raised)",
+				fmt.Sprintf("network.%s raised an error: %s", fn, co.RejectMessage))
+		}
+	}
 	if co.Rejected || (cl != nil && cl.Listener == "none") {
 		if len(co.Events) > 0 {
 			req, why := "B1", "rejected call"
@@ -35,6 +52,16 @@ func (ck *checker) invariants(co *CallObservation) {
 	}
 	kind := progressKind(cl)
 	preq := phaseReq(kind)
+	ck.afterReturn(co, kind, fail)
+	checkID := !co.NoHandle
+	if co.NoHandle && !ck.expectsRejection(co) {
+		what := "returned nil"
+		if co.Raised {
+			what = "raised an error"
+		}
+		fail(casefile.InvRequestID, "E13", "a handle returned by the call, which the events' requestId names",
+			fmt.Sprintf("the call %s after calling its listener inside the call (%s)", what, phasesString(co.Events)))
+	}
 	cut, cancelled := cancelIndex(co)
 	ended, firstEnded := 0, -1
 	lastBytes, lastBytesAt := math.Inf(-1), -1
@@ -91,7 +118,7 @@ func (ck *checker) invariants(co *CallObservation) {
 				lastBytes, lastBytesAt = b, i
 			}
 		}
-		if v, ok := e.Get(trace.FieldRequestID); !ok || fmt.Sprint(v) != co.Handle {
+		if v, ok := e.Get(trace.FieldRequestID); checkID && (!ok || fmt.Sprint(v) != co.Handle) {
 			fail(casefile.InvRequestID, "E13", fmt.Sprintf("requestId %q (the handle returned)", co.Handle),
 				fmt.Sprintf("event %d: requestId %s", i, fieldText(v, ok)))
 		}
@@ -114,4 +141,37 @@ func fieldText(v any, present bool) string {
 		return "absent"
 	}
 	return trace.Format(v)
+}
+
+// afterReturn checks rule E16 once per call: no listener call inside the
+// network.* call, but for the began of an upload (Apple sends it inside
+// the call, an info clause of the rule).
+func (ck *checker) afterReturn(co *CallObservation, kind string,
+	fail func(inv casefile.Invariant, req, want, got string)) {
+	var in []trace.Event
+	for _, e := range co.Events {
+		if e.InCall && (e.Phase() != trace.Began || kind != "upload") {
+			in = append(in, e)
+		}
+	}
+	if len(in) == 0 {
+		return
+	}
+	fail(casefile.InvAfterReturn, "E16", "every listener call after the call returned, from the event loop",
+		fmt.Sprintf("%d of %d events delivered inside the call: %s (first: %s)", len(in), len(co.Events),
+			phasesString(in), in[0].Summary()))
+}
+
+// expectsRejection reports whether the case expects the call to be refused
+// at call time (rejected: true at the top or for the call).
+func (ck *checker) expectsRejection(co *CallObservation) bool {
+	if r := ck.c.Expect.Rejected; r != nil && *r {
+		return true
+	}
+	for key, ce := range ck.c.Expect.Calls {
+		if (key == co.Call || key == co.Instance) && ce.Rejected != nil && *ce.Rejected {
+			return true
+		}
+	}
+	return false
 }

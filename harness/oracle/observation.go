@@ -64,6 +64,9 @@ type Pending struct {
 	// Started reports whether the call was made at all: a call waiting for
 	// another (after:) may never have started.
 	Started bool
+	// Blocked reports that the call itself had not returned (the driver
+	// did not answer it in time): the call blocks, or its driver hung.
+	Blocked bool
 	// Phases are the phases of the events its listener got, in order.
 	Phases []string
 }
@@ -77,12 +80,23 @@ type CallObservation struct {
 	// URL is the URL passed, after templating.
 	URL string
 	// Handle is the token of the handle the call returned (what the
-	// implementation reports as requestId); "" when rejected.
+	// implementation reports as requestId); "" when it returned none.
 	Handle string
-	// Rejected reports a call-time rejection (nil handle or an error).
+	// Rejected reports a call-time rejection: the call returned nil or
+	// raised (Raised), and its listener was not called inside it.
 	Rejected bool
+	// NoHandle reports a call that returned nil or raised (Raised) after
+	// its listener was called inside it: no rejection, its Events are
+	// judged, but it gave no handle.
+	NoHandle bool
+	// Raised reports that the call raised a Lua error (its text is
+	// RejectMessage) instead of returning.
+	Raised bool
+	// Missing reports that the function called does not exist
+	// (network.upload is nil), so calling it raised.
+	Missing bool
 	// RejectMessage is the driver's description of the rejection (the logged
-	// error), if any.
+	// error, or the error raised), if any.
 	RejectMessage string
 	// Started is when the call was made, since Start.
 	Started time.Duration

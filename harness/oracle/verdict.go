@@ -39,7 +39,15 @@ func (p Policy) Judge(c *casefile.Case, obs Observation) Judgement {
 	ms := Check(c, obs)
 	j := Judgement{Mismatches: ms}
 	j.Level, j.Verdict = p.Grade(c.Level, c.Requirements, ms)
+	blocked := 0
+	for _, pd := range obs.Pending {
+		if pd.Blocked {
+			blocked++
+		}
+	}
 	switch {
+	case blocked > 0:
+		j.Reason = fmt.Sprintf("%d call(s) blocked: the network.* call had not returned within %s", blocked, obs.Deadline)
 	case len(obs.Pending) > 0:
 		j.Reason = fmt.Sprintf("deadline %s exceeded with %d call(s) pending", obs.Deadline, len(obs.Pending))
 	case len(ms) > 0:

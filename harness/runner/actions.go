@@ -111,7 +111,7 @@ func (ex *execution) trigger(ctx context.Context, in *instance, a casefile.Actio
 	}
 	ex.st.mu.Lock()
 	defer ex.st.mu.Unlock()
-	for _, ev := range ex.st.logs[in.handle].events {
+	for _, ev := range ex.st.logs[in.token].events {
 		if a.InListener && ev.Kind == driver.KindCancel {
 			return ev.Time, true
 		}

@@ -159,13 +159,9 @@ func (ex *execution) driverBroke(err error) {
 // or judged (skipError for a missing capability).
 func (ex *execution) run(ctx context.Context) (oracle.Observation, error) {
 	var obs oracle.Observation
-	budget := DefaultBudget
-	if ex.c.Budget > 0 {
-		budget = time.Duration(ex.c.Budget)
-	}
-	ex.budget = scaleDur(budget, ex.scale) + ex.r.p.CaseDeadline + placeAllowance(ex.c.Given.Files)
-	runCtx, stop := context.WithTimeoutCause(ctx, ex.budget, errDeadline)
-	defer stop()
+	ex.budget = ex.caseBudget()
+	openCtx, stopOpen := context.WithTimeoutCause(ctx, ex.budget, errDeadline)
+	defer stopOpen()
 
 	sb, err := newSandbox(ex.r.p.TempDir, ex.c.ID)
 	if err != nil {
@@ -175,7 +171,12 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, error) {
 	defer func() { _ = sb.remove() }()
 	fx := ex.r.p.Fixture
 	b := caseBases(fx.URLs(), ex.ns, ex.r.refused)
-	err = ex.open(runCtx, b)
+	err = ex.open(openCtx, b)
+	// A driver that does not scale time runs the case, and its deadline
+	// counts, at scale 1 (open set ex.scale).
+	ex.budget = ex.caseBudget()
+	runCtx, stop := context.WithTimeoutCause(ctx, ex.budget-time.Since(ex.started), errDeadline)
+	defer stop()
 	closed := false
 	defer func() {
 		// Also after open failed with a session opened (a missing
@@ -278,6 +279,16 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, error) {
 	return obs, nil
 }
 
+// caseBudget is the case's deadline at its scale: its scaled budget, the
+// runner's allowance and the time to place its given files.
+func (ex *execution) caseBudget() time.Duration {
+	budget := DefaultBudget
+	if ex.c.Budget > 0 {
+		budget = time.Duration(ex.c.Budget)
+	}
+	return scaleDur(budget, ex.scale) + ex.r.p.CaseDeadline + placeAllowance(ex.c.Given.Files)
+}
+
 // open starts the driver session and checks its capabilities; a session that
 // cannot scale time makes the case run at scale 1.
 func (ex *execution) open(ctx context.Context, b bases) error {
@@ -293,7 +304,8 @@ func (ex *execution) open(ctx context.Context, b bases) error {
 		return fmt.Errorf("open %s session: %w", ex.r.p.Driver.Name(), err)
 	}
 	caps := sess.Capabilities()
-	if !caps.TimeScale {
+	if !caps.TimeScale && ex.scale != 1 {
+		ex.r.noteFixedScale(ex.scale)
 		ex.scale = 1
 	}
 	for _, cl := range ex.calls {
@@ -364,8 +376,8 @@ func (ex *execution) pendingCalls(pending []*instance) []oracle.Pending {
 	ex.st.mu.Lock()
 	defer ex.st.mu.Unlock()
 	for _, in := range pending {
-		p := oracle.Pending{Call: in.call.ID, Instance: in.name, Started: in.started}
-		if l := ex.st.logs[in.handle]; l != nil && in.handle != "" {
+		p := oracle.Pending{Call: in.call.ID, Instance: in.name, Started: in.started, Blocked: in.blocked}
+		if l := ex.st.logs[in.token]; l != nil && in.token != "" {
 			for _, ev := range l.events {
 				if ph, ok := ev.Fields[trace.FieldPhase].(string); ok {
 					p.Phases = append(p.Phases, ph)

@@ -24,10 +24,14 @@ type instance struct {
 	// Guarded by state.mu.
 	started   bool
 	startedAt time.Duration
-	handle    string
-	rejected  bool
+	handle    string // what the call returned; "" for nil
+	token     string // the token its events carry: handle, or the in-call token of a call that gave none
+	rejected  bool   // the call returned nil or raised
+	raised    bool
+	missing   bool // the function called does not exist
 	rejectMsg string
 	failed    error // the driver broke on this call
+	blocked   bool  // the call did not return in time (it blocks, or its driver hung)
 	cancels   []cancelRecord
 }
 
@@ -128,29 +132,31 @@ func (s *state) collect(events <-chan driver.Event) {
 }
 
 // finished reports whether an instance is done: rejected, broken, ended or
-// cancelled. Instances without a listener are judged by the journal instead
-// (see execution.awaitNoListener). The lock must be held.
+// cancelled. A call that gave no handle after calling its listener inside
+// the call is done once its events ended. Instances without a listener are
+// judged by the journal instead (see execution.awaitNoListener). The lock
+// must be held.
 func (s *state) finished(in *instance) bool {
-	if in.rejected || in.failed != nil || len(in.cancels) > 0 {
+	if (in.rejected && in.token == "") || in.failed != nil || in.blocked || len(in.cancels) > 0 {
 		return true
 	}
-	if !in.started || in.handle == "" {
+	if !in.started || in.token == "" {
 		return false
 	}
 	if in.dcall.NoListener {
 		return true // no event ever; drive waits on the journal instead
 	}
-	l := s.logs[in.handle]
+	l := s.logs[in.token]
 	return l != nil && (l.ended || l.listenerCancl)
 }
 
 // reached reports whether an instance's listener got the first event of a
 // phase (or, with inListener, reported its own cancel). The lock must be held.
 func (s *state) reached(in *instance, phase string, inListener bool) bool {
-	if in.handle == "" {
+	if in.token == "" {
 		return false
 	}
-	l := s.logs[in.handle]
+	l := s.logs[in.token]
 	if l == nil {
 		return false
 	}
@@ -175,8 +181,8 @@ func (s *state) observe() ([]oracle.CallObservation, []trace.Event) {
 	var all []tagged
 	owner := make(map[string]*instance)
 	for _, in := range s.insts {
-		if in.handle != "" {
-			owner[in.handle] = in
+		if in.token != "" {
+			owner[in.token] = in
 		}
 	}
 	for h, l := range s.logs {
@@ -204,7 +210,8 @@ func (s *state) observe() ([]oracle.CallObservation, []trace.Event) {
 			}
 			continue
 		}
-		te := trace.Event{Call: t.inst, Seq: len(tr), At: t.ev.Time.Sub(s.start), Fields: t.ev.Fields}
+		te := trace.Event{Call: t.inst, Seq: len(tr), At: t.ev.Time.Sub(s.start), Fields: t.ev.Fields,
+			InCall: t.ev.InCall}
 		tr = append(tr, te)
 		perInst[t.inst] = append(perInst[t.inst], te)
 		perInstSeqs[t.inst] = append(perInstSeqs[t.inst], t.ev.Seq)
@@ -212,7 +219,9 @@ func (s *state) observe() ([]oracle.CallObservation, []trace.Event) {
 	calls := make([]oracle.CallObservation, 0, len(s.insts))
 	for _, in := range s.insts {
 		co := oracle.CallObservation{Call: in.call.ID, Instance: in.name, URL: in.url, Handle: in.handle,
-			Rejected: in.rejected, RejectMessage: in.rejectMsg, Started: in.startedAt, Events: perInst[in.name]}
+			Rejected: in.rejected && in.token == "", NoHandle: in.rejected && in.token != "", Raised: in.raised,
+			Missing:       in.missing,
+			RejectMessage: in.rejectMsg, Started: in.startedAt, Events: perInst[in.name]}
 		cs := cancels[in]
 		slices.SortStableFunc(cs, func(a, b cancelRecord) int { return cmp.Compare(a.at, b.at) })
 		for _, c := range cs {

@@ -18,7 +18,7 @@ import (
 func TestObserveIsIdempotent(t *testing.T) {
 	t.Parallel()
 	start := time.Now()
-	in := &instance{call: &casefile.Call{ID: "main"}, name: "main", n: 1, url: "http://fake.test/c/x", handle: "h1",
+	in := &instance{call: &casefile.Call{ID: "main"}, name: "main", n: 1, url: "http://fake.test/c/x", handle: "h1", token: "h1",
 		started: true, cancels: []cancelRecord{{at: 30 * time.Millisecond, returned: true, afterSeq: 3}}}
 	s := newState(start, []*instance{in})
 	events := make(chan driver.Event, 3)

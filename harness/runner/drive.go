@@ -29,7 +29,7 @@ func (ex *execution) drive(ctx context.Context) []*instance {
 	var pending []*instance
 	ex.st.mu.Lock()
 	for _, in := range ex.insts {
-		if !ex.st.finished(in) {
+		if !ex.st.finished(in) || in.blocked {
 			pending = append(pending, in)
 		}
 	}
@@ -104,20 +104,42 @@ func (ex *execution) call(ctx context.Context, in *instance) {
 	at := time.Since(ex.st.start)
 	h, err := ex.sess.Call(ctx, in.dcall)
 	var rej *driver.RejectedError
+	// A call the driver did not answer by the case's deadline, or within
+	// its operation deadline, blocks: the call is blamed (the step that
+	// blocked), not the close that a blocked driver cannot answer.
+	blocked := err != nil && !errors.As(err, &rej) && errors.Is(err, driver.ErrNoReply)
 	ex.st.update(func() {
 		in.started, in.startedAt = true, at
 		switch {
-		case errors.As(err, &rej):
-			in.rejected, in.rejectMsg = true, rej.Message
+		case rej != nil:
+			in.rejected, in.raised, in.rejectMsg, in.token = true, rej.Raised, rej.Message, rej.Handle
+			in.missing = rej.Missing
+		case blocked:
+			in.blocked = true
 		case err != nil:
 			in.failed = err
 		default:
-			in.handle = h
+			in.handle, in.token = h, h
 		}
 	})
-	if err != nil && rej == nil && ctx.Err() == nil {
+	if err != nil && rej == nil && !blocked && ctx.Err() == nil {
 		ex.driverBroke(fmt.Errorf("call %s: %w", in.name, err))
 	}
+}
+
+// blockedCall returns the first instance whose call blocked, or nil.
+func (ex *execution) blockedCall() *instance {
+	if ex.st == nil { // no call was made
+		return nil
+	}
+	ex.st.mu.Lock()
+	defer ex.st.mu.Unlock()
+	for _, in := range ex.insts {
+		if in.blocked {
+			return in
+		}
+	}
+	return nil
 }
 
 // cancel calls network.cancel on an instance's handle ("" when it has none).
@@ -207,7 +229,26 @@ func (ex *execution) awaitQuiet(ctx context.Context) {
 
 // closeSession closes the session, giving it sessionCloseGrace; a driver
 // that does not return by then is reported broken and abandoned.
+//
+// A session one of whose calls blocked is abandoned first when its driver
+// can be ([driver.Abandoner]: the process is stopped, never reused), and
+// then the close's failure is a note: the blocked call is the case's
+// reason.
 func (ex *execution) closeSession(ctx context.Context) error {
+	if in := ex.blockedCall(); in != nil {
+		if ab, ok := ex.sess.(driver.Abandoner); ok {
+			ab.Abandon(fmt.Errorf("network.%s of call %s blocked", in.call.Fn, in.name))
+		}
+		if err := ex.closeWithin(ctx); err != nil {
+			ex.st.note(fmt.Sprintf("the session could not be closed after a call blocked: %v", err))
+		}
+		return nil
+	}
+	return ex.closeWithin(ctx)
+}
+
+// closeWithin closes the session, giving it sessionCloseGrace.
+func (ex *execution) closeWithin(ctx context.Context) error {
 	ctx, stop := context.WithTimeout(context.WithoutCancel(ctx), sessionCloseGrace)
 	defer stop()
 	done := make(chan error, 1)

@@ -171,6 +171,19 @@ type Runner struct {
 	id      string            // random, so Runners sharing one fixture never share a namespace
 	runs    atomic.Int64      // run number, part of each case's namespace
 	watch   func() stallMeter // starts an attempt's stall watch; tests replace it
+	fixed   atomic.Bool       // a session's driver did not scale time: cases ran at scale 1
+}
+
+// FixedScale reports whether the driver said it does not scale time, so
+// that cases asked at another scale ran at scale 1 (the run's TimeScale
+// was not applied).
+func (r *Runner) FixedScale() bool { return r.fixed.Load() }
+
+// noteFixedScale records that a session could not run at scale asked.
+func (r *Runner) noteFixedScale(asked float64) {
+	if asked != 1 {
+		r.fixed.Store(true)
+	}
 }
 
 // New validates p, fills in defaults and returns a Runner.

@@ -57,6 +57,9 @@ type Event struct {
 	At time.Duration `json:"at"`
 	// Fields are the event's fields.
 	Fields map[string]any `json:"fields"`
+	// InCall reports that the listener got the event inside a network.*
+	// call, before the call returned, instead of from the event loop.
+	InCall bool `json:"inCall,omitempty"`
 }
 
 // Get returns a field and whether it is present.

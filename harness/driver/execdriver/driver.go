@@ -300,9 +300,20 @@ type session struct {
 // the pool if healthy, stopped otherwise.
 func (s *session) Close(ctx context.Context) error {
 	err := s.FileSession.Close(ctx)
+	if err != nil && s.p.peer.Err() == nil {
+		// A close that did not return (a call still blocks it) leaves
+		// the process busy: it is stopped, never given another session.
+		s.p.peer.Fail(fmt.Errorf("session close did not complete: %w", err))
+	}
 	s.once.Do(func() { s.d.release(s.p) })
 	if err != nil {
 		return fmt.Errorf("exec driver %s: %w", s.d.Name(), err)
 	}
 	return nil
+}
+
+// Abandon gives the session's process up (a call of it blocked): the
+// process is stopped and a fresh one serves the next session.
+func (s *session) Abandon(err error) {
+	s.p.peer.Fail(fmt.Errorf("abandoned: %w", err))
 }

@@ -12,10 +12,16 @@ import (
 type Error struct {
 	// Msg says what was wrong.
 	Msg string
+	// Err is what kind of violation it is, when it is one a caller may
+	// test for (driver.ErrNoReply), else nil.
+	Err error
 }
 
 // Error returns "driver protocol: " and the message.
 func (e *Error) Error() string { return "driver protocol: " + e.Msg }
+
+// Unwrap returns Err.
+func (e *Error) Unwrap() error { return e.Err }
 
 // ErrLineTooLong is returned by [LineReader] for a line longer than its limit.
 var ErrLineTooLong = errors.New("line too long")

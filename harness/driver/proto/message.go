@@ -62,12 +62,14 @@ type Message struct {
 	Cancelled *driver.Cancelled     `json:"cancelled,omitempty"`
 	Error     string                `json:"error,omitempty"`
 
-	// Seq, Kind, Time, Fields and Cancel are an event's (driver.Event).
+	// Seq, Kind, Time, Fields, Cancel and InCall are an event's
+	// (driver.Event).
 	Seq    int64             `json:"seq,omitempty"`
 	Kind   string            `json:"kind,omitempty"`
 	Time   time.Time         `json:"time,omitzero"`
 	Fields map[string]any    `json:"fields,omitempty"`
 	Cancel *driver.Cancelled `json:"cancel,omitempty"`
+	InCall bool              `json:"inCall,omitempty"`
 
 	// Line is a log line.
 	Line string `json:"line,omitempty"`
@@ -83,12 +85,13 @@ type Message struct {
 // eventMessage wraps a driver event for a session.
 func eventMessage(session string, ev driver.Event) Message {
 	return Message{Type: TypeEvent, Session: session, Seq: ev.Seq, Kind: ev.Kind, Handle: ev.Handle, Time: ev.Time,
-		Fields: ev.Fields, Cancel: ev.Cancel}
+		Fields: ev.Fields, Cancel: ev.Cancel, InCall: ev.InCall}
 }
 
 // event returns the driver event an event message carries.
 func (m *Message) event() driver.Event {
-	return driver.Event{Seq: m.Seq, Kind: m.Kind, Handle: m.Handle, Time: m.Time, Fields: m.Fields, Cancel: m.Cancel}
+	return driver.Event{Seq: m.Seq, Kind: m.Kind, Handle: m.Handle, Time: m.Time, Fields: m.Fields, Cancel: m.Cancel,
+		InCall: m.InCall}
 }
 
 // results counts the result fields of a reply.

@@ -323,6 +323,9 @@ func (p *Peer) replyLocked(m Message) error {
 		if m.Handle != "" && pd.sess != nil {
 			pd.sess.known[m.Handle] = true
 		}
+		if r := m.Rejected; r != nil && r.Handle != "" && pd.sess != nil {
+			pd.sess.known[r.Handle] = true // its listener ran inside the call
+		}
 	case TypeCancel:
 		fits = m.Cancelled != nil || m.Error != ""
 		if c := m.Cancelled; c != nil && pd.sess != nil && c.AfterSeq > pd.sess.lastSeq {
@@ -385,9 +388,9 @@ func (p *Peer) request(ctx context.Context, s *session, m Message) (Message, err
 		}
 		return Message{}, p.Err()
 	case <-timer.C:
-		p.Fail(violation("no reply to %s within %s", m.Type, p.opts.OpTimeout))
+		p.Fail(&Error{Msg: fmt.Sprintf("no reply to %s within %s", m.Type, p.opts.OpTimeout), Err: driver.ErrNoReply})
 		return Message{}, p.Err()
 	case <-ctx.Done():
-		return Message{}, fmt.Errorf("wait for the reply to %s: %w", m.Type, context.Cause(ctx))
+		return Message{}, fmt.Errorf("wait for the reply to %s: %w (%w)", m.Type, context.Cause(ctx), driver.ErrNoReply)
 	}
 }
