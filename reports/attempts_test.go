@@ -46,11 +46,11 @@ func TestSummaryVoidCounts(t *testing.T) {
 		clean  []bool
 		suffix string
 	}{
-		{"none", [][]int{nil, nil}, []bool{true, true}, "0 info"},
-		{"one re-run", [][]int{{1}, nil}, []bool{true, true}, "0 info; 1 voided attempt re-run"},
+		{"none", [][]int{nil, nil}, []bool{true, true}, "0 skip"},
+		{"one re-run", [][]int{{1}, nil}, []bool{true, true}, "0 skip; 1 voided attempt re-run"},
 		{"re-runs and a void verdict", [][]int{{1, 2}, {1, 2, 3}}, []bool{true, false},
-			"0 info; 4 voided attempts re-run; 1 verdict from a void attempt"},
-		{"two void verdicts", [][]int{{1}, {1}}, []bool{false, false}, "0 info; 2 verdicts from a void attempt"},
+			"0 skip; 4 voided attempts re-run; 1 verdict from a void attempt"},
+		{"two void verdicts", [][]int{{1}, {1}}, []bool{false, false}, "0 skip; 2 verdicts from a void attempt"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

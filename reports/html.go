@@ -22,6 +22,7 @@ var templateFS embed.FS
 func parseTemplates() (*template.Template, error) {
 	t, err := template.New("").Funcs(template.FuncMap{
 		"anchor": anchor,
+		"minus5": func(n int) int { return n - 5 },
 		"join":   strings.Join,
 		"add4":   func(n int) int { return n + 4 },
 		"add1":   func(n int) int { return n + 1 },
@@ -44,6 +45,8 @@ type htmlPage struct {
 	Areas    []string
 	Verdicts []result.Verdict
 	Cases    []htmlCase
+	// Findings are the top reasons of the failing and erroring cases.
+	Findings []Finding
 }
 
 type kv struct{ K, V string }
@@ -102,6 +105,7 @@ func WriteHTML(w io.Writer, rep Report) error {
 	s := Summarize(rep.Run)
 	page := htmlPage{Label: rep.label(), OK: s.OK(), Line: s.Line(), Info: runInfoKV(rep),
 		Groups: levelGroups(Matrix(rep)), Cols: verdictOrder(), Verdicts: verdictOrder()}
+	page.Findings = topFindings(rep.Run)
 	counts := rep.Run.Counts()
 	for _, v := range verdictOrder() {
 		page.Counts = append(page.Counts, vcount{v, counts[v]})

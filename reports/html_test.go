@@ -49,9 +49,15 @@ func TestHTMLSelfContained(t *testing.T) {
 func TestHTMLSummary(t *testing.T) {
 	t.Parallel()
 	doc, _ := fixtureHTML(t)
+	if tb := doc.byID("reasons-table"); tb == nil {
+		t.Error("no top reasons table")
+	} else if rows := tb.all(func(n *node) bool { return strings.Contains(n.Attrs["class"], "reason") }); len(rows) != 3 ||
+		!strings.Contains(rows[0].text(), "ended.response") {
+		t.Errorf("top reasons: %d rows, want 3 (F2's two checks, the error), F2 first", len(rows))
+	}
 	out := doc.byID("outcome")
 	if out == nil || !strings.Contains(out.Attrs["class"], "bad") ||
-		!strings.Contains(out.text(), "4 passed, 2 failed (1 error), 1 skipped; 1 warn, 1 info; 4 voided attempts re-run; 1 verdict from a void attempt") {
+		!strings.Contains(out.text(), "2 pass, 1 warn, 1 info, 1 fail, 1 error, 1 skip; 4 voided attempts re-run; 1 verdict from a void attempt") {
 		t.Errorf("outcome = %+v", out)
 	}
 	counts := map[string]string{}

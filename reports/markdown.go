@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -17,10 +18,12 @@ const MarkdownRows = 30
 
 // WriteMarkdown writes rep as report.md, a summary fit for a CI job summary
 // or a pull-request comment (GitHub-flavoured Markdown): a title with the
-// outcome, the totals line of [Summary.Line], the run information, a table of
-// failures (requirement, level, case, check, want, got), warnings, info
-// observations, skips and the cases with voided attempts in collapsed
-// sections, and the requirement matrix compressed to one row per level.
+// outcome, the totals line of [Summary.Line], the run information, the top
+// reasons ([Findings]: failing and erroring cases grouped by rule and check,
+// or by error reason, most cases first), the failing cases one row each
+// with their root cause ([RootCause]; repeated mismatches counted once),
+// the warning, info, skipped and voided cases in collapsed sections, and
+// the requirement matrix compressed to one row per level.
 func WriteMarkdown(w io.Writer, rep Report) error {
 	bw := bufio.NewWriter(w)
 	s := Summarize(rep.Run)
@@ -32,43 +35,32 @@ func WriteMarkdown(w io.Writer, rep Report) error {
 	fmt.Fprintf(bw, "**%s**\n\n", s.Line())
 	fmt.Fprintf(bw, "%s\n\n", mdRunLine(rep))
 
-	var fails, warns, infos [][]string
 	var skips, voids [][]string
 	for _, c := range rep.Run.Cases {
 		if line := AttemptsLine(c); line != "" {
 			voids = append(voids, []string{mdCode(c.ID), string(c.Verdict), mdText(line)})
 		}
-		switch c.Verdict {
-		case result.Error:
-			fails = append(fails, []string{"—", "error", mdCode(c.ID), "—", "—", mdCode(c.Reason)})
-		case result.Skip:
+		if c.Verdict == result.Skip {
 			skips = append(skips, []string{mdCode(c.ID), mdText(c.Reason)})
 		}
-		if c.Verdict == result.Error || c.Verdict == result.Skip {
-			continue
-		}
-		for _, m := range c.Mismatches {
-			row := []string{mdText(m.Requirement), string(m.Level), mdCaseCall(c.ID, m.Call), mdCode(m.Check),
-				mdCode(m.Want), mdCode(m.Got)}
-			switch mismatchVerdict(m.Level, rep.Run.Strict) {
-			case result.Fail:
-				fails = append(fails, row)
-			case result.Warn:
-				warns = append(warns, row)
-			default:
-				infos = append(infos, row)
-			}
-		}
 	}
-	head := []string{"Requirement", "Level", "Case", "Check", "Want", "Got"}
-	if len(fails) > 0 {
-		fmt.Fprintf(bw, "### Failures\n\n")
-		mdTable(bw, head, fails)
+	top := topFindings(rep.Run)
+	if len(top) > 0 {
+		fmt.Fprintf(bw, "### Top reasons\n\n")
+		fmt.Fprintf(bw, "The failing and erroring cases grouped by the rule and check they fail on (an error by its reason), most cases first.\n\n")
+		mdTable(bw, []string{"Rule", "Level", "Cases", "Check", "Want", "Got (first case)", "First cases"}, findingRows(top))
+		fmt.Fprintf(bw, "### Failing cases\n\n")
+		mdTable(bw, []string{"Case", "Verdict", "Root cause", "Want", "Got", "Also"}, caseRows(rep.Run, result.Fail, result.Error))
 	}
-	mdDetails(bw, fmt.Sprintf("%d should-level %s (pass outside strict mode)", len(warns),
-		plural(len(warns), "warning", "warnings")), head, warns)
-	mdDetails(bw, fmt.Sprintf("%d info %s (never fail)", len(infos),
-		plural(len(infos), "observation", "observations")), head, infos)
+	warnHead := []string{"Case", "Verdict", "First should-level mismatch", "Want", "Got", "Also"}
+	if w := caseRows(rep.Run, result.Warn); len(w) > 0 {
+		mdDetails(bw, fmt.Sprintf("%d %s with should-level mismatches only (warn: pass outside strict mode)", len(w),
+			plural(len(w), "case", "cases")), warnHead, w)
+	}
+	if in := caseRows(rep.Run, result.Info); len(in) > 0 {
+		mdDetails(bw, fmt.Sprintf("%d %s recording what an info rule observed (never fail)", len(in),
+			plural(len(in), "case", "cases")), []string{"Case", "Verdict", "Observation", "Want", "Got", "Also"}, in)
+	}
 	mdDetails(bw, fmt.Sprintf("%d skipped", len(skips)), []string{"Case", "Reason"}, skips)
 	mdDetails(bw, fmt.Sprintf("%d %s with voided attempts (the host stalled the run; the case ran again)", len(voids),
 		plural(len(voids), "case", "cases")), []string{"Case", "Verdict", "Attempts"}, voids)
@@ -106,6 +98,63 @@ func WriteMarkdown(w io.Writer, rep Report) error {
 		return fmt.Errorf("write markdown: %w", err)
 	}
 	return nil
+}
+
+// findingRows are the rows of the top reasons table.
+func findingRows(fs []Finding) [][]string {
+	var rows [][]string
+	for _, f := range fs {
+		first := f.Cases
+		if len(first) > 3 {
+			first = first[:3]
+		}
+		var ids []string
+		for _, id := range first {
+			ids = append(ids, mdCode(id))
+		}
+		more := strings.Join(ids, ", ")
+		if n := len(f.Cases) - len(first); n > 0 {
+			more += fmt.Sprintf(" and %d more", n)
+		}
+		cases := strconv.Itoa(len(f.Cases))
+		if f.Mismatches > len(f.Cases) {
+			cases += fmt.Sprintf(" (%d times)", f.Mismatches)
+		}
+		req, level, want := mdText(f.Requirement), string(f.Level), mdCode(f.Want)
+		if f.Check == "error" {
+			req, level, want = "—", "error", "—"
+		}
+		rows = append(rows, []string{req, level, cases, mdCode(f.Check), want, mdCode(f.Got), more})
+	}
+	return rows
+}
+
+// caseRows are one row per case with one of the verdicts: its root cause
+// (the first mismatch that gave the verdict; an error's reason) and what
+// else it has, repeated mismatches counted once.
+func caseRows(run result.Run, verdicts ...result.Verdict) [][]string {
+	var rows [][]string
+	for _, c := range run.Cases {
+		if !slices.Contains(verdicts, c.Verdict) {
+			continue
+		}
+		m, rules, ok := RootCause(c, run.Strict)
+		if !ok {
+			rows = append(rows, []string{mdCode(c.ID), string(c.Verdict), mdCode(c.Headline()), "—", "—", ""})
+			continue
+		}
+		cause := mdText(strings.TrimSpace(m.Requirement+" "+string(m.Level))) + " " + mdCode(m.Check)
+		if m.Call != "" {
+			cause += " (" + mdText(m.Call) + ")"
+		}
+		distinct := len(Collapse(c.Mismatches))
+		also := ""
+		if distinct > 1 {
+			also = fmt.Sprintf("%d more (%s)", distinct-1, mdText(strings.Join(rules, " ")))
+		}
+		rows = append(rows, []string{mdCode(c.ID), string(c.Verdict), cause, mdCode(m.Want), mdCode(m.Got), also})
+	}
+	return rows
 }
 
 // mdRunLine is the run information on one line.

@@ -65,25 +65,28 @@ func (s Summary) Failed() int { return s.Fail + s.Error }
 // OK reports whether no case failed the run.
 func (s Summary) OK() bool { return s.Failed() == 0 }
 
-// Line is the one-line total the CLI prints and the Markdown report leads
-// with: "N passed, N failed, N skipped" (the failed count includes errors,
-// named in parentheses), then the warn and info counts, which are included in
-// passed, and when the runner voided attempts, how many it ran again and
-// how many verdicts come from a void attempt:
+// Counts is the count of every verdict, always all six in one order, in
+// the words the badges, report.json and the matrix use: "97 pass, 3 warn,
+// 5 info, 2 fail, 1 error, 1 skip". A warn is a should mismatch outside
+// strict mode and an info case records what an info rule observed: neither
+// fails the run ([Summary.OK]), but neither is counted as a pass.
+func (s Summary) Counts() string {
+	return fmt.Sprintf("%d pass, %d warn, %d info, %d fail, %d error, %d skip", s.Pass, s.Warn, s.Info, s.Fail,
+		s.Error, s.Skip)
+}
+
+// Line is the one-line total the CLI prints and the reports lead with:
+// [Summary.Counts], then, when the runner voided attempts, how many it ran
+// again and how many verdicts come from a void attempt:
 //
-//	97 passed, 2 failed (1 error), 1 skipped; 3 warn, 5 info
-//	97 passed, 2 failed, 1 skipped; 3 warn, 5 info; 2 voided attempts re-run; 1 verdict from a void attempt
+//	97 pass, 3 warn, 5 info, 2 fail, 1 error, 1 skip
+//	97 pass, 3 warn, 5 info, 2 fail, 0 error, 1 skip; 2 voided attempts re-run; 1 verdict from a void attempt
 func (s Summary) Line() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d passed, %d failed", s.Passed(), s.Failed())
-	if s.Error > 0 {
-		fmt.Fprintf(&b, " (%d %s)", s.Error, plural(s.Error, "error", "errors"))
-	}
-	fmt.Fprintf(&b, ", %d skipped; %d warn, %d info", s.Skip, s.Warn, s.Info)
+	line := s.Counts()
 	if v := s.VoidLine(); v != "" {
-		b.WriteString("; " + v)
+		line += "; " + v
 	}
-	return b.String()
+	return line
 }
 
 func plural(n int, one, many string) string {

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -16,11 +17,11 @@ func TestSummaryLine(t *testing.T) {
 		want string
 		ok   bool
 	}{
-		{"empty", nil, "0 passed, 0 failed, 0 skipped; 0 warn, 0 info", true},
+		{"empty", nil, "0 pass, 0 warn, 0 info, 0 fail, 0 error, 0 skip", true},
 		{"all kinds", []result.Verdict{result.Pass, result.Warn, result.Info, result.Fail, result.Error, result.Error, result.Skip},
-			"3 passed, 3 failed (2 errors), 1 skipped; 1 warn, 1 info", false},
-		{"one error", []result.Verdict{result.Error}, "0 passed, 1 failed (1 error), 0 skipped; 0 warn, 0 info", false},
-		{"warn passes", []result.Verdict{result.Warn}, "1 passed, 0 failed, 0 skipped; 1 warn, 0 info", true},
+			"1 pass, 1 warn, 1 info, 1 fail, 2 error, 1 skip", false},
+		{"one error", []result.Verdict{result.Error}, "0 pass, 0 warn, 0 info, 0 fail, 1 error, 0 skip", false},
+		{"warn is no failure", []result.Verdict{result.Warn}, "0 pass, 1 warn, 0 info, 0 fail, 0 error, 0 skip", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -54,11 +55,12 @@ func TestMarkdownContent(t *testing.T) {
 	t.Parallel()
 	md := string(render(t, func(w *bytes.Buffer) error { return WriteMarkdown(w, fixture()) }))
 	for _, want := range []string{
-		"**4 passed, 2 failed (1 error), 1 skipped; 1 warn, 1 info; 4 voided attempts re-run; 1 verdict from a void attempt**",
+		"**2 pass, 1 warn, 1 info, 1 fail, 1 error, 1 skip; 4 voided attempts re-run; 1 verdict from a void attempt**",
 		"<details><summary>2 cases with voided attempts (the host stalled the run; the case ran again)</summary>",
 		"| `events.download-progress` | pass | 3 attempts: 2 voided — host stalled 496 ms, 180 ms |",
 		"| `redirects.303-get` | warn | 3 attempts: all 3 voided — host stalled 210 ms, 130 ms, 150 ms; verdict from a void attempt |",
-		"| F2 | must | `files.error-keeps` (main) | `ended.response` |",
+		"| F2 | must | 1 | `ended.response` |",
+		"| `files.error-keeps` | fail | F2 must `ended.response` (main) |",
 		"`3 bytes 'x\\|y'`", // pipes escaped, backticks replaced
 		"| must | 7 | 1: F2 |",
 	} {
@@ -83,7 +85,7 @@ func TestMarkdownContent(t *testing.T) {
 	ok := fixture()
 	ok.Run.Cases = ok.Run.Cases[:2]
 	md = string(render(t, func(w *bytes.Buffer) error { return WriteMarkdown(w, ok) }))
-	if !strings.Contains(md, "✅ conformant") || strings.Contains(md, "### Failures") {
+	if !strings.Contains(md, "✅ conformant") || strings.Contains(md, "### Top reasons") {
 		t.Errorf("passing run report:\n%s", md)
 	}
 	ok.Run.Cases = ok.Run.Cases[:1]
@@ -97,12 +99,21 @@ func TestMarkdownRowCap(t *testing.T) {
 	t.Parallel()
 	rep := fixture()
 	c := rep.Run.Cases[3]
-	for range MarkdownRows + 5 {
-		c.Mismatches = append(c.Mismatches, c.Mismatches[0])
+	if c.Verdict != result.Fail {
+		t.Fatalf("fixture case 3 is %s, want a failing one", c.Verdict)
 	}
-	rep.Run.Cases[3] = c
+	for i := range MarkdownRows + 5 {
+		d := c
+		d.ID = fmt.Sprintf("%s.copy-%02d", c.ID, i)
+		rep.Run.Cases = append(rep.Run.Cases, d)
+	}
 	md := string(render(t, func(w *bytes.Buffer) error { return WriteMarkdown(w, rep) }))
-	if !strings.Contains(md, "… and 8 more in report.html") {
+	// 37 failing cases (36 failing, 1 error), one row each: 7 over the cap.
+	if !strings.Contains(md, "… and 7 more in report.html") {
 		t.Errorf("no cap note:\n%s", md)
+	}
+	// The top reasons group them: the copies' check is one row.
+	if !strings.Contains(md, "| F2 | must | 36 | `ended.response` |") {
+		t.Errorf("top reasons do not group the 36 cases:\n%s", md)
 	}
 }

@@ -139,9 +139,9 @@ func TestRunDevicesWithDifferentNames(t *testing.T) {
 		"PASS  [ref-b] probe.ok (",
 		"odd: unexpected results (1):",
 		"comparison: " + filepath.Join(out, reports.CompareFile),
-		"\nodd: 0 passed, 2 failed\n",
-		"\nref-a: 1 passed, 1 failed\n",
-		"\nref-b: 1 passed, 1 failed\n",
+		"\nodd: 0 pass, 0 warn, 0 info, 2 fail, 0 error, 0 skip\n",
+		"\nref-a: 1 pass, 0 warn, 0 info, 1 fail, 0 error, 0 skip\n",
+		"\nref-b: 1 pass, 0 warn, 0 info, 1 fail, 0 error, 0 skip\n",
 		"\ntotal over 3 implementations:\n",
 	} {
 		if !strings.Contains(stdout, want) {
@@ -152,7 +152,7 @@ func TestRunDevicesWithDifferentNames(t *testing.T) {
 		t.Errorf("the reference's expected failure is listed as unexpected:\n%s", stdout)
 	}
 	summary, detail := lastLines(t, stdout)
-	if summary != "2 passed, 4 failed" || !strings.HasPrefix(detail, "0 warn, 0 info, 0 error; 1 unexpected, 3 expected non-pass;") {
+	if summary != "2 pass, 0 warn, 0 info, 4 fail, 0 error, 0 skip" || !strings.HasPrefix(detail, "1 unexpected, 3 expected non-pass;") {
 		t.Errorf("closing lines %q, %q; want the totals", summary, detail)
 	}
 	for _, name := range []string{"ref-a", "ref-b", "odd"} {
@@ -203,8 +203,8 @@ func TestRunDevicesExpectPerName(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, want 0 (every failure expected by its implementation's file)\n%s\nstderr:\n%s", code, stdout, r.errb.String())
 	}
-	if summary, detail := lastLines(t, stdout); summary != "1 passed, 3 failed" ||
-		!strings.HasPrefix(detail, "0 warn, 0 info, 0 error; 0 unexpected, 3 expected non-pass;") {
+	if summary, detail := lastLines(t, stdout); summary != "1 pass, 0 warn, 0 info, 3 fail, 0 error, 0 skip" ||
+		!strings.HasPrefix(detail, "0 unexpected, 3 expected non-pass;") {
 		t.Errorf("closing lines %q, %q; want 3 expected failures", summary, detail)
 	}
 	if want := "warning: --expect solar2d:ios=... names no implementation of this run (it had odd, ref)"; !strings.Contains(r.errb.String(), want) {

@@ -153,7 +153,7 @@ func printSummary(w io.Writer, js []judged, repeat int, wall time.Duration) {
 	if len(js) == 1 {
 		s := reports.Summarize(js[0].run)
 		fmt.Fprintln(w, summaryLine(s))
-		fmt.Fprintln(w, detailLine(s, expect.Count(js[0].outs), repeat, js[0].run.Duration, voidLine(js[0].runs)))
+		fmt.Fprintln(w, detailLine(expect.Count(js[0].outs), repeat, js[0].run.Duration, voidLine(js[0].runs)))
 		return
 	}
 	var all result.Run
@@ -162,7 +162,7 @@ func printSummary(w io.Writer, js []judged, repeat int, wall time.Duration) {
 	for _, j := range js {
 		s := reports.Summarize(j.run)
 		fmt.Fprintln(w, j.prefix+summaryLine(s))
-		fmt.Fprintln(w, j.prefix+detailLine(s, expect.Count(j.outs), repeat, j.run.Duration, voidLine(j.runs)))
+		fmt.Fprintln(w, j.prefix+detailLine(expect.Count(j.outs), repeat, j.run.Duration, voidLine(j.runs)))
 		all.Cases = append(all.Cases, j.run.Cases...)
 		outs = append(outs, j.outs...)
 		runs = append(runs, j.runs...)
@@ -170,5 +170,5 @@ func printSummary(w io.Writer, js []judged, repeat int, wall time.Duration) {
 	fmt.Fprintf(w, "total over %d implementations:\n", len(js))
 	s := reports.Summarize(all)
 	fmt.Fprintln(w, summaryLine(s))
-	fmt.Fprintln(w, detailLine(s, expect.Count(outs), repeat, wall, voidLine(runs)))
+	fmt.Fprintln(w, detailLine(expect.Count(outs), repeat, wall, voidLine(runs)))
 }

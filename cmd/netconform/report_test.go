@@ -33,7 +33,7 @@ func TestReportComparesRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(html)
-	for _, want := range []string{"probe.wrong-status", "probe.ok", "1 passed, 1 failed", "1 passed, 0 failed"} {
+	for _, want := range []string{"probe.wrong-status", "probe.ok", "1 pass, 0 warn, 0 info, 1 fail, 0 error, 0 skip", "1 pass, 0 warn, 0 info, 0 fail, 0 error, 0 skip"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("compare page lacks %q", want)
 		}

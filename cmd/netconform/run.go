@@ -244,16 +244,10 @@ func strictNote(strict bool) string {
 	return ""
 }
 
-// summaryLine is the plain closing line CI parses: "N passed, N failed",
-// then ", N skipped" when any was. Errors count as failed, warn and info as
-// passed.
-func summaryLine(s reports.Summary) string {
-	line := fmt.Sprintf("%d passed, %d failed", s.Passed(), s.Failed())
-	if s.Skip > 0 {
-		line += fmt.Sprintf(", %d skipped", s.Skip)
-	}
-	return line
-}
+// summaryLine is the plain closing line CI parses: the count of every
+// verdict, in the words and order of the reports ([reports.Summary.Counts]):
+// "97 pass, 3 warn, 5 info, 2 fail, 1 error, 1 skip".
+func summaryLine(s reports.Summary) string { return s.Counts() }
 
 // voidLine counts the void attempts of every run of every case (not only
 // the runs the reports show): "2 voided attempts re-run; 1 verdict from a
@@ -266,12 +260,11 @@ func voidLine(runs [][]result.CaseResult) string {
 	return reports.Summarize(all).VoidLine()
 }
 
-// detailLine follows the summary line: warn, info and error counts, the
-// expectation outcome, the repeat classification, the void attempts (voids,
-// see [voidLine]) and the wall time.
-func detailLine(s reports.Summary, t expect.Tally, repeat int, wall time.Duration, voids string) string {
-	parts := []string{fmt.Sprintf("%d warn, %d info, %d error", s.Warn, s.Info, s.Error),
-		fmt.Sprintf("%d unexpected, %d expected non-pass", t.Unexpected, t.ExpectedNonPass)}
+// detailLine follows the summary line: the expectation outcome, the
+// repeat classification, the void attempts (voids, see [voidLine]) and the
+// wall time.
+func detailLine(t expect.Tally, repeat int, wall time.Duration, voids string) string {
+	parts := []string{fmt.Sprintf("%d unexpected, %d expected non-pass", t.Unexpected, t.ExpectedNonPass)}
 	if repeat > 1 {
 		parts = append(parts, fmt.Sprintf("%d stable, %d flaky, %d broken over %d runs", t.ByClass[expect.Stable],
 			t.ByClass[expect.Flaky], t.ByClass[expect.Broken], repeat))

@@ -7,7 +7,6 @@ import (
 
 	"github.com/netconform/netconform/harness/expect"
 	"github.com/netconform/netconform/harness/result"
-	"github.com/netconform/netconform/reports"
 )
 
 // TestDetailLineVoids: the closing detail line counts the void attempts of
@@ -35,7 +34,7 @@ func TestDetailLineVoids(t *testing.T) {
 			if v != tc.want {
 				t.Errorf("voidLine = %q, want %q", v, tc.want)
 			}
-			line := detailLine(reports.Summary{}, expect.Tally{}, 1, 1500*time.Millisecond, v)
+			line := detailLine(expect.Tally{}, 1, 1500*time.Millisecond, v)
 			switch {
 			case tc.want == "" && strings.Contains(line, "void"):
 				t.Errorf("detail line %q mentions void attempts", line)

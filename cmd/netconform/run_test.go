@@ -90,7 +90,7 @@ func lastLines(t *testing.T, out string) (summary, detail string) {
 }
 
 // summaryRE is the closing line CI parses, alone on its line.
-var summaryRE = regexp.MustCompile(`^(\d+) passed, (\d+) failed(, (\d+) skipped)?$`)
+var summaryRE = regexp.MustCompile(`^(\d+) pass, (\d+) warn, (\d+) info, (\d+) fail, (\d+) error, (\d+) skip$`)
 
 func readReport(t *testing.T, dir string) reports.Report {
 	t.Helper()
@@ -115,11 +115,11 @@ func TestRunEmbeddedSelectionPasses(t *testing.T) {
 	}
 	summary, detail := lastLines(t, stdout)
 	m := summaryRE.FindStringSubmatch(summary)
-	if m == nil || m[2] != "0" || m[1] == "0" {
-		t.Fatalf("summary line %q does not read \"N passed, 0 failed\"", summary)
+	if m == nil || m[4] != "0" || m[5] != "0" || m[1] == "0" {
+		t.Fatalf("summary line %q does not read \"N pass, ..., 0 fail, 0 error, ...\"", summary)
 	}
-	if !strings.Contains(detail, "warn") || !strings.Contains(detail, "info") {
-		t.Errorf("detail line %q lacks the warn/info counts", detail)
+	if !strings.Contains(detail, "unexpected") {
+		t.Errorf("detail line %q lacks the expectation outcome", detail)
 	}
 	for _, name := range []string{reports.JSONFile, reports.JUnitFile, reports.MarkdownFile, reports.HTMLFile} {
 		if fi, err := os.Stat(filepath.Join(out, name)); err != nil || fi.Size() == 0 {
@@ -148,8 +148,8 @@ func TestRunFailingCaseExitsOne(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
-	if summary, _ := lastLines(t, stdout); summary != "1 passed, 1 failed" {
-		t.Errorf("summary %q, want \"1 passed, 1 failed\"", summary)
+	if summary, _ := lastLines(t, stdout); summary != "1 pass, 0 warn, 0 info, 1 fail, 0 error, 0 skip" {
+		t.Errorf("summary %q, want \"1 pass, 0 warn, 0 info, 1 fail, 0 error, 0 skip\"", summary)
 	}
 	for _, want := range []string{
 		"FAIL  probe.wrong-status (",
@@ -178,8 +178,8 @@ func TestRunExpectedFailureExitsZero(t *testing.T) {
 		t.Fatalf("exit %d, want 0 (the failure is expected)\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 	summary, detail := lastLines(t, stdout)
-	if summary != "1 passed, 1 failed" {
-		t.Errorf("summary %q, want the raw counts \"1 passed, 1 failed\"", summary)
+	if summary != "1 pass, 0 warn, 0 info, 1 fail, 0 error, 0 skip" {
+		t.Errorf("summary %q, want the raw counts \"1 pass, 0 warn, 0 info, 1 fail, 0 error, 0 skip\"", summary)
 	}
 	if !strings.Contains(detail, "0 unexpected, 1 expected non-pass") {
 		t.Errorf("detail %q does not count the expected failure", detail)
@@ -362,7 +362,7 @@ func TestRunLiveProgressOnTerminal(t *testing.T) {
 	}
 	// Nothing unexpected and no reports: the summary follows the live line.
 	_, stdout, _ = cli{terminal: true}.run(t, "--cases", probeDir(t), "--id", "probe.ok", "--out", "")
-	if summary, _ := lastLines(t, stdout); summary != "1 passed, 0 failed" {
+	if summary, _ := lastLines(t, stdout); summary != "1 pass, 0 warn, 0 info, 0 fail, 0 error, 0 skip" {
 		t.Errorf("summary line %q is not alone on its line after the live line", summary)
 	}
 }
@@ -380,7 +380,7 @@ func TestDispatchReachesTheCommands(t *testing.T) {
 	}
 	out.Reset()
 	code := run(t.Context(), []string{"run", "--cases", probeDir(t), "--id", "probe.ok", "--out", t.TempDir()}, &out, &errb)
-	if summary, _ := lastLines(t, out.String()); code != 0 || summary != "1 passed, 0 failed" {
+	if summary, _ := lastLines(t, out.String()); code != 0 || summary != "1 pass, 0 warn, 0 info, 0 fail, 0 error, 0 skip" {
 		t.Errorf("netconform run: exit %d, summary %q\n%s", code, summary, errb.String())
 	}
 }
@@ -397,7 +397,7 @@ func TestRunInterruptedExitsOne(t *testing.T) {
 		t.Fatalf("exit %d, want 1\n%s%s", code, out.String(), errb.String())
 	}
 	summary, _ := lastLines(t, out.String())
-	if summary != "0 passed, 0 failed, 2 skipped" || !strings.Contains(out.String(), "run interrupted: context canceled") {
+	if summary != "0 pass, 0 warn, 0 info, 0 fail, 0 error, 2 skip" || !strings.Contains(out.String(), "run interrupted: context canceled") {
 		t.Errorf("summary %q, output:\n%s", summary, out.String())
 	}
 	if rep := readReport(t, dir); reports.Summarize(rep.Run).Skip != 2 {

@@ -268,19 +268,30 @@ end
 
 driver:hello()
 local status = 0
-while true do
-  local ready = step(0.05)
-  if ready[stdin] then
-    local line = readLine()
-    if line == nil then break end -- end of stdin: the harness is done
-    local ok, res = pcall(driver.handle, driver, line)
-    if not ok then
-      io.stderr:write("stdio_driver: " .. tostring(res) .. "\n")
-      status = 3
-      break
+local okloop, err = pcall(function()
+  while true do
+    local ready = step(0.05)
+    if ready[stdin] then
+      local line = readLine()
+      if line == nil then break end -- end of stdin: the harness is done
+      local ok, res = pcall(driver.handle, driver, line)
+      if not ok then
+        if tostring(res):find("interrupted!", 1, true) then error(res, 0) end
+        io.stderr:write("stdio_driver: " .. tostring(res) .. "\n")
+        status = 3
+        break
+      end
+      if res == "bye" then break end
     end
-    if res == "bye" then break end
   end
+end)
+if not okloop then
+  -- The harness interrupts a driver it gives up on (SIGINT, which Lua
+  -- turns into an "interrupted!" error wherever the code was): that ends
+  -- the driver quietly. Any other error is the driver's and is reported.
+  if tostring(err):find("interrupted!", 1, true) then os.exit(130) end
+  io.stderr:write("stdio_driver: " .. tostring(err) .. "\n")
+  status = 3
 end
 for inst in pairs(open) do inst.close() end
 if root then removeTree(files.new({ root = function() end, lfs = lfs, sha256 = sha.hex }), root) end

@@ -86,11 +86,15 @@ func (ex *execution) skipped(ctx context.Context, i int, a casefile.Action, in *
 	if ctx.Err() != nil {
 		return
 	}
-	what := "at " + string(a.At)
+	what := "its " + string(a.At) + " event"
 	if a.InListener {
-		what = "in its listener at " + string(a.At)
+		what = "the cancel in its listener at " + string(a.At)
 	}
-	ex.st.note(fmt.Sprintf("action %d (%s): %s finished before %s; step skipped for it", i, a.Pos, in.name, what))
+	step := "the case's step"
+	if a.Cancel != "" {
+		step = "the case's cancel"
+	}
+	ex.st.note(fmt.Sprintf("%s %d (%s) was not made for call %s: the call was over before %s", step, i+1, a.Pos, in.name, what))
 }
 
 // trigger waits until the instance reaches the action's moment and returns

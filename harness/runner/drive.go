@@ -190,7 +190,7 @@ func (ex *execution) awaitNoListener(ctx context.Context) {
 		return true
 	})
 	if err != nil {
-		ex.st.note(fmt.Sprintf("nil-listener calls: the server did not finish their requests: %v", err))
+		ex.st.note("the calls without a listener had not finished their requests at the mock server by the case's deadline")
 	}
 }
 
@@ -214,16 +214,19 @@ func (ex *execution) settle(ctx context.Context) {
 func (ex *execution) awaitQuiet(ctx context.Context) {
 	ctx, stop := context.WithTimeout(context.WithoutCancel(ctx), closeGrace)
 	defer stop()
+	open := 0
 	err := ex.r.p.Fixture.Await(ctx, ex.ns, func(recs []mockserver.Record) bool {
+		open = 0
 		for _, r := range recs {
 			if r.Done.IsZero() {
-				return false
+				open++
 			}
 		}
-		return true
+		return open == 0
 	})
 	if err != nil {
-		ex.st.note(fmt.Sprintf("the server had exchanges in progress after %s: %v", closeGrace, err))
+		ex.st.note(fmt.Sprintf("%d request(s) to the mock server were still open %s after the calls finished: the implementation had not closed their connections",
+			open, closeGrace))
 	}
 }
 

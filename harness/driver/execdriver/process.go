@@ -128,6 +128,7 @@ func (p *proc) stop(graceful bool) {
 		}
 		t.Stop()
 	}
+	p.stderr.stopping() // what it writes from now on, the harness caused
 	p.cancel()
 	<-p.exited
 	_ = p.Close()
@@ -141,6 +142,16 @@ type lineSink struct {
 	peer  *proto.Peer
 	early []string
 	last  []string // the last lines, for exit messages
+	stop  bool     // the harness is stopping the process
+}
+
+// stopping marks the lines written from now on as caused by the harness
+// stopping the process (an "interrupted!" stack trace), not by the
+// implementation.
+func (s *lineSink) stopping() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stop = true
 }
 
 // maxStderrLine bounds a stderr line; the rest of it is dropped.
@@ -180,7 +191,11 @@ func (s *lineSink) Write(b []byte) (int, error) {
 
 // emit passes one line on; s.mu is held.
 func (s *lineSink) emit(line string) {
-	line = "stderr: " + line
+	if s.stop {
+		line = "stderr (after the harness stopped the driver): " + line
+	} else {
+		line = "stderr: " + line
+	}
 	if len(s.last) == 3 {
 		s.last = s.last[1:]
 	}
