@@ -172,8 +172,9 @@ func TestCorpusBlocking(t *testing.T) {
 	got, _, d := corpusRun(t, "blocking", runner.Params{Parallel: 1, CaseDeadline: time.Second}, ids...)
 	for _, id := range ids {
 		c := got[id]
-		if c.Verdict != result.Fail || !strings.HasPrefix(c.Reason, "1 call(s) blocked") || len(blames(c, "E16")) != 1 {
-			t.Errorf("%s: %s; want fail, the blocked call blamed on E16", id, describe(c))
+		if c.Verdict != result.Fail || !strings.HasPrefix(c.Reason, "1 call(s) blocked") || len(c.Mismatches) != 1 ||
+			len(blames(c, "E16")) != 1 {
+			t.Errorf("%s: %s; want fail, the blocked call blamed once, on E16", id, describe(c))
 		}
 		for _, l := range c.Logs {
 			if strings.Contains(l, "interrupted!") && !strings.Contains(l, "after the harness stopped the driver") {

@@ -193,6 +193,49 @@ test("hello, open, call, events, cancel, close and bye", function()
   eq(d:handle('{"type":"bye"}'), "bye", "bye")
 end)
 
+test("a listener called inside the call: events after the reply, inCall, the token in the rejection (E16)", function()
+  local d, out = newDriver()
+  d:handle('{"type":"welcome","version":1}')
+  local seen
+  d.host.open = function()
+    local rt = fakeRuntime(function(l) d:log(l) end)
+    rt.network.request = function(url, method, listener)
+      listener({ name = "networkRequest", phase = "ended", isError = false, status = 200 })
+      return nil -- a synchronous implementation: the listener ran, no handle
+    end
+    rt.network.upload = function() error("boom") end
+    seen = rt
+    return rt
+  end
+  d:handle('{"type":"open","id":1,"session":"s1","config":{}}')
+  local n = #out
+  d:handle('{"type":"call","id":2,"session":"s1","call":{"url":"http://x/"}}')
+  eq(#out, n + 2, "a reply and one event")
+  local reply, ev = out[n + 1], out[n + 2]
+  eq(reply.type, "reply", "the reply comes first")
+  eq(reply.rejected.handle, "h1", "the rejection names the events' token")
+  eq(ev.type, "event", "then the event")
+  eq(ev.handle, "h1", "event token")
+  eq(ev.inCall, true, "marked inCall")
+  eq(ev.seq, 1, "seq")
+  d:handle('{"type":"call","id":3,"session":"s1","call":{"fn":"upload","url":"http://x/","filename":"a"}}')
+  eq(last(out).rejected.raised, true, "a raise is told from a nil return")
+  eq(last(out).rejected.handle, nil, "no listener call, no token")
+  eq(tostring(last(out).rejected.message):find("boom", 1, true) ~= nil, true, "the raised error leads")
+  seen.network.download = nil
+  d:handle('{"type":"call","id":4,"session":"s1","call":{"fn":"download","url":"http://x/","filename":"a"}}')
+  eq(last(out).rejected.missing, true, "a missing function")
+  eq(last(out).rejected.message, "network.download is nil, not a function", "what is missing")
+end)
+
+test("network_luasocket's base directory constants are userdata, as on Solar2D", function()
+  local nl = require("network_luasocket")
+  local inst = nl.new({ dirs = { DocumentsDirectory = "/tmp" } })
+  for _, n in ipairs(nl.DIRS) do eq(type(inst.system[n]), "userdata", n) end
+  eq(tostring(inst.system.CachesDirectory), "system.CachesDirectory", "name")
+  inst.close()
+end)
+
 test("upload and download pass positional arguments, params omitted", function()
   local d, out, runtime = newDriver()
   d:handle('{"type":"open","id":1,"session":"s","config":{}}')

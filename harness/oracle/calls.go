@@ -31,9 +31,10 @@ func (ck *checker) unobserved() {
 // expect.calls naming this call or instance.
 //
 // A call that raised where it should have returned a handle is blamed once,
-// by the noRaise invariant: its other expectations are not judged.
+// by the noRaise invariant, and one that never returned once, as blocked:
+// their other expectations are not judged.
 func (ck *checker) callExpects(co *CallObservation) {
-	if co.Raised && (co.Missing || !ck.expectsRejection(co)) {
+	if (co.Raised && (co.Missing || !ck.expectsRejection(co))) || ck.blocked(co.Instance) {
 		return
 	}
 	ck.callExpect(co, &ck.c.Expect.CallExpect, "")

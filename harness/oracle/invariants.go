@@ -40,6 +40,9 @@ func (ck *checker) invariants(co *CallObservation) {
 				fmt.Sprintf("network.%s raised an error: %s", fn, co.RejectMessage))
 		}
 	}
+	if ck.blocked(co.Instance) {
+		return // the call never returned: deadline blames it once (E16)
+	}
 	if co.Rejected || (cl != nil && cl.Listener == "none") {
 		if len(co.Events) > 0 {
 			req, why := "B1", "rejected call"
@@ -170,6 +173,17 @@ func (ck *checker) expectsRejection(co *CallObservation) bool {
 	}
 	for key, ce := range ck.c.Expect.Calls {
 		if (key == co.Call || key == co.Instance) && ce.Rejected != nil && *ce.Rejected {
+			return true
+		}
+	}
+	return false
+}
+
+// blocked reports whether the call instance never returned (its driver did
+// not answer the call in time).
+func (ck *checker) blocked(instance string) bool {
+	for _, p := range ck.obs.Pending {
+		if p.Blocked && p.Instance == instance {
 			return true
 		}
 	}

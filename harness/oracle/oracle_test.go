@@ -100,6 +100,26 @@ func TestInvariants(t *testing.T) {
 		{"rejected with events", nil, func(o *Observation) { o.Calls[0].Rejected = true }, []trace.Event{ev(0, "ended", 1)},
 			[]string{"invariant.noEvents@B1"}},
 		{"rejected without events", nil, func(o *Observation) { o.Calls[0].Rejected = true }, nil, nil},
+		{"ended inside the call", nil, nil, []trace.Event{inCall(ev(0, "ended", 1))}, []string{"invariant.afterReturn@E16"}},
+		{"events inside the call blamed once", download, nil,
+			[]trace.Event{inCall(ev(0, "began", 1)), inCall(ev(1, "progress", 2)), inCall(ev(2, "ended", 3))},
+			[]string{"invariant.afterReturn@E16"}},
+		{"an upload's began inside the call is fine (info clause)", map[string]any{"progress": "upload"}, nil,
+			[]trace.Event{inCall(ev(0, "began", 1)), ev(1, "ended", 2)}, nil},
+		{"nil after calling the listener: no handle, once", nil, func(o *Observation) {
+			o.Calls[0].Handle, o.Calls[0].NoHandle = "", true
+		}, []trace.Event{inCall(ev(0, "ended", 1, "requestId", nil))},
+			[]string{"invariant.afterReturn@E16", "invariant.requestId@E13"}},
+		{"a raise instead of a handle", nil, func(o *Observation) {
+			o.Calls[0].Handle, o.Calls[0].Rejected, o.Calls[0].Raised = "", true, true
+		}, nil, []string{"invariant.noRaise@B3"}},
+		{"a missing network.upload", nil, func(o *Observation) {
+			o.Calls[0].Handle, o.Calls[0].Rejected, o.Calls[0].Raised, o.Calls[0].Missing = "", true, true, true
+		}, nil, []string{"invariant.noRaise@B3"}}, // oneCall is a network.request: B3
+		{"a blocked call", nil, func(o *Observation) {
+			o.Calls[0].Handle = ""
+			o.Pending = []Pending{{Call: "main", Instance: "main", Started: true, Blocked: true}}
+		}, nil, []string{"invariant.afterReturn@E16"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -113,6 +133,44 @@ func TestInvariants(t *testing.T) {
 				t.Errorf("mismatches = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// inCall marks an event as delivered inside the call.
+func inCall(e trace.Event) trace.Event {
+	e.InCall = true
+	return e
+}
+
+// TestRaiseAndNilInRejectionCases: in a case that expects a call-time
+// rejection, a raise or a nil return after calling the listener fails the
+// case's own rejection check (B1), with what happened leading, and the
+// raise is not blamed again on B3.
+func TestRaiseAndNilInRejectionCases(t *testing.T) {
+	t.Parallel()
+	c := oneCall(nil)
+	c.Requirements = []string{"B1"}
+	c.Expect.Rejected = ptr(true)
+	raised := obsOf()
+	raised.Calls[0].Handle, raised.Calls[0].Rejected, raised.Calls[0].Raised = "", true, true
+	raised.Calls[0].RejectMessage = "bad headers"
+	ms := Check(c, raised)
+	if len(ms) != 1 || ms[0].Requirement != "B1" || ms[0].Got != "raised an error: bad headers" {
+		t.Errorf("raise in a B1 case: %v", ms)
+	}
+	heard := obsOf(inCall(ev(0, "ended", 1, "requestId", nil)))
+	heard.Calls[0].Handle, heard.Calls[0].NoHandle = "", true
+	got := checks(Check(c, heard))
+	if !slices.Equal(got, []string{"invariant.afterReturn@E16", "rejected@B1"}) {
+		t.Errorf("nil after the listener in a B1 case: %v", got)
+	}
+	up := oneCall(nil)
+	up.Calls[0].Fn = casefile.FnUpload
+	up.Expect.Rejected = ptr(true)
+	missing := obsOf()
+	missing.Calls[0].Handle, missing.Calls[0].Rejected, missing.Calls[0].Raised, missing.Calls[0].Missing = "", true, true, true
+	if got := checks(Check(up, missing)); !slices.Equal(got, []string{"invariant.noRaise@U1"}) {
+		t.Errorf("missing network.upload: %v, want U1 alone", got)
 	}
 }
 
