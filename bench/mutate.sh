@@ -127,7 +127,7 @@ elapsed=$(($(date +%s) - start))
 
 # rules FILE LINE: the rule IDs named in the comments and code of the
 # top-level declaration around LINE (its doc comment included), else in FILE.
-ids='\b(E1[0-5]|E[1-9]|F[1-9]|R[1-6]|T[1-3]|D[1-6]|C[1-4]|U[12]|B[12]|S[12])\b'
+ids='\b(E1[0-6]|E[1-9]|F[1-9]|R[1-6]|T[1-3]|D[1-6]|C[1-4]|U[12]|B[1-3]|S[12])\b'
 rules() {
 	local file=$1 line=$2 found
 	found=$(awk -v L="$line" '
