@@ -32,6 +32,12 @@ type URLs struct {
 	Expired string
 	// WrongHost serves a CA-signed certificate for "wrong.invalid" only.
 	WrongHost string
+	// Narrow is plain HTTP over connections with a small receive window
+	// and segment size (see [narrowControl]), so that a client's kernel
+	// buffers hold little of a request body: its writes block in step
+	// with the server's reads, and a slowly read upload shows the client
+	// busy all along (rule T2), not idle while its buffers drain.
+	Narrow string
 }
 
 // The listener names used in Record.Listener.
@@ -41,6 +47,7 @@ const (
 	ListenerUntrusted = "untrusted"
 	ListenerExpired   = "expired"
 	ListenerWrongHost = "wrongHost"
+	ListenerNarrow    = "narrow"
 )
 
 // Server is a mock server: one plain HTTP listener and four HTTPS
@@ -115,7 +122,8 @@ func NewUnstarted(opts ...Option) *Server {
 }
 
 // Start makes the CA and the certificates and starts every listener (plain
-// HTTP, HTTPS and the untrusted, expired and wrong-host HTTPS listeners, each
+// HTTP, HTTPS, the untrusted, expired and wrong-host HTTPS listeners and
+// the narrow HTTP listener, each
 // on a free port of the host unless WithHTTPAddr says otherwise). On error
 // the server is closed. Start panics if called twice or after Close.
 func (s *Server) Start() error {
@@ -163,22 +171,27 @@ func (s *Server) start() error {
 		return err
 	}
 	type spec struct {
-		name string
-		addr string
-		cert *tls.Certificate
-		h2   bool
-		url  *string
+		name   string
+		addr   string
+		cert   *tls.Certificate
+		h2     bool
+		url    *string
+		narrow bool
 	}
 	any0 := net.JoinHostPort(s.cfg.host, "0")
 	specs := []spec{
-		{ListenerHTTP, s.cfg.httpAddr, nil, false, &s.urls.HTTP},
-		{ListenerHTTPS, any0, &certs.main, true, &s.urls.HTTPS},
-		{ListenerUntrusted, any0, &certs.untrusted, false, &s.urls.Untrusted},
-		{ListenerExpired, any0, &certs.expired, false, &s.urls.Expired},
-		{ListenerWrongHost, any0, &certs.wrongHost, false, &s.urls.WrongHost},
+		{ListenerHTTP, s.cfg.httpAddr, nil, false, &s.urls.HTTP, false},
+		{ListenerHTTPS, any0, &certs.main, true, &s.urls.HTTPS, false},
+		{ListenerUntrusted, any0, &certs.untrusted, false, &s.urls.Untrusted, false},
+		{ListenerExpired, any0, &certs.expired, false, &s.urls.Expired, false},
+		{ListenerWrongHost, any0, &certs.wrongHost, false, &s.urls.WrongHost, false},
+		{ListenerNarrow, any0, nil, false, &s.urls.Narrow, true},
 	}
-	var lc net.ListenConfig
 	for _, sp := range specs {
+		var lc net.ListenConfig
+		if sp.narrow {
+			lc.Control = narrowControl
+		}
 		ln, err := lc.Listen(context.Background(), "tcp", sp.addr)
 		if err != nil {
 			return fmt.Errorf("listen %s on %s: %w", sp.name, sp.addr, err)

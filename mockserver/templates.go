@@ -41,6 +41,9 @@ const (
 	// TemplateWrongHost is the namespace's base URL on the listener whose
 	// certificate names another host.
 	TemplateWrongHost = "wronghost"
+	// TemplateNarrow is the namespace's base URL on the plain HTTP
+	// listener with a small receive window and segment size ([URLs.Narrow]).
+	TemplateNarrow = "narrow"
 	// TemplateNS is the namespace's path prefix alone ([NamespacePath]),
 	// for path-absolute references such as "{{ns}}/final".
 	TemplateNS = "ns"
@@ -51,7 +54,7 @@ const (
 type Templates map[string]string
 
 // Templates returns the templates of namespace ns on listeners at u: http,
-// https, untrusted, expired and wronghost are the listener's base URL plus
+// https, untrusted, expired, wronghost and narrow are the listener's base URL plus
 // [NamespacePath](ns), for example "https://127.0.0.1:41234/c/ns"; ns is
 // NamespacePath(ns) alone ("" for the root namespace). The server expands
 // the same set, plus any added with [InstallTemplates], in header values,
@@ -64,6 +67,7 @@ func (u URLs) Templates(ns string) Templates {
 		TemplateUntrusted: u.Untrusted + p,
 		TemplateExpired:   u.Expired + p,
 		TemplateWrongHost: u.WrongHost + p,
+		TemplateNarrow:    u.Narrow + p,
 		TemplateNS:        p,
 	}
 }

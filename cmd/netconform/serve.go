@@ -92,9 +92,9 @@ flags:`)
 		return 2
 	}
 	u := srv.URLs()
-	fmt.Fprintf(stdout, "http: %s\nhttps: %s\nuntrusted: %s\nexpired: %s\nwrongHost: %s\nca: %s\ncaURL: %s\n"+
+	fmt.Fprintf(stdout, "http: %s\nhttps: %s\nuntrusted: %s\nexpired: %s\nwrongHost: %s\nnarrow: %s\nca: %s\ncaURL: %s\n"+
 		"journal: %s/__netconform/journal?case=\nready\n",
-		u.HTTP, u.HTTPS, u.Untrusted, u.Expired, u.WrongHost, srv.CAFile(), u.HTTP+caPath, u.HTTP)
+		u.HTTP, u.HTTPS, u.Untrusted, u.Expired, u.WrongHost, u.Narrow, srv.CAFile(), u.HTTP+caPath, u.HTTP)
 	<-ctx.Done()
 	if err := srv.Close(); err != nil {
 		fmt.Fprintf(stderr, "netconform serve: %v\n", err)

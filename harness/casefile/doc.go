@@ -130,13 +130,15 @@
 //	{{untrusted}}  the same on the HTTPS listener with a self-signed certificate
 //	{{expired}}    the same on the HTTPS listener with an expired CA-signed certificate
 //	{{wronghost}}  the same on the HTTPS listener whose certificate is for wrong.invalid only
+//	{{narrow}}     the same on a plain HTTP listener with a small receive window and segment size,
+//	               so that a client's writes keep pace with the server's reads (a slowly read upload, T2)
 //	{{refused}}    the same path on a loopback port that refuses connections
 //	{{ns}}         the namespace path alone, /c/<ns>, for path-absolute references ("{{ns}}/final")
 //	{{i}}          the instance number of a repeated call (1 ... N; 1 without repeat) in that call's
 //	               url, params and filename; 0 in the server block and given files, which belong
 //	               to no instance
 //
-// The mock server owns the namespace layout and the first six names
+// The mock server owns the namespace layout and the first seven names
 // (mockserver.NamespacePath, mockserver.URLs.Templates); the runner adds
 // refused and i.
 //

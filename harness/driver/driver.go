@@ -77,7 +77,7 @@ type Config struct {
 	// TimeScale runs at 1 whatever is asked.
 	TimeScale float64 `json:"timeScale,omitempty"`
 	// BaseURLs are the mock server's base URLs by template name (http, https,
-	// untrusted, expired, wronghost, refused), for drivers that log them or
+	// untrusted, expired, wronghost, narrow, refused), for drivers that log them or
 	// pre-resolve names; calls always carry full URLs.
 	BaseURLs map[string]string `json:"baseUrls,omitempty"`
 }

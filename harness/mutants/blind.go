@@ -1,9 +1,13 @@
 package mutants
 
 import (
+	"context"
+	"encoding/json"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/netconform/netconform/harness/driver"
 	"github.com/netconform/netconform/harness/trace"
@@ -29,6 +33,12 @@ func edgeVariants() []Variant {
 		{Name: "upload-progress-after-ended", Requirements: []string{"E4"},
 			Doc: "an upload that ends early (an error status before its body was read, or a failed write) delivers one more progress event after ended",
 			h:   hooks{out: uploadProgressAfterEnded}},
+		{Name: "upload-total-deadline", Requirements: []string{"T2"},
+			Doc: "the timeout bounds a request with a body from the call to its end, not each wait: an upload that keeps going for longer than the timeout ends with a timeout error",
+			h:   hooks{out: uploadTotalDeadline}},
+		{Name: "redirect-limit-nine", Requirements: []string{"D2"}, InfoClause: true,
+			Doc: "a chain of redirects ends with an error after 9 hops, so one of exactly 10 (D2's limit, where the platforms disagree) fails",
+			h:   hooks{out: redirectLimitNine}},
 		{Name: "url-reserialised", Requirements: []string{"E12"},
 			Doc: `the event's url is the URL parsed and printed again: dot segments resolved, non-ASCII escaped, an empty "?" dropped`,
 			h:   hooks{out: urlReserialised}},
@@ -132,3 +142,99 @@ func urlReserialised(_ *env, _ *stream, ev driver.Event) []driver.Event {
 	}
 	return []driver.Event{with(ev, trace.FieldURL, u.ResolveReference(&url.URL{}).String())}
 }
+
+// uploadTotalDeadline fails a request with a body that succeeded later
+// than its timeout after the call: an implementation bounding the whole
+// transfer by the timeout would have ended it then, with an error and no
+// response.
+func uploadTotalDeadline(e *env, st *stream, ev driver.Event) []driver.Event {
+	if ev.Fields[trace.FieldPhase] != trace.Ended || ev.Fields[trace.FieldIsError] != false || st.started.IsZero() {
+		return []driver.Event{ev}
+	}
+	_, hasBody := st.call.Params["body"]
+	if !hasBody && st.call.Fn != driver.FnUpload {
+		return []driver.Event{ev}
+	}
+	t, ok := st.call.Params["timeout"].(float64)
+	if !ok || t <= 0 {
+		t = 30
+	}
+	limit := time.Duration(t * e.scale * float64(time.Second))
+	at := ev.Time
+	if at.IsZero() {
+		at = time.Now() // the pump passes events on as they come
+	}
+	if at.Sub(st.started) <= limit {
+		return []driver.Event{ev}
+	}
+	f := make(map[string]any, len(ev.Fields))
+	for _, k := range []string{trace.FieldName, trace.FieldPhase, trace.FieldURL, trace.FieldRequestID} {
+		if v, ok := ev.Fields[k]; ok {
+			f[k] = v
+		}
+	}
+	f[trace.FieldIsError], f[trace.FieldStatus], f[trace.FieldResponse] = true, -1, "The request timed out."
+	ev.Fields = f
+	return []driver.Event{ev}
+}
+
+// redirectLimitNine fails a successful response reached through 10 or more
+// redirects, counting the 3xx answers of the case in the mock server's
+// journal (its /__netconform/journal endpoint, on the case's http base URL).
+func redirectLimitNine(e *env, _ *stream, ev driver.Event) []driver.Event {
+	if ev.Fields[trace.FieldPhase] != trace.Ended || ev.Fields[trace.FieldIsError] != false {
+		return []driver.Event{ev}
+	}
+	if n, ok := journaledRedirects(e); !ok || n < 10 {
+		return []driver.Event{ev}
+	}
+	f := make(map[string]any, len(ev.Fields))
+	for _, k := range []string{trace.FieldName, trace.FieldPhase, trace.FieldURL, trace.FieldRequestID} {
+		if v, ok := ev.Fields[k]; ok {
+			f[k] = v
+		}
+	}
+	f[trace.FieldIsError], f[trace.FieldStatus], f[trace.FieldResponse] = true, -1, "stopped after 9 redirects"
+	ev.Fields = f
+	return []driver.Event{ev}
+}
+
+// journaledRedirects counts the 3xx answers in the journal of the case's
+// namespace, asked of the mock server over HTTP; ok is false when it could
+// not be read.
+func journaledRedirects(e *env) (int, bool) {
+	base, err := url.Parse(e.baseURLs["http"])
+	if err != nil || base.Host == "" {
+		return 0, false
+	}
+	ns := strings.TrimPrefix(base.Path, "/c/")
+	q := url.URL{Scheme: base.Scheme, Host: base.Host, Path: "/__netconform/journal", RawQuery: url.Values{"case": {ns}}.Encode()}
+	ctx, stop := context.WithTimeout(context.Background(), 5*time.Second)
+	defer stop()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, q.String(), nil)
+	if err != nil {
+		return 0, false
+	}
+	resp, err := journalClient.Do(req)
+	if err != nil {
+		return 0, false
+	}
+	defer resp.Body.Close()
+	var recs []struct {
+		Status int `json:"status"`
+	}
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&recs) != nil {
+		return 0, false
+	}
+	n := 0
+	for _, r := range recs {
+		if r.Status >= 300 && r.Status < 400 {
+			n++
+		}
+	}
+	return n, true
+}
+
+// journalClient reads the mock server's journal; its own transport, so
+// nothing here uses http.DefaultTransport.
+var journalClient = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}

@@ -19,6 +19,9 @@ func (p Params) infoOnly(v Variant) bool {
 // case may blame. A rule of unknown level counts as must.
 func (p Params) gradedRules(v Variant) []string {
 	var out []string
+	if v.InfoClause {
+		return nil
+	}
 	for _, r := range v.Requirements {
 		if p.Levels != nil {
 			if l, ok := p.Levels(r); ok && l == result.LevelInfo {

@@ -78,13 +78,14 @@ func (s *session) Call(ctx context.Context, c driver.Call) (string, error) {
 	s.mu.Lock()
 	s.inFlight++
 	s.mu.Unlock()
+	started := time.Now()
 	h, err := s.inner.Call(ctx, c)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.inFlight--
 	if err == nil {
 		st := s.streamLocked(h)
-		st.call, st.fakeCancelAt = c, fakeAt
+		st.call, st.fakeCancelAt, st.started = c, fakeAt, started
 	}
 	s.signal()
 	return h, err // a *driver.RejectedError must reach the runner unwrapped

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/netconform/netconform/harness/driver"
 )
@@ -20,6 +21,10 @@ type Variant struct {
 	Doc string
 	// Requirements are the profile rules the variant breaks, e.g. ["F2"].
 	Requirements []string
+	// InfoClause reports that the variant breaks only an info clause of
+	// its rules (what the platforms disagree on): the cases at level info
+	// record it, as for a variant of info rules, and no case may fail.
+	InfoClause bool
 
 	h hooks
 }
@@ -54,6 +59,8 @@ type stream struct {
 	// in-listener cancel it did not make; fakeCancelled once reported.
 	fakeCancelAt  string
 	fakeCancelled bool
+	// started is when the call was made.
+	started time.Time
 }
 
 // Wrap returns d as broken by v. The wrapped driver is safe for concurrent
@@ -77,7 +84,11 @@ func (w *wrapped) Open(ctx context.Context, cfg driver.Config) (driver.Session, 
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", w.v.Name, err)
 	}
-	return newSession(s, w.v, &env{dirs: cfg.Dirs, baseURLs: cfg.BaseURLs}), nil
+	scale := cfg.TimeScale
+	if scale <= 0 || !s.Capabilities().TimeScale {
+		scale = 1
+	}
+	return newSession(s, w.v, &env{dirs: cfg.Dirs, baseURLs: cfg.BaseURLs, scale: scale}), nil
 }
 
 // All returns every variant, sorted by name. Each call returns fresh values.
@@ -117,6 +128,8 @@ func Lookup(name string) (Variant, bool) {
 type env struct {
 	dirs     map[string]string
 	baseURLs map[string]string
+	// scale is the session's time scale (1 when none was asked).
+	scale float64
 	// receiving holds, per folder, the handles of the file calls whose body
 	// is arriving (temp-file-per-folder); only out hooks use it, on the
 	// session's pump goroutine.
