@@ -167,15 +167,22 @@ func uploadTotalDeadline(e *env, st *stream, ev driver.Event) []driver.Event {
 	if at.Sub(st.started) <= limit {
 		return []driver.Event{ev}
 	}
+	return []driver.Event{asTransportFailure(ev, "The request timed out.")}
+}
+
+// asTransportFailure turns an ended event into the ended of a transport
+// failure with message msg: isError, status -1, no response headers or
+// counts, only the identity fields kept.
+func asTransportFailure(ev driver.Event, msg string) driver.Event {
 	f := make(map[string]any, len(ev.Fields))
 	for _, k := range []string{trace.FieldName, trace.FieldPhase, trace.FieldURL, trace.FieldRequestID} {
 		if v, ok := ev.Fields[k]; ok {
 			f[k] = v
 		}
 	}
-	f[trace.FieldIsError], f[trace.FieldStatus], f[trace.FieldResponse] = true, -1, "The request timed out."
+	f[trace.FieldIsError], f[trace.FieldStatus], f[trace.FieldResponse] = true, -1, msg
 	ev.Fields = f
-	return []driver.Event{ev}
+	return ev
 }
 
 // redirectLimitNine fails a successful response reached through 10 or more
@@ -188,15 +195,7 @@ func redirectLimitNine(e *env, _ *stream, ev driver.Event) []driver.Event {
 	if n, ok := journaledRedirects(e); !ok || n < 10 {
 		return []driver.Event{ev}
 	}
-	f := make(map[string]any, len(ev.Fields))
-	for _, k := range []string{trace.FieldName, trace.FieldPhase, trace.FieldURL, trace.FieldRequestID} {
-		if v, ok := ev.Fields[k]; ok {
-			f[k] = v
-		}
-	}
-	f[trace.FieldIsError], f[trace.FieldStatus], f[trace.FieldResponse] = true, -1, "stopped after 9 redirects"
-	ev.Fields = f
-	return []driver.Event{ev}
+	return []driver.Event{asTransportFailure(ev, "stopped after 9 redirects")}
 }
 
 // journaledRedirects counts the 3xx answers in the journal of the case's
