@@ -76,14 +76,24 @@ func schedule(ctx context.Context, cs []*casefile.Case, repeat, parallel int,
 	return out
 }
 
-// longestFirst returns the indexes of cs with the cases that declare the
-// longest budget first (in their given order otherwise), so the slow timeout
-// cases do not start last and leave the run waiting on them alone.
+// longestFirst returns the indexes of cs with the alone cases first (each
+// waits for every case in flight, so they cost least before any other has
+// started), then the cases that declare the longest budget (in their given
+// order otherwise), so the slow timeout cases do not start last and leave
+// the run waiting on them alone.
 func longestFirst(cs []*casefile.Case) []int {
 	order := make([]int, len(cs))
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(cs[b].Budget, cs[a].Budget) })
+	slices.SortStableFunc(order, func(a, b int) int {
+		if cs[a].Alone != cs[b].Alone {
+			if cs[a].Alone {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(cs[b].Budget, cs[a].Budget)
+	})
 	return order
 }

@@ -72,6 +72,20 @@ func TestScheduleOrderAndRepeat(t *testing.T) {
 	}
 }
 
+// TestScheduleAloneFirst: the alone cases start before every other case
+// (each waits for the cases in flight, so they cost least at the start),
+// then the longest budgets.
+func TestScheduleAloneFirst(t *testing.T) {
+	t.Parallel()
+	cs := []*casefile.Case{{ID: "a.fast"}, {ID: "b.slow", Budget: casefile.Duration(60 * time.Second)},
+		{ID: "c.alone", Alone: true}, {ID: "d.alone-slow", Alone: true, Budget: casefile.Duration(30 * time.Second)}}
+	f := &fakeCases{}
+	schedule(t.Context(), cs, 1, 1, f.run, Hooks{})
+	if want := []string{"d.alone-slow", "c.alone", "b.slow", "a.fast"}; !slices.Equal(f.order, want) {
+		t.Errorf("order %v, want the alone cases first: %v", f.order, want)
+	}
+}
+
 // runKey names one run of a case in the hook records.
 func runKey(id string, rep int) string { return fmt.Sprintf("%s#%d", id, rep) }
 
