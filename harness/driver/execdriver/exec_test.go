@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -57,6 +60,21 @@ func helper(mode string) int {
 	case "exit":
 		fmt.Fprintln(os.Stderr, "cannot load module network_luasocket")
 		return 2
+	case "forker":
+		// Starts a grandchild that ignores interrupts and never exits by
+		// itself, writes its pid to NETCONFORM_EXEC_PIDFILE, then serves as
+		// the fake driver, leaving the grandchild running when it exits.
+		child := exec.Command(os.Args[0])
+		child.Env = append(os.Environ(), "NETCONFORM_EXEC_HELPER=mute")
+		if err := child.Start(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		if err := os.WriteFile(os.Getenv("NETCONFORM_EXEC_PIDFILE"), []byte(strconv.Itoa(child.Process.Pid)), 0o600); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		return helper("fake")
 	}
 	return 3
 }
@@ -203,4 +221,61 @@ func TestNewNeedsCommand(t *testing.T) {
 	if _, err := execdriver.New(execdriver.Options{}); err == nil {
 		t.Error("New without Args succeeded")
 	}
+}
+
+// TestGrandchildrenEnded: a process the driver started (and that ignores
+// interrupts) does not outlive the driver: the driver runs in its own
+// process group and the whole group is ended.
+func TestGrandchildrenEnded(t *testing.T) {
+	t.Parallel()
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	d, err := execdriver.New(execdriver.Options{Args: []string{os.Args[0]},
+		Env: []string{"NETCONFORM_EXEC_HELPER=forker", "NETCONFORM_EXEC_PIDFILE=" + pidFile}, WaitDelay: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := d.Open(t.Context(), driver.Config{Dirs: map[string]string{}})
+	if err != nil {
+		_ = d.Close()
+		t.Fatalf("open: %v", err)
+	}
+	b, err := os.ReadFile(pidFile)
+	pid, _ := strconv.Atoi(string(b))
+	if err != nil || pid <= 0 {
+		_ = d.Close()
+		t.Fatalf("grandchild pid %q: %v", b, err)
+	}
+	if !running(pid) {
+		t.Fatalf("grandchild %d is not running while the driver is", pid)
+	}
+	if err := s.Close(t.Context()); err != nil {
+		t.Errorf("close session: %v", err)
+	}
+	if err := d.Close(); err != nil {
+		t.Errorf("close driver: %v", err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for running(pid) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond) // polling a condition: SIGKILL is delivered asynchronously
+	}
+	if running(pid) {
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+		t.Errorf("grandchild %d outlived the driver", pid)
+	}
+}
+
+// running reports whether pid is a live process (a zombie waiting to be
+// reaped by init is not).
+func running(pid int) bool {
+	if err := syscall.Kill(pid, 0); err != nil {
+		return false
+	}
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true // no /proc: trust kill 0
+	}
+	if i := strings.LastIndexByte(string(stat), ')'); i >= 0 && i+2 < len(stat) {
+		return stat[i+2] != 'Z'
+	}
+	return true
 }

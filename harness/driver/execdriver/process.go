@@ -45,7 +45,8 @@ func startProc(base context.Context, o Options) (*proc, error) {
 	}
 	ctx, cancel := context.WithCancel(base)
 	cmd := exec.CommandContext(ctx, o.Args[0], o.Args[1:]...)
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	inOwnGroup(cmd)
+	cmd.Cancel = func() error { return interruptGroup(cmd) }
 	cmd.WaitDelay = o.WaitDelay
 	cmd.Dir = o.Dir
 	cmd.Env = append(os.Environ(), o.Env...)
@@ -62,6 +63,7 @@ func startProc(base context.Context, o Options) (*proc, error) {
 	}
 	go func() {
 		p.werr = cmd.Wait()
+		killGroup(cmd.Process.Pid) // what the driver started outlives it no longer
 		close(p.exited)
 	}()
 	return p, nil
