@@ -188,6 +188,9 @@ func (rc runCmd) run(ctx context.Context, args []string, stdout, stderr io.Write
 			fmt.Fprintf(stdout, "note: %s does not scale time (its hello says timeScale false): its cases ran at time scale 1, not %g\n",
 				r.Implementation(), cfg.scale)
 		}
+		if why := r.Stopped(); why != "" {
+			fmt.Fprintf(stdout, "note: %s: %s\n", r.Implementation(), why)
+		}
 	}
 	warnLate(stderr, env.drv, env.fleet)
 	printSummary(stdout, js, cfg.repeat, wall)

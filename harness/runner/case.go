@@ -85,6 +85,10 @@ func (r *Runner) attempt(ctx context.Context, c *casefile.Case) (result.CaseResu
 	ex.ns = c.ID + "." + r.id + "." + strconv.FormatInt(r.runs.Add(1), 10)
 	res := result.CaseResult{ID: c.ID, Title: c.Title, Pos: c.Pos.String(), Requirements: c.Requirements}
 	pol := r.Policy()
+	if why := r.Stopped(); why != "" {
+		res.Level, res.Verdict, res.Reason = pol.CaseLevel(c.Level, c.Requirements), result.Error, "not run: "+why
+		return res, ex
+	}
 	obs, err := ex.run(ctx)
 	res.TimeScale = ex.scale
 	res.Start = obs.Start.Round(0) // wall clock only, as the journal
@@ -172,6 +176,11 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, error) {
 	fx := ex.r.p.Fixture
 	b := caseBases(fx.URLs(), ex.ns, ex.r.refused)
 	err = ex.open(openCtx, b)
+	if sk := (*skipError)(nil); err == nil || errors.As(err, &sk) {
+		ex.r.opened(nil) // a missing capability is no setup error
+	} else if ctx.Err() == nil {
+		ex.r.opened(err)
+	}
 	// A driver that does not scale time runs the case, and its deadline
 	// counts, at scale 1 (open set ex.scale).
 	ex.budget = ex.caseBudget()

@@ -102,6 +102,7 @@ type fakeDriver struct {
 	mu     sync.Mutex
 	cfgs   []driver.Config
 	closed int // sessions closed (each counted once)
+	opens  int // calls of Open, failed ones too
 }
 
 // unclosed returns how many sessions were opened and not closed.
@@ -114,8 +115,12 @@ func (d *fakeDriver) unclosed() int {
 func (d *fakeDriver) Name() string { return "fake" }
 
 func (d *fakeDriver) Open(_ context.Context, cfg driver.Config) (driver.Session, error) {
-	if d.openErr != nil {
-		return nil, d.openErr
+	d.mu.Lock()
+	d.opens++
+	openErr := d.openErr
+	d.mu.Unlock()
+	if openErr != nil {
+		return nil, openErr
 	}
 	d.mu.Lock()
 	d.cfgs = append(d.cfgs, cfg)

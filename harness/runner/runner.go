@@ -22,6 +22,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -125,6 +126,12 @@ type Params struct {
 	// stalled (0 means DefaultMaxAttempts; 1 never re-runs, and a stalled
 	// attempt's verdict stands with its timing noted as unobservable).
 	MaxAttempts int
+	// MaxSetupErrors is how many cases in a row may fail to open a driver
+	// session before the Runner stops sending the driver cases (0 means
+	// DefaultMaxSetupErrors): each case after that is an error at once,
+	// with the reason, instead of waiting for a driver that hangs or
+	// crashes at open.
+	MaxSetupErrors int
 	// TempDir is where case sandboxes are created; "" means $TMPDIR when
 	// set, else /dev/shm when it is a writable tmpfs with room, else
 	// os.TempDir (see defaultTempDir).
@@ -149,6 +156,9 @@ func (p Params) Validate() error {
 	if p.CaseDeadline < 0 {
 		errs = append(errs, fmt.Errorf("case deadline %s is negative", p.CaseDeadline))
 	}
+	if p.MaxSetupErrors < 0 {
+		errs = append(errs, fmt.Errorf("max setup errors %d is negative", p.MaxSetupErrors))
+	}
 	if p.MaxAttempts < 0 {
 		errs = append(errs, fmt.Errorf("max attempts %d is negative", p.MaxAttempts))
 	}
@@ -172,6 +182,47 @@ type Runner struct {
 	runs    atomic.Int64      // run number, part of each case's namespace
 	watch   func() stallMeter // starts an attempt's stall watch; tests replace it
 	fixed   atomic.Bool       // a session's driver did not scale time: cases ran at scale 1
+	setup   breaker           // counts failed opens; stops the run's cases after too many
+}
+
+// DefaultMaxSetupErrors is Params.MaxSetupErrors's default.
+const DefaultMaxSetupErrors = 3
+
+// breaker stops sending cases to a driver that failed to open a session
+// for several cases in a row.
+type breaker struct {
+	mu     sync.Mutex // guards below
+	inRow  int        // consecutive failed opens
+	reason string     // why cases are no longer sent; "" while they are
+}
+
+// opened records a session opened (the count starts again) or not.
+func (r *Runner) opened(err error) {
+	b := &r.setup
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err == nil {
+		b.inRow = 0
+		return
+	}
+	b.inRow++
+	limit := r.p.MaxSetupErrors
+	if limit == 0 {
+		limit = DefaultMaxSetupErrors
+	}
+	if b.inRow >= limit && b.reason == "" {
+		b.reason = fmt.Sprintf("%d cases in a row could not open a %s session, so no more cases are sent to it (the last: %v)",
+			b.inRow, r.p.Driver.Name(), err)
+	}
+}
+
+// Stopped returns why the Runner stopped sending cases to its driver (too
+// many setup errors in a row, see Params.MaxSetupErrors), or "" when it
+// did not.
+func (r *Runner) Stopped() string {
+	r.setup.mu.Lock()
+	defer r.setup.mu.Unlock()
+	return r.setup.reason
 }
 
 // FixedScale reports whether the driver said it does not scale time, so

@@ -296,3 +296,54 @@ func TestRunnersShareAFixture(t *testing.T) {
 		t.Fatalf("namespaces of two runners: %q, want two different ones", fx.installed)
 	}
 }
+
+// TestSetupErrorsStopTheRun: after MaxSetupErrors cases in a row that could
+// not open a session, the driver is sent no more cases; each later case is
+// an error at once naming why. An open that works starts the count again.
+func TestSetupErrorsStopTheRun(t *testing.T) {
+	t.Parallel()
+	d := &fakeDriver{openErr: errors.New("engine crashed at start")}
+	r, err := New(Params{Driver: d, Fixture: newFakeFixture(), Parallel: 1, MaxSetupErrors: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := loadCase(t, okCase)
+	for i := range 4 {
+		res := r.Case(t.Context(), c)
+		if res.Verdict != result.Error || !strings.Contains(res.Reason, "engine crashed at start") {
+			t.Fatalf("case %d: %s %q, want an error with the open's reason", i+1, res.Verdict, res.Reason)
+		}
+		if stopped := strings.HasPrefix(res.Reason, "not run: "); stopped != (i >= 2) {
+			t.Errorf("case %d reason %q: want \"not run\" only from the third case", i+1, res.Reason)
+		}
+	}
+	d.mu.Lock()
+	opens := d.opens
+	d.mu.Unlock()
+	if opens != 2 {
+		t.Errorf("%d opens, want 2: the driver is sent no case after two failed opens", opens)
+	}
+	if why := r.Stopped(); !strings.Contains(why, "2 cases in a row could not open a fake session") {
+		t.Errorf("Stopped() = %q", why)
+	}
+
+	flaky := &fakeDriver{onCall: answer(200, "hello")}
+	r2, err := New(Params{Driver: flaky, Fixture: newFakeFixture(), Parallel: 1, MaxSetupErrors: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, fail := range []bool{true, false, true, false, true} {
+		flaky.mu.Lock()
+		flaky.openErr = nil
+		if fail {
+			flaky.openErr = errors.New("once")
+		}
+		flaky.mu.Unlock()
+		if res := r2.Case(t.Context(), c); strings.HasPrefix(res.Reason, "not run") {
+			t.Fatalf("case %d: %q; failed opens that are not in a row must not stop the run", i+1, res.Reason)
+		}
+	}
+	if why := r2.Stopped(); why != "" {
+		t.Errorf("Stopped() = %q, want \"\"", why)
+	}
+}
