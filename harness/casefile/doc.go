@@ -165,10 +165,11 @@
 //	  - {cancel: main, at: began}                   # cancel once began was delivered
 //	  - {cancel: main, at: progress, inListener: true}  # from inside the listener at the first progress (C4)
 //	  - {cancel: main, at: received}                # once the server journaled the request (before headers)
+//	  - {cancel: main, at: sent}                    # once the server finished the exchange (whole response sent)
 //	  - {cancel: main, after: 200ms}                # 200 ms (API time) after the previous step
 //	  - {at: ended, call: other}                    # a pure wait
 //
-// at is began | progress (the first) | ended | received; after alone counts
+// at is began | progress (the first) | ended | received | sent; after alone counts
 // from the previous step (or the start), with at it counts from that moment.
 //
 // # Expectations
@@ -209,7 +210,9 @@
 // Files after the run (expect.files[]): {dir, name} and one of content (text),
 // base64, sha256, absent: true, unchanged: true (as before the first call),
 // sameAsServed: true (the last 2xx response body the server wrote, optionally
-// of servedPath); size may be added; req attributes it.
+// of servedPath), unchangedOrServed: true (as before, or a 2xx body the server
+// wrote; and not changed after a network.cancel returned); size may be added;
+// req attributes it.
 //
 // Journal (expect.journal): count; requests[] matched one to one in arrival
 // order, each with method, path (without the namespace), query, headers

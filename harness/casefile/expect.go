@@ -120,7 +120,16 @@ type FileExpect struct {
 	// SameAsServed expects the bytes the server wrote: the SHA-256 of the
 	// response body of the last journaled 2xx request (of ServedPath if set).
 	SameAsServed bool `yaml:"sameAsServed,omitempty" json:"sameAsServed,omitempty"`
-	// ServedPath narrows SameAsServed to requests of this path.
+	// UnchangedOrServed expects the file either as before the first call
+	// (Unchanged) or holding exactly a body the server wrote for a 2xx
+	// request (of ServedPath if set): a cancel may come after the body was
+	// put in place. Either way the file must not change after any
+	// network.cancel of the case returned: the runner reads the folders
+	// again as each cancel returns, and the file then must be as it is at
+	// the end.
+	UnchangedOrServed bool `yaml:"unchangedOrServed,omitempty" json:"unchangedOrServed,omitempty"`
+	// ServedPath narrows SameAsServed and UnchangedOrServed to requests of
+	// this path.
 	ServedPath string `yaml:"servedPath,omitempty" json:"servedPath,omitempty"`
 	// Req attributes the check; empty means the case's first requirement.
 	Req string `yaml:"req,omitempty" json:"req,omitempty"`

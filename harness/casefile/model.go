@@ -150,6 +150,7 @@ const (
 	AtProgress Trigger = "progress" // the call's first progress event was delivered
 	AtEnded    Trigger = "ended"    // the call's ended event was delivered
 	AtReceived Trigger = "received" // the mock server journaled the call's request (headers read)
+	AtSent     Trigger = "sent"     // the mock server finished the call's exchange (the whole response handed to the connection)
 )
 
 // Action is one step of the case's script. Steps run in order; each waits for

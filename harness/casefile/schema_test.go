@@ -38,7 +38,7 @@ var enums = map[string][]string{
 	"Call.baseDirectory":      BaseDirs(),
 	"GivenFile.dir":           BaseDirs(),
 	"FileExpect.dir":          BaseDirs(),
-	"Action.at":               {"began", "progress", "ended", "received"},
+	"Action.at":               {"began", "progress", "ended", "received", "sent"},
 	"TimingExpect.from":       TimingMoments(),
 	"TimingExpect.to":         TimingMoments(),
 	"TimingExpect.each":       {"progress"},

@@ -231,9 +231,9 @@ func (v *validator) action(field string, a *Action) {
 		v.callRef(field+".call", a.Call)
 	}
 	switch a.At {
-	case "", AtBegan, AtProgress, AtEnded, AtReceived:
+	case "", AtBegan, AtProgress, AtEnded, AtReceived, AtSent:
 	default:
-		v.failAt(field+".at", "at must be began, progress, ended or received, got %q", a.At)
+		v.failAt(field+".at", "at must be began, progress, ended, received or sent, got %q", a.At)
 	}
 	if a.At != "" && target == "" {
 		if len(v.c.Calls) == 1 {
@@ -243,7 +243,7 @@ func (v *validator) action(field string, a *Action) {
 		}
 	}
 	if a.InListener {
-		if a.Cancel == "" || a.At == "" || a.At == AtReceived || a.After != 0 {
+		if a.Cancel == "" || a.At == "" || a.At == AtReceived || a.At == AtSent || a.After != 0 {
 			v.failAt(field+".inListener", "inListener needs cancel and at: began, progress or ended, and no after")
 		}
 	}
@@ -347,19 +347,20 @@ func (v *validator) fileExpect(field string, fe *FileExpect) {
 		v.failAt(field+".name", "missing name")
 	}
 	n := 0
-	for _, set := range []bool{fe.Content != nil, fe.Base64 != "", fe.SHA256 != "", fe.Absent, fe.Unchanged, fe.SameAsServed} {
+	for _, set := range []bool{fe.Content != nil, fe.Base64 != "", fe.SHA256 != "", fe.Absent, fe.Unchanged, fe.SameAsServed,
+		fe.UnchangedOrServed} {
 		if set {
 			n++
 		}
 	}
 	if n > 1 {
-		v.failAt(field, "give one of content, base64, sha256, absent, unchanged and sameAsServed")
+		v.failAt(field, "give one of content, base64, sha256, absent, unchanged, sameAsServed and unchangedOrServed")
 	}
 	if fe.Absent && fe.Size != nil {
 		v.failAt(field+".size", "size contradicts absent")
 	}
-	if fe.ServedPath != "" && !fe.SameAsServed {
-		v.failAt(field+".servedPath", "servedPath needs sameAsServed: true")
+	if fe.ServedPath != "" && !fe.SameAsServed && !fe.UnchangedOrServed {
+		v.failAt(field+".servedPath", "servedPath needs sameAsServed or unchangedOrServed: true")
 	}
 }
 

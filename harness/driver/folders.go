@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -99,10 +100,16 @@ func (f *Folders) List(head int) ([]FileInfo, error) {
 	for _, dir := range slices.Sorted(maps.Keys(f.Dirs)) {
 		base := f.Dirs[dir]
 		err := filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
+			if err != nil && p != base && errors.Is(err, fs.ErrNotExist) {
+				return nil // removed or renamed away while the folder was read
+			}
 			if err != nil || d.IsDir() {
 				return err
 			}
 			info, err := hashFile(p, head)
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // as above: a running call's temporary file
+			}
 			if err != nil {
 				return err
 			}
@@ -120,6 +127,24 @@ func (f *Folders) List(head int) ([]FileInfo, error) {
 	}
 	slices.SortFunc(out, func(a, b FileInfo) int { return cmp.Or(cmp.Compare(a.Dir, b.Dir), cmp.Compare(a.Name, b.Name)) })
 	return out, nil
+}
+
+// Look returns one file of the sandbox as List would list it; ok is false
+// when there is no such file.
+func (f *Folders) Look(dir, name string, head int) (info FileInfo, ok bool, err error) {
+	p, err := f.Path(dir, name)
+	if err != nil {
+		return FileInfo{}, false, err
+	}
+	info, err = hashFile(p, head)
+	if errors.Is(err, fs.ErrNotExist) {
+		return FileInfo{}, false, nil
+	}
+	if err != nil {
+		return FileInfo{}, false, fmt.Errorf("look at %s/%s: %w", dir, name, err)
+	}
+	info.Dir, info.Name = dir, name
+	return info, true, nil
 }
 
 // hashFile returns a file's size, SHA-256 and first head bytes.

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -59,5 +60,28 @@ func TestFolders(t *testing.T) {
 	}
 	if !strings.HasPrefix(f.Dirs[DocumentsDirectory], f.Root) {
 		t.Errorf("folders %v outside the root %s", f.Dirs, f.Root)
+	}
+}
+
+// TestListSkipsVanishedFiles: a file named by the folder's listing that no
+// longer exists when it is opened (a running download's temporary file,
+// renamed away in between; here a link to nothing) is left out, not an
+// error: the runner lists the folders while calls run (after a cancel).
+func TestListSkipsVanishedFiles(t *testing.T) {
+	t.Parallel()
+	f, err := NewFolders(t.TempDir(), "folders-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Place(File{Name: "kept.txt", Content: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	doc := f.Dirs[DocumentsDirectory]
+	if err := os.Symlink(filepath.Join(doc, "gone.part"), filepath.Join(doc, ".tmp.part")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	list, err := f.List(0)
+	if err != nil || len(list) != 1 || list[0].Name != "kept.txt" {
+		t.Errorf("List = %+v, %v; want kept.txt alone", list, err)
 	}
 }

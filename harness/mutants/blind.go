@@ -3,8 +3,12 @@ package mutants
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
+	"os"
+	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -39,6 +43,9 @@ func edgeVariants() []Variant {
 		{Name: "redirect-limit-nine", Requirements: []string{"D2"}, InfoClause: true,
 			Doc: "a chain of redirects ends with an error after 9 hops, so one of exactly 10 (D2's limit, where the platforms disagree) fails",
 			h:   hooks{out: redirectLimitNine}},
+		{Name: "commit-ignores-cancel", Requirements: []string{"F3"},
+			Doc: "a download that has received its whole body puts its file in place even when network.cancel comes while it does so (the cancel returns first; no event follows it)",
+			h:   hooks{in: stageDestination, out: commitDespiteCancel, cancel: cancelWhileCommitting}},
 		{Name: "url-reserialised", Requirements: []string{"E12"},
 			Doc: `the event's url is the URL parsed and printed again: dot segments resolved, non-ASCII escaped, an empty "?" dropped`,
 			h:   hooks{out: urlReserialised}},
@@ -237,3 +244,96 @@ func journaledRedirects(e *env) (int, bool) {
 // journalClient reads the mock server's journal; its own transport, so
 // nothing here uses http.DefaultTransport.
 var journalClient = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+
+// stagePrefix starts the name commit-ignores-cancel gives a download's file
+// in the implementation, beside the destination, until it puts it in place.
+const stagePrefix = ".nc-stage-"
+
+// commitHold is how long commit-ignores-cancel takes to put a downloaded
+// file in place: a cancel made as the body arrived lands within it.
+const commitHold = 25 * time.Millisecond
+
+// stageDestination makes the implementation write a download's file under a
+// staging name beside its destination; commitDespiteCancel moves it.
+func stageDestination(_ *env, c *driver.Call) {
+	stage := func(name string) string {
+		dir, base := path.Split(name)
+		return dir + stagePrefix + base
+	}
+	switch t, isTable := c.Params["response"].(map[string]any); {
+	case c.Fn == driver.FnDownload && c.Filename != nil:
+		s := stage(*c.Filename)
+		c.Filename = &s
+	case isTable:
+		if name, ok := t["filename"].(string); ok && name != "" {
+			t["filename"] = stage(name)
+		}
+	}
+}
+
+// unstaged returns the destination of a staged name, and whether it was one.
+func unstaged(name string) (string, bool) {
+	dir, base := path.Split(name)
+	orig, ok := strings.CutPrefix(base, stagePrefix)
+	return dir + orig, ok
+}
+
+// commitDespiteCancel puts a download's staged file in place once its ended
+// arrives, taking commitHold, even when a cancel came meanwhile (then it
+// drops the ended event, so C1 holds); every event names the destination,
+// not the staging name.
+func commitDespiteCancel(e *env, st *stream, ev driver.Event) []driver.Event {
+	r, isFile := ev.Fields[trace.FieldResponse].(map[string]any)
+	if !isFile {
+		return []driver.Event{ev}
+	}
+	name, _ := r["filename"].(string)
+	dest, staged := unstaged(name)
+	if !staged {
+		return []driver.Event{ev}
+	}
+	out := maps.Clone(r)
+	out["filename"] = dest
+	if fp, ok := r["fullPath"].(string); ok {
+		out["fullPath"] = strings.Replace(fp, stagePrefix, "", 1)
+	}
+	ev = with(ev, trace.FieldResponse, out)
+	if phase(ev) != driver.PhaseEnded || ev.Fields[trace.FieldIsError] == true {
+		return []driver.Event{ev}
+	}
+	// Where the implementation wrote it: its fullPath (a download to
+	// ResourceDirectory lands in Documents), else the destination's folder.
+	staging, _ := r["fullPath"].(string)
+	if staging == "" || !strings.HasPrefix(filepath.Base(staging), stagePrefix) {
+		p, ok := e.destination(st.call) // the call as made: staged
+		if !ok {
+			return []driver.Event{ev}
+		}
+		staging = p
+	}
+	to := filepath.Join(filepath.Dir(staging), strings.TrimPrefix(filepath.Base(staging), stagePrefix))
+	e.mu.Lock()
+	st.committing = true
+	e.mu.Unlock()
+	time.Sleep(commitHold) // a broken variant: the pump waits while it "commits"
+	_ = os.Rename(staging, to)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	st.committing = false
+	if st.cancelled {
+		return nil
+	}
+	return []driver.Event{ev}
+}
+
+// cancelWhileCommitting answers a cancel that comes while the call's file
+// is being put in place, without stopping that.
+func cancelWhileCommitting(e *env, st *stream) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if st.committing {
+		st.cancelled = true
+		return true
+	}
+	return false
+}

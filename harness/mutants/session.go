@@ -124,6 +124,16 @@ func (s *session) stream(h string) *stream {
 // Cancel cancels through the inner session and maps its AfterSeq; a
 // keepDelivering variant answers without cancelling.
 func (s *session) Cancel(ctx context.Context, handle string) (driver.Cancelled, error) {
+	if s.v.h.cancel != nil {
+		s.mu.Lock()
+		st, known := s.streams[handle]
+		s.mu.Unlock()
+		if known && s.v.h.cancel(s.env, st) {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			return driver.Cancelled{Returned: true, AfterSeq: s.seq}, nil
+		}
+	}
 	if s.v.h.keepDelivering {
 		s.mu.Lock()
 		defer s.mu.Unlock()

@@ -45,6 +45,9 @@ type hooks struct {
 	// close runs when the session is closed, before the wrapped session's
 	// Close.
 	close func(e *env)
+	// cancel, if set, runs first in network.cancel; true answers the cancel
+	// (true, after the events delivered so far) without passing it on.
+	cancel func(e *env, st *stream) bool
 }
 
 // stream is what a variant sees of one call while its events pass.
@@ -61,6 +64,10 @@ type stream struct {
 	fakeCancelled bool
 	// started is when the call was made.
 	started time.Time
+	// committing and cancelled are commit-ignores-cancel's: the call's file
+	// is being put in place, and a cancel came meanwhile; guarded by the
+	// env's mu (the pump and Cancel both use them).
+	committing, cancelled bool
 }
 
 // Wrap returns d as broken by v. The wrapped driver is safe for concurrent

@@ -1,6 +1,7 @@
 package oracle
 
 import (
+	"time"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -55,7 +56,15 @@ func (ck *checker) files() {
 			want, ok = "absent", after == nil
 		case fe.Unchanged:
 			want = "unchanged (" + fileText(before) + ")"
-			ok = (before == nil) == (after == nil) && (before == nil || before.SHA256 == after.SHA256 && before.Size == after.Size)
+			ok = sameFile(before, after)
+		case fe.UnchangedOrServed:
+			want = "unchanged (" + fileText(before) + ")"
+			ok = sameFile(before, after)
+			if rec, found := ck.lastWhole(fe.ServedPath); found {
+				want += fmt.Sprintf(" or the body served for %s (%d bytes, sha256 %s)", rec.Path, rec.BytesSent, short(rec.BodySHA256))
+				ok = ok || after != nil && after.SHA256 == rec.BodySHA256
+			}
+			ck.stableAfterCancel(i, fe, dir, after)
 		case fe.Content != nil:
 			want = fmt.Sprintf("content %q", *fe.Content)
 			ok = after != nil && after.SHA256 == shaBytes([]byte(*fe.Content))
@@ -94,6 +103,41 @@ func (ck *checker) files() {
 	}
 }
 
+// sameFile reports whether two looks at a file saw the same bytes, or both
+// no file.
+func sameFile(a, b *result.FileState) bool {
+	return (a == nil) == (b == nil) && (a == nil || a.SHA256 == b.SHA256 && a.Size == b.Size)
+}
+
+// stableAfterCancel reports an expected file that changed after a
+// network.cancel returned (F3: once cancel has returned, the destination no
+// longer changes): the look right after the cancel differs from the end.
+func (ck *checker) stableAfterCancel(i int, fe casefile.FileExpect, dir string, after *result.FileState) {
+	key, ok := inFolder(dir, fe.Name)
+	if !ok {
+		return
+	}
+	for _, co := range ck.obs.Calls {
+		if co.Destination != key {
+			continue
+		}
+		for _, c := range co.Cancels {
+			if c.Files == nil {
+				continue
+			}
+			at := findFile(c.Files, dir, fe.Name)
+			if sameFile(at, after) {
+				continue
+			}
+			ck.add(result.Mismatch{Requirement: ck.req(fe.Req), Check: fmt.Sprintf("files[%d] %s/%s after cancel", i, dir, fe.Name),
+				Want: fmt.Sprintf("no change once network.cancel of %s returned (at %s): %s", co.Instance,
+					c.At.Round(time.Millisecond), fileText(at)),
+				Got: fileText(after), Pos: fe.Pos.String()})
+			return
+		}
+	}
+}
+
 // noTempFiles reports files that appeared during the run and are neither a
 // call's destination nor an expected file (F4): left after the run, or, as
 // the file journal shows, left until the session's close removed them.
@@ -126,7 +170,13 @@ func (ck *checker) noTempFiles() {
 
 // destination returns "dir/name" of the file a call writes its response to,
 // as a snapshot names it (see inFolder).
-func destination(cl *casefile.Call) (string, bool) {
+func destination(cl *casefile.Call) (string, bool) { return Destination(cl) }
+
+// Destination returns "dir/name" of the file a call writes its response to
+// (network.download's filename, or params.response), as a snapshot of the
+// folders names it; ok is false when the call writes no file or names one
+// outside its folder.
+func Destination(cl *casefile.Call) (string, bool) {
 	if cl.Fn == casefile.FnDownload && cl.Filename != "" {
 		return inFolder(cl.BaseDirectory, cl.Filename)
 	}

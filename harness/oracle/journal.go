@@ -112,6 +112,23 @@ func (ck *checker) lastServed(path string) (mockserver.Record, bool) {
 	return mockserver.Record{}, false
 }
 
+// lastWhole returns the last journaled 2xx request (of path, if not "")
+// whose response went out whole: no fault fired and the client did not
+// close the connection while it was being sent.
+func (ck *checker) lastWhole(path string) (mockserver.Record, bool) {
+	j := ck.obs.Journal
+	for i := len(j) - 1; i >= 0; i-- {
+		r := j[i]
+		if r.Status < 200 || r.Status >= 300 || path != "" && r.Path != path || r.Fault != "" {
+			continue
+		}
+		if _, closed := r.Event(mockserver.EventClientClosed); !closed {
+			return r, true
+		}
+	}
+	return mockserver.Record{}, false
+}
+
 func journalSummary(j []mockserver.Record) string {
 	parts := make([]string, len(j))
 	for i, r := range j {

@@ -79,6 +79,9 @@ type CallObservation struct {
 	Instance string
 	// URL is the URL passed, after templating.
 	URL string
+	// Destination is the file the call writes its response to, after
+	// templating, as "dir/name" like [Destination] gives it; "" for none.
+	Destination string
 	// Handle is the token of the handle the call returned (what the
 	// implementation reports as requestId); "" when it returned none.
 	Handle string
@@ -116,4 +119,8 @@ type Cancel struct {
 	EventsBefore int
 	// Returned is what cancel returned: true, false, or nil.
 	Returned any
+	// Files lists every sandbox file as the runner read it right after
+	// cancel returned; nil when it did not look (it looks only in cases
+	// with an unchangedOrServed file check).
+	Files []result.FileState
 }

@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/netconform/netconform/harness/casefile"
@@ -40,18 +41,24 @@ func (ex *execution) step(ctx context.Context, i int, a casefile.Action, prev ti
 			ex.cancel(ctx, in)
 		}
 	case a.Cancel != "" && (a.Call == "" || a.Call == a.Cancel):
-		// Each instance: its own trigger, then the delay, then its cancel.
+		// Each instance: its own trigger, then the delay, then its cancel,
+		// all at once (one instance's wait or cancel does not hold up
+		// another's); the step ends when every instance's has.
+		var wg sync.WaitGroup
 		for _, in := range ex.instancesOf(a.Cancel) {
-			when, ok := ex.trigger(ctx, in, a)
-			if !ok {
-				ex.skipped(ctx, i, a, in)
-				continue
-			}
-			if a.InListener || !sleepUntil(ctx, when.Add(after)) {
-				continue
-			}
-			ex.cancel(ctx, in)
+			wg.Go(func() {
+				when, ok := ex.trigger(ctx, in, a)
+				if !ok {
+					ex.skipped(ctx, i, a, in)
+					return
+				}
+				if a.InListener || !sleepUntil(ctx, when.Add(after)) {
+					return
+				}
+				ex.cancel(ctx, in)
+			})
 		}
+		wg.Wait()
 	default:
 		// A wait step, or a cancel triggered by another call: wait for every
 		// instance of the trigger's call, then act on all targets.
@@ -101,8 +108,8 @@ func (ex *execution) skipped(ctx context.Context, i int, a casefile.Action, in *
 // when that happened; ok is false when the instance finished without it or
 // ctx ended.
 func (ex *execution) trigger(ctx context.Context, in *instance, a casefile.Action) (time.Time, bool) {
-	if a.At == casefile.AtReceived {
-		return ex.received(ctx, in)
+	if a.At == casefile.AtReceived || a.At == casefile.AtSent {
+		return ex.journaled(ctx, in, a.At)
 	}
 	phase := string(a.At)
 	var hit bool
@@ -126,10 +133,14 @@ func (ex *execution) trigger(ctx context.Context, in *instance, a casefile.Actio
 	return time.Now(), true
 }
 
-// received waits until the mock server journaled the instance's request (its
-// headers were read): the n-th record for the instance's URL path, n being
-// the instance's rank among instances with that path.
-func (ex *execution) received(ctx context.Context, in *instance) (time.Time, bool) {
+// journaled waits until the mock server's record of the instance's request
+// shows the action's moment, and returns when it happened: at: received,
+// the request was journaled (its headers were read); at: sent, the server
+// finished the exchange (the whole response handed to the connection). The
+// record is the n-th for the instance's URL path, n being the instance's
+// rank among instances with that path (the query is not compared: a client
+// may encode it otherwise).
+func (ex *execution) journaled(ctx context.Context, in *instance, at casefile.Trigger) (time.Time, bool) {
 	path := urlPath(in.url)
 	rank := 0
 	for _, o := range ex.insts {
@@ -148,16 +159,22 @@ func (ex *execution) received(ctx context.Context, in *instance) (time.Time, boo
 		stop()
 	}()
 	defer func() { stop(); <-watched }()
-	var at time.Time
+	var when time.Time
 	err := ex.r.p.Fixture.Await(ctx, ex.ns, func(recs []mockserver.Record) bool {
 		n := 0
 		for _, r := range recs {
-			if r.FullPath == path {
-				if n++; n == rank {
-					at = r.Received
-					return true
-				}
+			if r.FullPath != path {
+				continue
 			}
+			if n++; n < rank {
+				continue
+			}
+			if at == casefile.AtSent {
+				when = r.Done
+			} else {
+				when = r.Received
+			}
+			return !when.IsZero()
 		}
 		return false
 	})
@@ -169,7 +186,7 @@ func (ex *execution) received(ctx context.Context, in *instance) (time.Time, boo
 	if err := ex.st.wait(ctx, func() bool { return in.started }); err != nil {
 		return time.Time{}, false
 	}
-	return at, true
+	return when, true
 }
 
 // sleepUntil waits until t or ctx ends; it reports whether t was reached.

@@ -10,8 +10,27 @@ import (
 	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/driver"
 	"github.com/netconform/netconform/harness/oracle"
+	"github.com/netconform/netconform/harness/result"
 	"github.com/netconform/netconform/harness/trace"
 )
+
+// destination returns the file the instance writes its response to, with
+// its arguments templated, as the oracle names it ("" for none).
+func (in *instance) destination() string {
+	cl := *in.call
+	cl.Params = in.dcall.Params
+	cl.Filename, cl.BaseDirectory = deref(in.dcall.Filename), deref(in.dcall.BaseDirectory)
+	d, _ := oracle.Destination(&cl)
+	return d
+}
+
+// deref returns *s, or "" for nil.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
 
 // instance is one call instance of a running case.
 type instance struct {
@@ -41,6 +60,7 @@ type cancelRecord struct {
 	at       time.Duration
 	returned any
 	afterSeq int64
+	files    []result.FileState // the sandbox right after it returned, when looked at
 }
 
 // handleLog is what arrived for one handle token. Events may arrive before
@@ -221,7 +241,7 @@ func (s *state) observe() ([]oracle.CallObservation, []trace.Event) {
 		co := oracle.CallObservation{Call: in.call.ID, Instance: in.name, URL: in.url, Handle: in.handle,
 			Rejected: in.rejected && in.token == "", NoHandle: in.rejected && in.token != "", Raised: in.raised,
 			Missing:       in.missing,
-			RejectMessage: in.rejectMsg, Started: in.startedAt, Events: perInst[in.name]}
+			RejectMessage: in.rejectMsg, Started: in.startedAt, Events: perInst[in.name], Destination: in.destination()}
 		cs := cancels[in]
 		slices.SortStableFunc(cs, func(a, b cancelRecord) int { return cmp.Compare(a.at, b.at) })
 		for _, c := range cs {
@@ -231,7 +251,7 @@ func (s *state) observe() ([]oracle.CallObservation, []trace.Event) {
 					before++
 				}
 			}
-			co.Cancels = append(co.Cancels, oracle.Cancel{At: c.at, EventsBefore: before, Returned: c.returned})
+			co.Cancels = append(co.Cancels, oracle.Cancel{At: c.at, EventsBefore: before, Returned: c.returned, Files: c.files})
 		}
 		calls = append(calls, co)
 	}

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/driver"
+	"github.com/netconform/netconform/harness/result"
 	"github.com/netconform/netconform/mockserver"
 )
 
@@ -155,9 +158,31 @@ func (ex *execution) cancel(ctx context.Context, in *instance) {
 		}
 		return
 	}
+	files := ex.lookAtCancel(ctx, in)
 	ex.st.update(func() {
-		in.cancels = append(in.cancels, cancelRecord{at: at, returned: c.Returned, afterSeq: c.AfterSeq})
+		in.cancels = append(in.cancels, cancelRecord{at: at, returned: c.Returned, afterSeq: c.AfterSeq, files: files})
 	})
+}
+
+// lookAtCancel reads the instance's destination file right after a cancel
+// returned, for the checks that it no longer changes then
+// (unchangedOrServed; other cases are not slowed by it, and get nil).
+func (ex *execution) lookAtCancel(ctx context.Context, in *instance) []result.FileState {
+	key := in.destination()
+	if key == "" || !slices.ContainsFunc(ex.c.Expect.Files, func(fe casefile.FileExpect) bool { return fe.UnchangedOrServed }) {
+		return nil
+	}
+	f, err := ex.files.look(ctx, key)
+	if err != nil {
+		if ctx.Err() == nil {
+			ex.driverBroke(fmt.Errorf("read %s after a cancel: %w", key, err))
+		}
+		return nil
+	}
+	if f == nil {
+		return []result.FileState{} // looked: no file
+	}
+	return []result.FileState{*f}
 }
 
 // awaitNoListener waits until the server finished one exchange per started

@@ -52,6 +52,19 @@ func (sb *driverSandbox) place(ctx context.Context, files []casefile.GivenFile) 
 	return nil
 }
 
+func (sb *driverSandbox) look(ctx context.Context, key string) (*result.FileState, error) {
+	list, err := sb.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range list {
+		if f.Dir+"/"+f.Name == key {
+			return &f, nil
+		}
+	}
+	return nil, nil
+}
+
 func (sb *driverSandbox) snapshot(ctx context.Context) ([]result.FileState, error) {
 	when := "before the first call"
 	if sb.looks > 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/netconform/netconform/harness/casefile"
@@ -23,6 +24,9 @@ type sandbox interface {
 	// live reports whether snapshot needs the session open, so the look
 	// after the run comes before close (else after it).
 	live() bool
+	// look returns one file ("dir/name", as the oracle names it) as
+	// snapshot would list it, as fast as the sandbox can: nil for no file.
+	look(ctx context.Context, key string) (*result.FileState, error)
 }
 
 // localSandbox is one case's private folder tree, which the session uses
@@ -63,6 +67,15 @@ func (sb *localSandbox) snapshot(context.Context) ([]result.FileState, error) {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
 	return fileStates(list), nil
+}
+
+func (sb *localSandbox) look(_ context.Context, key string) (*result.FileState, error) {
+	dir, name, _ := strings.Cut(key, "/")
+	info, ok, err := sb.Look(dir, name, result.HeadLimit)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &fileStates([]driver.FileInfo{info})[0], nil
 }
 
 // placeAllowance is the wall time a case's deadline adds for placing its
