@@ -316,6 +316,59 @@ func TestFiles(t *testing.T) {
 	}
 }
 
+// TestUnchangedOrServed: the file may be as before or the whole body a 2xx
+// response sent out whole (not one the client closed, nor a fault's); and
+// the file as the runner read it right after its call's cancel returned
+// must be the file at the end (else an "after cancel" mismatch), the
+// looks at other calls' cancels not counting.
+func TestUnchangedOrServed(t *testing.T) {
+	t.Parallel()
+	const docs = "DocumentsDirectory"
+	before := []result.FileState{fs(docs, "out.bin", "old contents")}
+	newer := []result.FileState{fs(docs, "out.bin", "new")}
+	part := []result.FileState{fs(docs, "out.bin", "ne")}
+	whole := mockserver.Record{Path: "/file", Status: 200, BytesSent: 3, BodySHA256: shaBytes([]byte("new"))}
+	closed := whole
+	closed.BodySHA256 = shaBytes([]byte("ne"))
+	closed.Events = []mockserver.Event{{Kind: mockserver.EventClientClosed}}
+	const chk = "files[0] DocumentsDirectory/out.bin"
+	tests := []struct {
+		name     string
+		after    []result.FileState
+		journal  []mockserver.Record
+		atCancel []result.FileState // this call's look; nil: none
+		other    []result.FileState // another call's look
+		want     []string
+	}{
+		{"unchanged", before, []mockserver.Record{whole}, before, nil, nil},
+		{"served whole", newer, []mockserver.Record{whole}, newer, nil, nil},
+		{"a part of the body", part, []mockserver.Record{whole}, part, nil, []string{chk + "@F3"}},
+		{"served to a client that closed", part, []mockserver.Record{closed}, part, nil, []string{chk + "@F3"}},
+		{"put in place after cancel returned", newer, []mockserver.Record{whole}, before, nil, []string{chk + " after cancel@F3"}},
+		{"appeared after cancel returned", newer, []mockserver.Record{whole}, []result.FileState{}, nil, []string{chk + " after cancel@F3"}},
+		{"not looked at", newer, []mockserver.Record{whole}, nil, nil, nil},
+		{"another call's cancel", newer, []mockserver.Record{whole}, nil, before, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := oneCall(map[string]any{"response": map[string]any{"filename": "out.bin"}})
+			c.Requirements = []string{"F3"}
+			c.Expect.Files = []casefile.FileExpect{{Name: "out.bin", UnchangedOrServed: true, ServedPath: "/file"}}
+			obs := obsOf()
+			obs.Calls[0].Destination = docs + "/out.bin"
+			obs.Calls[0].Cancels = []Cancel{{At: time.Millisecond, Returned: true, Files: tc.atCancel}}
+			obs.Calls = append(obs.Calls, CallObservation{Call: "other", Instance: "other", URL: testURL, Handle: "h2",
+				Destination: docs + "/other.bin", Cancels: []Cancel{{At: time.Millisecond, Returned: true, Files: tc.other}}})
+			obs.FilesBefore, obs.FilesAfter, obs.Journal = before, tc.after, tc.journal
+			got := checks(Check(c, obs))
+			if !slices.Equal(got, tc.want) && !(len(got) == 0 && len(tc.want) == 0) {
+				t.Errorf("mismatches = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestNoTempFiles(t *testing.T) {
 	t.Parallel()
 	c := oneCall(map[string]any{"response": map[string]any{"filename": "out.bin", "baseDirectory": "CachesDirectory"}})
