@@ -1,13 +1,13 @@
 package oracle
 
 import (
-	"time"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/result"
