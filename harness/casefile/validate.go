@@ -3,6 +3,7 @@ package casefile
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -109,13 +110,19 @@ func (v *validator) givenFile(field string, g *GivenFile) {
 		v.failAt(field+".name", "missing name")
 	}
 	n := 0
-	for _, set := range []bool{g.Text != nil, g.Base64 != "", g.Size > 0} {
+	for _, set := range []bool{g.Text != nil, g.Base64 != "", g.Size > 0, g.Link != ""} {
 		if set {
 			n++
 		}
 	}
 	if n > 1 {
-		v.failAt(field, "give at most one of text, base64 and size")
+		v.failAt(field, "give at most one of text, base64, size and link")
+	}
+	if g.Link != "" {
+		dir, rest, _ := strings.Cut(g.Link, "/")
+		if !slices.Contains(BaseDirs(), dir) || rest != "" && !filepath.IsLocal(filepath.FromSlash(rest)) {
+			v.failAt(field+".link", "link must be a base directory name, optionally followed by /path inside it, got %q", g.Link)
+		}
 	}
 	if g.Size < 0 {
 		v.failAt(field+".size", "size must not be negative")

@@ -93,6 +93,33 @@ func (f *Folders) Place(file File) error {
 	return nil
 }
 
+// PlaceLink makes a symbolic link at name in dir ("" meaning
+// DocumentsDirectory) that leads to target in targetDir, both in the
+// sandbox ("" target: the base directory's folder itself), creating the
+// link's parent folders.
+func (f *Folders) PlaceLink(dir, name, targetDir, target string) error {
+	p, err := f.Path(dir, name)
+	if err != nil {
+		return fmt.Errorf("place link: %w", err)
+	}
+	to, ok := f.Dirs[targetDir]
+	if !ok {
+		return fmt.Errorf("place link %s: unknown base directory %q", name, targetDir)
+	}
+	if target != "" {
+		if to, err = f.Path(targetDir, target); err != nil {
+			return fmt.Errorf("place link: %w", err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("place link %s: %w", name, err)
+	}
+	if err := os.Symlink(to, p); err != nil {
+		return fmt.Errorf("place link %s: %w", name, err)
+	}
+	return nil
+}
+
 // List returns every file of the folders, at any depth, sorted by base
 // directory then name, each with at most head leading bytes.
 func (f *Folders) List(head int) ([]FileInfo, error) {
@@ -103,8 +130,8 @@ func (f *Folders) List(head int) ([]FileInfo, error) {
 			if err != nil && p != base && errors.Is(err, fs.ErrNotExist) {
 				return nil // removed or renamed away while the folder was read
 			}
-			if err != nil || d.IsDir() {
-				return err
+			if err != nil || d.IsDir() || d.Type()&fs.ModeSymlink != 0 {
+				return err // a link is not listed: what it leads to is, where it is
 			}
 			info, err := hashFile(p, head)
 			if errors.Is(err, fs.ErrNotExist) {

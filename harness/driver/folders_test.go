@@ -63,11 +63,10 @@ func TestFolders(t *testing.T) {
 	}
 }
 
-// TestListSkipsVanishedFiles: a file named by the folder's listing that no
-// longer exists when it is opened (a running download's temporary file,
-// renamed away in between; here a link to nothing) is left out, not an
-// error: the runner lists the folders while calls run (after a cancel).
-func TestListSkipsVanishedFiles(t *testing.T) {
+// TestListSkipsLinks: symbolic links are not listed (what a link leads to is
+// listed where it is), a dangling one neither: a given link to another base
+// directory, or a link to nothing, is no error.
+func TestListSkipsLinks(t *testing.T) {
 	t.Parallel()
 	f, err := NewFolders(t.TempDir(), "folders-")
 	if err != nil {
@@ -80,8 +79,23 @@ func TestListSkipsVanishedFiles(t *testing.T) {
 	if err := os.Symlink(filepath.Join(doc, "gone.part"), filepath.Join(doc, ".tmp.part")); err != nil {
 		t.Skipf("no symbolic links here: %v", err)
 	}
+	if err := f.PlaceLink(DocumentsDirectory, "sub/tmp", TemporaryDirectory, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Place(File{Dir: TemporaryDirectory, Name: "t.bin", Content: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(filepath.Join(doc, "sub", "tmp", "t.bin")); err != nil || string(got) != "t" {
+		t.Fatalf("through the link: %q, %v", got, err)
+	}
 	list, err := f.List(0)
-	if err != nil || len(list) != 1 || list[0].Name != "kept.txt" {
-		t.Errorf("List = %+v, %v; want kept.txt alone", list, err)
+	if err != nil || len(list) != 2 || list[0].Name != "kept.txt" || list[1].Dir != TemporaryDirectory {
+		t.Errorf("List = %+v, %v; want kept.txt and TemporaryDirectory/t.bin", list, err)
+	}
+	if err := f.PlaceLink(DocumentsDirectory, "bad", "HomeDirectory", ""); err == nil {
+		t.Error("a link to an unknown base directory was placed")
+	}
+	if err := f.PlaceLink(DocumentsDirectory, "bad", TemporaryDirectory, "../.."); err == nil {
+		t.Error("a link out of the sandbox was placed")
 	}
 }

@@ -40,6 +40,9 @@ func (sb *driverSandbox) live() bool { return true }
 func (sb *driverSandbox) place(ctx context.Context, files []casefile.GivenFile) error {
 	sb.placed = make(map[fileKey]driver.FileInfo, len(files))
 	for _, f := range files {
+		if f.Link != "" {
+			return &skipError{why: fmt.Sprintf("the case's given file %s is a symbolic link, which a driver that keeps its files on its own side cannot place", f.Name)}
+		}
 		df, err := givenFile(f)
 		if err == nil {
 			err = sb.s.PlaceFile(ctx, df)

@@ -50,6 +50,13 @@ func (sb *localSandbox) live() bool { return false }
 
 func (sb *localSandbox) place(_ context.Context, files []casefile.GivenFile) error {
 	for _, f := range files {
+		if f.Link != "" {
+			dir, target, _ := strings.Cut(f.Link, "/")
+			if err := sb.PlaceLink(f.Dir, f.Name, dir, target); err != nil {
+				return fmt.Errorf("given file %s: %w", f.Pos, err)
+			}
+			continue
+		}
 		df, err := givenFile(f)
 		if err == nil {
 			err = sb.Place(df)
