@@ -25,7 +25,7 @@ type entry struct {
 	sums    [2][sha256.Size]byte
 	summed  bool // sums is set
 	reqBody bool // the request had body bytes (else its hash is emptySHA256)
-	slot    int  // the entry's index in space.records
+	pos     int64 // the entry's position in its space's journal (see space.records)
 }
 
 // initialEvents is the initial capacity of a record's timeline: received,
