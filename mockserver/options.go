@@ -15,19 +15,19 @@ const DefaultHost = "127.0.0.1"
 type Option func(*config)
 
 type config struct {
-	host       string
-	httpAddr   string
-	timeScale  float64
-	logger     *slog.Logger
-	requestLog io.Writer
+	host           string
+	httpAddr       string
+	timeScale      float64
+	logger         *slog.Logger
+	requestLog     io.Writer
 	journalCap     int
 	journalNSBytes int64
 	journalTotal   int64
 	admin          bool
-	advertise  string
-	caCertPEM  []byte
-	caKeyPEM   []byte
-	stuckAfter time.Duration // how long Close waits before it logs the connections still open
+	advertise      string
+	caCertPEM      []byte
+	caKeyPEM       []byte
+	stuckAfter     time.Duration // how long Close waits before it logs the connections still open
 }
 
 // stuckAfter is how long Close waits for the server's connections before it
