@@ -108,35 +108,44 @@ func (it item) record() Record {
 	return slot{packed: it.packed}.record()
 }
 
-// scan calls fn with each record of namespace ns that q selects, in order,
-// reading one record at a time, and returns where it stopped. fn returning
-// false stops the scan.
-func (s *Server) scan(ns string, q JournalQuery, fn func(Record) bool) (next int64, more bool, st JournalStats) {
+// selection is the outcome of a query's first pass: the items it selects
+// (references, unpacked only when read), where it stopped, and the
+// namespace's figures.
+type selection struct {
+	items []item
+	next  int64
+	more  bool
+	stats JournalStats
+}
+
+// selectRecords runs q over namespace ns's journal. Without filters it
+// unpacks nothing; with them, one record at a time.
+func (s *Server) selectRecords(ns string, q JournalQuery) selection {
 	s.mu.Lock()
 	sp := s.spaces[ns]
 	s.mu.Unlock()
 	if sp == nil {
-		return max(q.From, 0), false, JournalStats{}
+		return selection{next: max(q.From, 0)}
 	}
 	items, pos, st := sp.view(q.From)
 	// After the view: a record done in it had its log line queued under
 	// the same lock (see exchange.finish), so it is written now.
 	s.syncLog()
-	n := 0
+	sel := selection{stats: st, next: pos + int64(len(items))}
+	filtered := q.Method != "" || q.Path != ""
 	for i, it := range items {
-		r := it.record()
-		if !q.keep(&r) {
-			continue
+		if filtered {
+			if r := it.record(); !q.keep(&r) {
+				continue
+			}
 		}
-		if q.Limit > 0 && n == q.Limit {
-			return pos + int64(i), true, st
+		if q.Limit > 0 && len(sel.items) == q.Limit {
+			sel.next, sel.more = pos+int64(i), true
+			break
 		}
-		n++
-		if !fn(r) {
-			return pos + int64(i) + 1, i+1 < len(items), st
-		}
+		sel.items = append(sel.items, it)
 	}
-	return pos + int64(len(items)), false, st
+	return sel
 }
 
 // QueryJournal returns the records of namespace ns that q selects, in
@@ -144,12 +153,11 @@ func (s *Server) scan(ns string, q JournalQuery, fn func(Record) bool) (next int
 // figures. Records of exchanges still in progress are included, with a
 // zero Done.
 func (s *Server) QueryJournal(ns string, q JournalQuery) JournalPage {
-	var p JournalPage
-	p.Records = []Record{}
-	p.Next, p.More, p.Stats = s.scan(ns, q, func(r Record) bool {
-		p.Records = append(p.Records, r)
-		return true
-	})
+	sel := s.selectRecords(ns, q)
+	p := JournalPage{Records: make([]Record, 0, len(sel.items)), Next: sel.next, More: sel.more, Stats: sel.stats}
+	for _, it := range sel.items {
+		p.Records = append(p.Records, it.record())
+	}
 	return p
 }
 
