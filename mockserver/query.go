@@ -33,8 +33,9 @@ type JournalQuery struct {
 type JournalPage struct {
 	// Records are the selected records, oldest first.
 	Records []Record
-	// Next is the position after the last record looked at: the From of the
-	// following page.
+	// Next is the From of the following page: the position after the last
+	// record looked at, or, when Limit stopped the page, the position of the
+	// next record the filters select.
 	Next int64
 	// More reports that Limit stopped the page before the end of the
 	// journal.
