@@ -262,12 +262,13 @@ func journalQuery(q url.Values) (JournalQuery, error) {
 	jq := JournalQuery{Method: q.Get("method"), Path: q.Get("path")}
 	for _, p := range []struct {
 		name string
+		bits int
 		set  func(int64)
-	}{{"from", func(v int64) { jq.From = v }}, {"limit", func(v int64) { jq.Limit = int(v) }}} {
+	}{{"from", 63, func(v int64) { jq.From = v }}, {"limit", 31, func(v int64) { jq.Limit = int(v) }}} {
 		if !q.Has(p.name) {
 			continue
 		}
-		v, err := strconv.ParseInt(q.Get(p.name), 10, 32)
+		v, err := strconv.ParseInt(q.Get(p.name), 10, p.bits+1)
 		if err != nil || v < 0 {
 			return JournalQuery{}, fmt.Errorf("%s=%q: want a whole number >= 0", p.name, q.Get(p.name))
 		}

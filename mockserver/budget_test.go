@@ -24,7 +24,7 @@ func flood(t *testing.T, s *Server, path string, n, conns, size int, sample func
 	t.Helper()
 	big := "GET " + path + " HTTP/1.1\r\nHost: test\r\nX-Big: " + strings.Repeat("h", size) + "\r\n\r\n"
 	addr := strings.TrimPrefix(s.URLs().HTTP, "http://")
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
 	defer cancel()
 	var wg sync.WaitGroup
 	errs := make(chan error, conns)

@@ -77,16 +77,16 @@ type slot struct {
 // one lock; the record is then only changed through event, under sp.mu.
 // The caller trims the journals afterwards (Server.trimJournals).
 func (sp *space) add(r *entry, method, path string) (match, bool) {
+	cost := liveOverhead + int64(len(r.host)+len(r.rec.FullPath)+len(r.rec.Query)+len(r.rec.RemoteAddr))
+	for k, vv := range r.hdr { // read only, as the entry reads it
+		for _, v := range vv {
+			cost += int64(len(k) + len(v) + 4)
+		}
+	}
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
 	defer sp.notifyLocked()
 	if !sp.gone { // a request that raced Remove: routed, not kept
-		cost := liveOverhead + int64(len(r.host)+len(r.rec.FullPath)+len(r.rec.Query)+len(r.rec.RemoteAddr))
-		for k, vv := range r.hdr {
-			for _, v := range vv {
-				cost += int64(len(k) + len(v) + 4)
-			}
-		}
 		r.pos = sp.first + int64(len(sp.records))
 		sp.records = append(sp.records, slot{live: r, cost: cost})
 		sp.charge(cost)
