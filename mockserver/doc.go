@@ -37,7 +37,16 @@
 // by the time Journal or Await shows it done.
 //
 // Out-of-process clients use GET /__netconform/journal?case=<ns> (JSON list of
-// [Record]) and GET /__netconform/ca.pem.
+// [Record], streamed; filters and paging as [JournalQuery]) and GET
+// /__netconform/ca.pem. With [WithAdmin] they also add, replace and remove
+// routes, restart call counters and clear journals over HTTP, as
+// [Server.AddRoutes], [Server.SetRoutes], [Server.RemoveRoute],
+// [Server.ResetCalls] and [Server.ResetJournal] do (docs/mock-server.md in
+// the repository lists the endpoints and their safety rules).
+//
+// The journal is bounded: [WithJournalLimit] records and [WithJournalBytes]
+// bytes per namespace, and bytes in all; past them the oldest records are
+// dropped and counted ([JournalStats]).
 //
 // Scenarios decode from YAML with [DecodeScenario] (a case file's `server:`
 // block) or [ParseConfig] (a whole file), with strict file:line:col errors

@@ -23,9 +23,9 @@ type entry struct {
 	// sums, once done, holds the SHA-256 of the response body and of the
 	// request body (hex-encoded only when a Journal asks).
 	sums    [2][sha256.Size]byte
-	summed  bool // sums is set
-	reqBody bool // the request had body bytes (else its hash is emptySHA256)
-	slot    int  // the entry's index in space.records
+	summed  bool  // sums is set
+	reqBody bool  // the request had body bytes (else its hash is emptySHA256)
+	pos     int64 // the entry's position in its space's journal (see space.records)
 }
 
 // initialEvents is the initial capacity of a record's timeline: received,

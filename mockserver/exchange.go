@@ -53,6 +53,7 @@ func (s *Server) exchange(listener string, sp *space, ns, rel string, w http.Res
 	x.rec = &x.e.rec
 	defer x.finish()
 	m, ok := sp.add(&x.e, r.Method, rel)
+	s.trimJournals()
 	if !ok {
 		x.notFound()
 		return
@@ -113,6 +114,7 @@ func (x *exchange) finish() {
 	// The record is final: nothing writes it any more, so it is read
 	// outside the lock. Pack it, swap it in and wake waiters.
 	x.sp.store(&x.e, packEntry(&x.e))
+	x.s.trimJournals()
 	x.s.putHash(x.reqHash)
 	x.reqHash = nil
 }

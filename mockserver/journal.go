@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -19,18 +20,40 @@ const maxChunkEvents = 1024
 
 // space is one namespace: its routes, call counters and journal.
 type space struct {
-	ns string
+	ns     string
+	budget *budget // the server's; shared by every space
 
-	mu      sync.Mutex    // guards the fields below
-	routes  []*routeState // nil when no scenario is installed
-	records []slot        // at most limit; a ring once full, the oldest at records[oldest]
-	oldest  int
-	changed chan struct{} // nil until a waiter needs it; closed and cleared on the next change
-	limit   int
+	mu       sync.Mutex    // guards the fields below (bytes is written under it too)
+	routes   []*routeState // nil when no scenario is installed
+	settings *nsSettings   // what the last Install set; nil before one
+	records  []slot        // oldest first; records[i] is at position first+i
+	first    int64         // the position of records[0]: records before it were dropped or cleared
+	dropped  int64         // records dropped by the budgets since the last reset
+	changed  chan struct{} // nil until a waiter needs it; closed and cleared on the next change
+	gone     bool          // removed from the server's map: keeps nothing, waiters re-fetch
+
+	bytes atomic.Int64 // what records cost (see cost); read without mu by the total trim
+	users atomic.Int32 // handlers serving a request in the space (added under Server.mu)
 }
 
-func newSpace(ns string, limit int) *space {
-	return &space{ns: ns, limit: limit}
+// budget is the journal's limits and the bytes all spaces hold.
+type budget struct {
+	records int   // per namespace; <= 0: no limit
+	nsBytes int64 // per namespace; <= 0: no limit
+	total   int64 // all namespaces; <= 0: no limit
+	held    atomic.Int64
+}
+
+// The cost of a record, counted against the budgets, approximates the memory
+// it holds: its packed bytes once done (see pack.go), and before that its
+// request headers (net/http's map, which the entry shares) plus the entry.
+const (
+	liveOverhead   = 1 << 10 // an entry with its first events
+	packedOverhead = 64      // the slot and the slice header
+)
+
+func newSpace(ns string, b *budget) *space {
+	return &space{ns: ns, budget: b}
 }
 
 // notifyLocked wakes every Await on the space; sp.mu must be held. It costs
@@ -47,39 +70,74 @@ func (sp *space) notifyLocked() {
 type slot struct {
 	live   *entry // nil once packed
 	packed []byte // never changed once set
+	cost   int64
 }
 
 // add appends a new record and routes its request (see matchLocked) under
 // one lock; the record is then only changed through event, under sp.mu.
+// The caller trims the journals afterwards (Server.trimJournals).
 func (sp *space) add(r *entry, method, path string) (match, bool) {
+	cost := liveOverhead + int64(len(r.host)+len(r.rec.FullPath)+len(r.rec.Query)+len(r.rec.RemoteAddr))
+	for k, vv := range r.hdr { // read only, as the entry reads it
+		for _, v := range vv {
+			cost += int64(len(k) + len(v) + 4)
+		}
+	}
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
 	defer sp.notifyLocked()
-	sp.append(r)
+	if !sp.gone { // a request that raced Remove: routed, not kept
+		r.pos = sp.first + int64(len(sp.records))
+		sp.records = append(sp.records, slot{live: r, cost: cost})
+		sp.charge(cost)
+		sp.trimLocked()
+	}
 	return sp.matchLocked(method, path, &r.rec)
 }
 
-// append adds r to the records; sp.mu must be held.
-func (sp *space) append(r *entry) {
-	if sp.limit > 0 && len(sp.records) >= sp.limit {
-		// Full: overwrite the oldest (O(1); shifting the slice cost a
-		// copy of every pointer per request).
-		r.slot = sp.oldest
-		sp.records[sp.oldest] = slot{live: r}
-		sp.oldest = (sp.oldest + 1) % len(sp.records)
-	} else {
-		r.slot = len(sp.records)
-		sp.records = append(sp.records, slot{live: r})
+// charge counts d more bytes held by the space (and the server); sp.mu must
+// be held.
+func (sp *space) charge(d int64) {
+	sp.bytes.Add(d)
+	sp.budget.held.Add(d)
+}
+
+// trimLocked drops the oldest records while the space holds more than its
+// budgets allow, always keeping the newest; sp.mu must be held.
+func (sp *space) trimLocked() {
+	b := sp.budget
+	for len(sp.records) > 1 && (b.records > 0 && len(sp.records) > b.records || b.nsBytes > 0 && sp.bytes.Load() > b.nsBytes) {
+		sp.dropOldestLocked()
 	}
 }
 
-// store replaces the done entry r by its packed form p (unless newer
-// records pushed it out of the ring meanwhile) and wakes waiters.
+// dropOldestLocked drops the oldest record and counts it; sp.mu must be held.
+func (sp *space) dropOldestLocked() {
+	sp.charge(-sp.records[0].cost)
+	sp.records[0] = slot{} // let the collector have it (the array's head stays until append moves it)
+	sp.records = sp.records[1:]
+	sp.first++
+	sp.dropped++
+}
+
+// clearLocked forgets every record (not counted as dropped); sp.mu must be
+// held.
+func (sp *space) clearLocked() {
+	sp.charge(-sp.bytes.Load())
+	sp.first += int64(len(sp.records))
+	sp.records = nil
+}
+
+// store replaces the done entry r by its packed form p (unless the budgets
+// dropped it meanwhile) and wakes waiters.
 func (sp *space) store(r *entry, p []byte) {
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
-	if r.slot < len(sp.records) && sp.records[r.slot].live == r {
-		sp.records[r.slot] = slot{packed: p}
+	if i := r.pos - sp.first; i >= 0 && i < int64(len(sp.records)) && sp.records[i].live == r {
+		cost := int64(cap(p)) + packedOverhead
+		sp.charge(cost - sp.records[i].cost)
+		sp.records[i] = slot{packed: p, cost: cost}
+		sp.trimLocked()
 	}
 	sp.notifyLocked()
 }
@@ -122,19 +180,22 @@ func (sp *space) eventLocked(r *Record, chunks *int, fn func(*Record), evs []Eve
 }
 
 // snapshot returns deep copies of the records and, if watch is set, a
-// channel closed on the next change.
+// channel closed on the next change (at once for a removed space, whose
+// waiters must fetch the namespace's new one).
 func (sp *space) snapshot(watch bool) ([]Record, <-chan struct{}) {
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
 	out := make([]Record, 0, len(sp.records))
-	for _, s := range sp.records[sp.oldest:] {
-		out = append(out, s.record())
-	}
-	for _, s := range sp.records[:sp.oldest] {
+	for _, s := range sp.records {
 		out = append(out, s.record())
 	}
 	if !watch {
 		return out, nil
+	}
+	if sp.gone {
+		c := make(chan struct{})
+		close(c)
+		return out, c
 	}
 	if sp.changed == nil {
 		sp.changed = make(chan struct{})
@@ -177,28 +238,85 @@ func (s *Server) space(ns string) *space {
 func (s *Server) spaceLocked(ns string) *space {
 	sp, ok := s.spaces[ns]
 	if !ok {
-		sp = newSpace(ns, s.cfg.journalCap)
+		sp = newSpace(ns, &s.budget)
 		s.spaces[ns] = sp
 	}
 	return sp
 }
 
-// Journal returns copies of the records of namespace ns, in arrival order
-// (oldest first). Records of exchanges still in progress are included, with a
-// zero Done.
-func (s *Server) Journal(ns string) []Record {
-	s.mu.Lock()
-	sp := s.spaces[ns]
-	s.mu.Unlock()
-	if sp == nil {
-		return []Record{}
+// lockSpace returns the namespace's space (created if needed) with its mu
+// held, or ErrClosed. A space the total trim removes between the lookup and
+// the lock is looked up again.
+func (s *Server) lockSpace(ns string) (*space, error) {
+	for range 1000 { // bounded: a removal needs the space empty, unused and unwatched
+		sp := s.space(ns)
+		if sp == nil {
+			return nil, ErrClosed
+		}
+		sp.mu.Lock()
+		if !sp.gone {
+			return sp, nil
+		}
+		sp.mu.Unlock()
 	}
-	recs, _ := sp.snapshot(false)
-	// After the snapshot: a record done in it had its log line queued
-	// under the same lock (see exchange.finish), so it is written now.
-	s.syncLog()
-	return recs
+	return nil, fmt.Errorf("namespace %q: removed repeatedly while locking it", ns)
 }
+
+// trimJournals drops records when all namespaces together hold more than
+// the total budget: it takes the namespaces holding the most down to one
+// level (oldest records first), so that the traffic of one namespace
+// cannot push out the small journals of the others, until 7/8 of the budget
+// is held. A namespace left with no record, no routes, no request in
+// progress and nobody waiting is forgotten. Only one trim runs at a time;
+// the others return at once.
+func (s *Server) trimJournals() {
+	b := &s.budget
+	if b.total <= 0 || b.held.Load() <= b.total || !s.trimming.TryLock() {
+		return
+	}
+	defer s.trimming.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	spaces := slices.Collect(maps.Values(s.spaces))
+	sizes := make([]int64, len(spaces))
+	for i, sp := range spaces {
+		sizes[i] = sp.bytes.Load()
+	}
+	level := waterLevel(sizes, b.total-b.total/8)
+	for _, sp := range spaces {
+		if sp.bytes.Load() <= level {
+			continue
+		}
+		sp.mu.Lock()
+		for len(sp.records) > 0 && sp.bytes.Load() > level {
+			sp.dropOldestLocked()
+		}
+		if len(sp.records) == 0 && sp.routes == nil && sp.users.Load() == 0 && sp.changed == nil {
+			delete(s.spaces, sp.ns)
+			sp.gone = true
+		}
+		sp.mu.Unlock()
+	}
+}
+
+// waterLevel returns the largest level such that the sizes, each cut down
+// to it, add up to at most target.
+func waterLevel(sizes []int64, target int64) int64 {
+	sorted := slices.Sorted(slices.Values(sizes))
+	var below int64 // the sum of sorted[:i]
+	for i, v := range sorted {
+		rest := int64(len(sorted) - i)
+		if below+v*rest > target {
+			return max(0, (target-below)/rest)
+		}
+		below += v
+	}
+	return sorted[len(sorted)-1] // everything fits (cannot happen: the trim runs over budget)
+}
+
+// now is the timestamp used in records: wall clock without the monotonic
+// reading, so records compare and serialise stably.
+func now() time.Time { return time.Now().Round(0) }
 
 // Await blocks until cond, called with a fresh Journal(ns) at the start and
 // after every change to that journal (a new record, or a new event on one),
@@ -226,57 +344,6 @@ func (s *Server) Await(ctx context.Context, ns string, cond func([]Record) bool)
 	}
 }
 
-// HasEvent returns an Await condition that holds once some record has an
-// event of the given kind.
-func HasEvent(kind string) func([]Record) bool {
-	return func(recs []Record) bool {
-		for _, r := range recs {
-			for _, e := range r.Events {
-				if e.Kind == kind {
-					return true
-				}
-			}
-		}
-		return false
-	}
-}
-
-// DoneCount returns an Await condition that holds once at least n records
-// are done.
-func DoneCount(n int) func([]Record) bool {
-	return func(recs []Record) bool {
-		done := 0
-		for _, r := range recs {
-			if !r.Done.IsZero() {
-				done++
-			}
-		}
-		return done >= n
-	}
-}
-
-// Event returns the first event of the given kind and true, or a zero Event
-// and false.
-func (r Record) Event(kind string) (Event, bool) {
-	for _, e := range r.Events {
-		if e.Kind == kind {
-			return e, true
-		}
-	}
-	return Event{}, false
-}
-
-// EventsOf returns the events of the given kind, in order.
-func (r Record) EventsOf(kind string) []Event {
-	var out []Event
-	for _, e := range r.Events {
-		if e.Kind == kind {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
 // Remove deletes the routes and the journal of namespace ns; requests to it
 // then get 404s (and start a new journal).
 func (s *Server) Remove(ns string) {
@@ -286,6 +353,8 @@ func (s *Server) Remove(ns string) {
 	s.mu.Unlock()
 	if sp != nil {
 		sp.mu.Lock()
+		sp.gone = true
+		sp.clearLocked()
 		sp.notifyLocked() // waiters re-fetch the (new) space
 		sp.mu.Unlock()
 	}
@@ -297,7 +366,3 @@ func (s *Server) namespaces() []string {
 	defer s.mu.Unlock()
 	return slices.Sorted(maps.Keys(s.spaces))
 }
-
-// now is the timestamp used in records: wall clock without the monotonic
-// reading, so records compare and serialise stably.
-func now() time.Time { return time.Now().Round(0) }

@@ -15,16 +15,19 @@ const DefaultHost = "127.0.0.1"
 type Option func(*config)
 
 type config struct {
-	host       string
-	httpAddr   string
-	timeScale  float64
-	logger     *slog.Logger
-	requestLog io.Writer
-	journalCap int
-	advertise  string
-	caCertPEM  []byte
-	caKeyPEM   []byte
-	stuckAfter time.Duration // how long Close waits before it logs the connections still open
+	host           string
+	httpAddr       string
+	timeScale      float64
+	logger         *slog.Logger
+	requestLog     io.Writer
+	journalCap     int
+	journalNSBytes int64
+	journalTotal   int64
+	admin          bool
+	advertise      string
+	caCertPEM      []byte
+	caKeyPEM       []byte
+	stuckAfter     time.Duration // how long Close waits before it logs the connections still open
 }
 
 // stuckAfter is how long Close waits for the server's connections before it
@@ -51,11 +54,52 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l }
 func WithRequestLog(w io.Writer) Option { return func(c *config) { c.requestLog = w } }
 
 // WithJournalLimit caps the records kept per namespace (default
-// DefaultJournalLimit); past it the oldest records are dropped.
+// DefaultJournalLimit); past it the oldest records are dropped and counted
+// ([JournalStats].Dropped). n <= 0 means no cap.
 func WithJournalLimit(n int) Option { return func(c *config) { c.journalCap = n } }
 
-// DefaultJournalLimit is the default number of records kept per namespace.
-const DefaultJournalLimit = 10000
+// WithJournalBytes sets the journal's byte budgets: what the records of one
+// namespace may hold (default DefaultJournalNamespaceBytes) and what the
+// records of all namespaces together may hold (default
+// DefaultJournalTotalBytes). A record costs about the memory it holds: its
+// request headers, the first [RequestHeadLimit] bytes of its request body,
+// its timeline and its fixed fields.
+//
+// Past a namespace's budget its oldest records are dropped, always keeping
+// its newest. Past the total budget the namespaces holding the most are cut
+// down to one level, oldest records first, until 7/8 of the budget is held,
+// so one namespace's flood does not push out the small journals of the
+// others. Dropped records are counted ([JournalStats].Dropped, and the
+// Netconform-Dropped header of GET /__netconform/journal). A value <= 0
+// means no budget.
+func WithJournalBytes(perNamespace, total int64) Option {
+	return func(c *config) { c.journalNSBytes, c.journalTotal = perNamespace, total }
+}
+
+// The journal's default limits. A conformance case's own traffic holds a
+// few hundred KiB at most (request bodies are kept up to [RequestHeadLimit],
+// timelines up to 1,024 body events), so the defaults leave every case its
+// whole journal while bounding what a flood of requests can make the server
+// hold.
+const (
+	// DefaultJournalLimit is the default number of records kept per
+	// namespace.
+	DefaultJournalLimit = 10000
+	// DefaultJournalNamespaceBytes is the default byte budget of one
+	// namespace's records (16 MiB).
+	DefaultJournalNamespaceBytes = 16 << 20
+	// DefaultJournalTotalBytes is the default byte budget of all
+	// namespaces' records together (64 MiB).
+	DefaultJournalTotalBytes = 64 << 20
+)
+
+// WithAdmin turns on the admin API under /__netconform/ (default off): adding,
+// replacing and removing routes, restarting call counters and clearing
+// journals over HTTP, as the methods of [Server] do (see admin.go's list of
+// endpoints). Anyone who reaches a listener can then change what the server
+// serves, so turn it on only on a trusted network. Reading the journal and
+// the CA is always on.
+func WithAdmin(on bool) Option { return func(c *config) { c.admin = on } }
 
 // WithAdvertise sets the host put in the listeners' URLs instead of the bind
 // host, and adds it to the names of the CA-signed certificates. Use it when

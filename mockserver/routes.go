@@ -47,8 +47,22 @@ func (s *Server) Install(ns string, sc Scenario, opts ...InstallOption) error {
 		o(&nc)
 	}
 	set := &nsSettings{scale: nc.timeScale, expand: s.templater(ns, nc.templates)}
-	routes := make([]*routeState, len(sc.Routes))
-	for i, r := range sc.Routes {
+	routes := buildRoutes(sc.Routes, 0, set)
+	sp, err := s.lockSpace(ns)
+	if err != nil {
+		return err
+	}
+	sp.routes, sp.settings = routes, set
+	sp.notifyLocked()
+	sp.mu.Unlock()
+	return nil
+}
+
+// buildRoutes makes routes ready to serve with the namespace settings set,
+// numbering them from first.
+func buildRoutes(in []Route, first int, set *nsSettings) []*routeState {
+	routes := make([]*routeState, len(in))
+	for i, r := range in {
 		r.Method = strings.ToUpper(r.Method)
 		r.Then = slices.Clone(r.Then)
 		hops := 1
@@ -61,17 +75,9 @@ func (s *Server) Install(ns string, sc Scenario, opts ...InstallOption) error {
 		for j := range r.Then {
 			prep = append(prep, prepare(&r.Then[j]))
 		}
-		routes[i] = &routeState{Route: r, index: i, hops: hops, prep: prep, ns: set}
+		routes[i] = &routeState{Route: r, index: first + i, hops: hops, prep: prep, ns: set}
 	}
-	sp := s.space(ns)
-	if sp == nil {
-		return ErrClosed
-	}
-	sp.mu.Lock()
-	sp.routes = routes
-	sp.notifyLocked()
-	sp.mu.Unlock()
-	return nil
+	return routes
 }
 
 // match is the outcome of routing one request.

@@ -75,6 +75,8 @@ type Server struct {
 	exchanges sync.Pool // of zero *exchange
 	bufs      sync.Pool // of *[writeSize]byte
 	serves    sync.WaitGroup
+	budget    budget     // the journal's limits and the bytes held; set by NewUnstarted
+	trimming  sync.Mutex // held by the one trimJournals running
 
 	mu       sync.Mutex // guards started, closed, spaces, hijacked, conns, handlers.Add and connWG.Add
 	started  bool       // Start was called
@@ -101,7 +103,8 @@ func New(opts ...Option) (*Server, error) {
 // URLs are empty and the CA accessors and Client panic until Start. The
 // caller must call Close, started or not.
 func NewUnstarted(opts ...Option) *Server {
-	cfg := config{host: DefaultHost, timeScale: 1, journalCap: DefaultJournalLimit, stuckAfter: stuckAfter}
+	cfg := config{host: DefaultHost, timeScale: 1, journalCap: DefaultJournalLimit,
+		journalNSBytes: DefaultJournalNamespaceBytes, journalTotal: DefaultJournalTotalBytes, stuckAfter: stuckAfter}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -115,6 +118,7 @@ func NewUnstarted(opts ...Option) *Server {
 		cfg: cfg, done: make(chan struct{}),
 		spaces: map[string]*space{}, hijacked: map[net.Conn]struct{}{}, conns: map[net.Conn]http.ConnState{},
 	}
+	s.budget.records, s.budget.nsBytes, s.budget.total = cfg.journalCap, cfg.journalNSBytes, cfg.journalTotal
 	if cfg.requestLog != nil {
 		s.reqLog = newLineLog(cfg.requestLog)
 	}
@@ -247,7 +251,9 @@ func (s *Server) enter(ns string, withSpace bool) (*space, bool) {
 	if !withSpace {
 		return nil, true
 	}
-	return s.spaceLocked(ns), true
+	sp := s.spaceLocked(ns)
+	sp.users.Add(1) // under s.mu: the total trim forgets only unused spaces
+	return sp, true
 }
 
 // handler is the entry point of every request on listener name.
@@ -268,6 +274,7 @@ func (s *Server) handler(name string) http.Handler {
 			s.admin(w, r)
 			return
 		}
+		defer sp.users.Add(-1)
 		s.exchange(name, sp, ns, rel, w, r)
 	})
 }

@@ -27,18 +27,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	verbose := fs.Bool("v", false, "log server internals (TLS handshake errors, malformed requests) on stderr")
 	advertise := fs.String("advertise", "", "`host` put in the printed URLs and the certificates instead of --addr's\n"+
 		"(for --addr 0.0.0.0:PORT: the address clients on the LAN reach this host at)")
+	admin := fs.Bool("admin", false, "serve the admin API under /__netconform/: add, replace and remove routes, restart\n"+
+		"call counters, clear the journal (anyone reaching the listeners can then change them)")
 	var ca caFlags
 	ca.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `usage: netconform serve [--config routes.yaml] [--addr 127.0.0.1:0] [--time-scale 1] [-v]
-       [--advertise HOST] [--ca-cert ca.pem --ca-key ca-key.pem]
+       [--advertise HOST] [--ca-cert ca.pem --ca-key ca-key.pem] [--admin]
 
 Runs the mock HTTP/HTTPS server with the routes of a YAML or JSON file (a
 "routes:" list, the model of a case's "server:" block) at the root path of
 every listener; other paths get 404. It prints the HTTP, HTTPS, untrusted,
 expired and wrong-host base URLs, the path of its CA, the URL serving that CA
-and the journal URL, then "ready"; it logs one line per request on stdout and stops on
-Ctrl-C. The route fields: go doc github.com/netconform/netconform/mockserver.Route
+and the journal URL (and with --admin the admin API's), then "ready"; it logs one
+line per request on stdout and stops on Ctrl-C. The route fields: go doc
+github.com/netconform/netconform/mockserver.Route; the endpoints: README's
+"The mock server" section.
 
 flags:`)
 		fs.PrintDefaults()
@@ -81,7 +85,7 @@ flags:`)
 	}
 	srv, err := mockserver.New(append([]mockserver.Option{mockserver.WithHTTPAddr(*addr),
 		mockserver.WithTimeScale(*scale), mockserver.WithRequestLog(stdout), mockserver.WithLogger(logger),
-		mockserver.WithAdvertise(*advertise)}, caOpts...)...)
+		mockserver.WithAdvertise(*advertise), mockserver.WithAdmin(*admin)}, caOpts...)...)
 	if err != nil {
 		fmt.Fprintf(stderr, "netconform serve: start mock server (CA: %s): %v\n", ca.describe(), err)
 		return 1
@@ -93,8 +97,12 @@ flags:`)
 	}
 	u := srv.URLs()
 	fmt.Fprintf(stdout, "http: %s\nhttps: %s\nuntrusted: %s\nexpired: %s\nwrongHost: %s\nnarrow: %s\nca: %s\ncaURL: %s\n"+
-		"journal: %s/__netconform/journal?case=\nready\n",
+		"journal: %s/__netconform/journal?case=\n",
 		u.HTTP, u.HTTPS, u.Untrusted, u.Expired, u.WrongHost, u.Narrow, srv.CAFile(), u.HTTP+caPath, u.HTTP)
+	if *admin {
+		fmt.Fprintf(stdout, "admin: %s/__netconform/routes?case=\n", u.HTTP)
+	}
+	fmt.Fprintln(stdout, "ready")
 	<-ctx.Done()
 	if err := srv.Close(); err != nil {
 		fmt.Fprintf(stderr, "netconform serve: %v\n", err)

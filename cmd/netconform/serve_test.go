@@ -193,3 +193,69 @@ func TestServeSubprocessStopsOnSIGTERM(t *testing.T) {
 		t.Fatalf("output after ready: %q", rest)
 	}
 }
+
+// TestServeAdmin drives `serve --admin` over plain HTTP as a test in another
+// language would: it adds a route to the root namespace, where the routes
+// file's routes are, and the next request is served by it. Without --admin
+// the same request is refused and the banner has no admin line.
+func TestServeAdmin(t *testing.T) {
+	t.Parallel()
+	for _, on := range []bool{true, false} {
+		t.Run(map[bool]string{true: "on", false: "off"}[on], func(t *testing.T) {
+			t.Parallel()
+			args := []string{"serve", "--config", writeConfig(t, routesYAML)}
+			if on {
+				args = append(args, "--admin")
+			}
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			pr, pw := io.Pipe()
+			var stderr bytes.Buffer
+			code := make(chan int, 1)
+			go func() {
+				code <- run(ctx, args, pw, &stderr)
+				_ = pw.Close()
+			}()
+			banner := readBanner(t, bufio.NewScanner(pr))
+			go func() { _, _ = io.Copy(io.Discard, pr) }()
+			if got := banner["admin"] != ""; got != on {
+				t.Fatalf("banner %v: admin line %v, want %v", banner, got, on)
+			}
+			tr := &http.Transport{}
+			defer tr.CloseIdleConnections()
+			c := &http.Client{Transport: tr}
+			do := func(method, u, body string) (int, string) {
+				t.Helper()
+				req, _ := http.NewRequestWithContext(ctx, method, u, strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := c.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				b, _ := io.ReadAll(resp.Body)
+				return resp.StatusCode, string(b)
+			}
+			status, body := do(http.MethodPost, banner["http"]+"/__netconform/routes?case=",
+				`{"routes": [{"path": "/added", "body": "added over the API"}]}`)
+			wantStatus := http.StatusOK
+			if !on {
+				wantStatus = http.StatusForbidden
+			}
+			if status != wantStatus {
+				t.Fatalf("POST routes: %d %s, want %d", status, body, wantStatus)
+			}
+			if status, body := do(http.MethodGet, banner["http"]+"/added", ""); (status == http.StatusOK) != on ||
+				on && body != "added over the API" {
+				t.Fatalf("GET /added: %d %q", status, body)
+			}
+			if status, body := do(http.MethodGet, banner["http"]+"/hello", ""); status != http.StatusOK || body != "hi from a file" {
+				t.Fatalf("the routes file's routes after the change: %d %q", status, body)
+			}
+			cancel()
+			if got := <-code; got != 0 {
+				t.Fatalf("exit %d, stderr %s", got, stderr.String())
+			}
+		})
+	}
+}
