@@ -72,7 +72,7 @@ func ParseConfig(filename string, data []byte) (Scenario, error) {
 func LoadConfig(ctx context.Context, filename string, allowOutside bool) (Scenario, error) {
 	data, err := os.ReadFile(filename)
 	if err != nil {
-		return Scenario{}, fmt.Errorf("read routes file: %w", err)
+		return Scenario{}, fmt.Errorf("read config: %w", err)
 	}
 	return parseConfig(ctx, filename, data, allowOutside)
 }

@@ -34,7 +34,7 @@ func (rc runCmd) setUp(ctx context.Context, cfg *runConfig, stdout, stderr io.Wr
 	if env.ex, err = expect.LoadSet(cfg.expect); err != nil {
 		return nil, err
 	}
-	if env.st, err = cfg.sel.load(); err != nil {
+	if env.st, err = cfg.sel.load(ctx); err != nil {
 		return nil, err
 	}
 	if env.picked = cfg.sel.pick(env.st); len(env.picked) == 0 {

@@ -129,8 +129,9 @@ func LoadFSContext(ctx context.Context, fsys fs.FS, dir string, opts Options) ([
 	var errs []error
 	seen := map[string]Pos{}
 	for _, name := range names {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("load cases: %w", context.Cause(ctx))
+		if ctx.Err() != nil {
+			errs = append(errs, fmt.Errorf("load cases: stopped before %s: %w", path.Join(dir, name), context.Cause(ctx)))
+			break
 		}
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
