@@ -26,19 +26,19 @@ import (
 // yamlLine matches the position prefix of yaml.v3's messages.
 var yamlLine = regexp.MustCompile(`^yaml: (?:line \d+: )?`)
 
-// maxLocateLines bounds the re-parses that find a syntax error's line;
-// longer inputs are located by yaml.v3's line alone.
-const maxLocateLines = 4000
+// maxLocateWork bounds the bytes re-parsed, in all, to find a syntax
+// error's line one line at a time; past it the line is found by bisection.
+const maxLocateWork = 8 << 20
 
 // syntaxError returns yaml.v3's syntax error err on data as a *PosError at
 // the line and column a person would point at.
 func syntaxError(file string, data []byte, err error) *PosError {
 	problem := yamlLine.ReplaceAllString(err.Error(), "")
-	lines := bytes.SplitAfter(data, []byte("\n"))
+	lines := bytes.SplitAfter(data, []byte("\n")) // sub-slices of data
 	if n := len(lines); n > 0 && len(lines[n-1]) == 0 {
 		lines = lines[:n-1]
 	}
-	line := locateLine(lines, problem, err)
+	line := locateLine(data, lines, problem)
 	col, hint := 1, ""
 	if line >= 1 && line <= len(lines) {
 		line, col, hint = locateCol(data, lines, line, problem)
@@ -50,35 +50,36 @@ func syntaxError(file string, data []byte, err error) *PosError {
 }
 
 // locateLine returns the 1-based line of the problem (see the top of this
-// file), or yaml.v3's own line number when the input is too long to
-// re-parse.
-func locateLine(lines [][]byte, problem string, err error) int {
-	if len(lines) > maxLocateLines {
-		return yamlLineOf(err)
+// file): the smallest k such that every prefix of k or more lines fails
+// with the same problem, found from the end one line at a time, or by
+// bisection (which assumes that a prefix that fails so makes every longer
+// one fail) when that would re-parse more than maxLocateWork bytes.
+func locateLine(data []byte, lines [][]byte, problem string) int {
+	ends := make([]int, len(lines)+1) // ends[k] is the length of the first k lines
+	for i, l := range lines {
+		ends[i+1] = ends[i] + len(l)
 	}
 	fails := func(k int) bool {
 		var doc yaml.Node
-		e := yaml.Unmarshal(bytes.Join(lines[:k], nil), &doc)
+		e := yaml.Unmarshal(data[:ends[k]], &doc)
 		return e != nil && yamlLine.ReplaceAllString(e.Error(), "") == problem
 	}
 	k := len(lines)
+	if len(lines) > 0 && len(lines)*ends[len(lines)] > maxLocateWork {
+		lo, hi := 1, k // fails(hi) holds
+		for lo < hi {
+			if mid := (lo + hi) / 2; fails(mid) {
+				hi = mid
+			} else {
+				lo = mid + 1
+			}
+		}
+		return hi
+	}
 	for k > 1 && fails(k-1) {
 		k--
 	}
 	return k
-}
-
-// yamlLineOf returns the line number in yaml.v3's message, or 1.
-func yamlLineOf(err error) int {
-	m := regexp.MustCompile(`^yaml: line (\d+): `).FindStringSubmatch(err.Error())
-	if m == nil {
-		return 1
-	}
-	n := 0
-	for _, c := range m[1] {
-		n = n*10 + int(c-'0')
-	}
-	return n
 }
 
 // locateCol returns the position of the problem found on line (1-based),
