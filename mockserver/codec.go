@@ -189,7 +189,10 @@ func (h Headers) MarshalYAML() (any, error) {
 type bodyFields Body
 
 // UnmarshalStrict reads a scalar (the text) or a mapping with one of text,
-// base64, generate or file; null leaves the body unchanged.
+// base64, generate or file; null leaves the body unchanged. A file is held
+// to the decoder's rule for local files (strictyaml.Files: inside the
+// folder of the file being decoded, unless allowed) and becomes the
+// absolute path to open.
 func (b *Body) UnmarshalStrict(d *strictyaml.Decoder, n *yaml.Node, field string) error {
 	switch {
 	case strictyaml.IsNull(n):
@@ -198,6 +201,14 @@ func (b *Body) UnmarshalStrict(d *strictyaml.Decoder, n *yaml.Node, field string
 	default:
 		var f bodyFields
 		d.Decode(n, &f, field)
+		if f.File != "" {
+			sub := strictyaml.Join(field, "file")
+			at := d.Node(sub)
+			if at == nil {
+				at = n
+			}
+			f.File = d.LocalFile(at, sub, f.File)
+		}
 		*b = Body(f)
 	}
 	return nil

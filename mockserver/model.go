@@ -144,9 +144,12 @@ type Body struct {
 	Base64 string `yaml:"base64" json:"base64,omitempty"`
 	// Generate, if set, produces deterministic pseudo-random bytes.
 	Generate *Generate `yaml:"generate,omitempty" json:"generate,omitempty"`
-	// File is the path of a file whose content is streamed as the body;
-	// relative paths are resolved against the server's working directory (for
-	// `netconform serve`, against the config file's directory).
+	// File is the path of a file whose content is streamed as the body.
+	// Relative paths are resolved against the server's working directory;
+	// a routes file or case file read by [ParseConfig] or [LoadConfig] (or
+	// casefile's loader) resolves them in its own folder instead, and
+	// refuses a file outside it unless allowed (strictyaml.Files), so the
+	// decoded File is an absolute path.
 	File string `yaml:"file,omitempty" json:"file,omitempty"`
 }
 

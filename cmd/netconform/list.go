@@ -48,7 +48,7 @@ type listing struct {
 }
 
 // runList implements `netconform list`.
-func runList(_ context.Context, args []string, stdout, stderr io.Writer) int {
+func runList(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var sel selection
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -81,7 +81,7 @@ func runList(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "netconform list: %v\n", err)
 		return 2
 	}
-	st, err := sel.load()
+	st, err := sel.load(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "netconform list: %v\n", err)
 		return 2

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -48,6 +49,9 @@ type selection struct {
 	ids     listFlag // --id globs
 	labels  listFlag // --label terms
 	levels  listFlag // --level names
+	// allowOutside (--allow-outside-files) lets cases name local files
+	// outside their own folder.
+	allowOutside bool
 }
 
 // register adds the selection flags to fs.
@@ -58,6 +62,13 @@ func (s *selection) register(fs *flag.FlagSet) {
 	fs.Var(&s.labels, "label", "only cases with one of these `labels` (area, area:X, req:X, level:X or a case label);\n"+
 		"a term starting with ! excludes; repeatable, comma-separated")
 	fs.Var(&s.levels, "level", "only cases of these `levels` (must, should, info); comma-separated")
+	s.registerFiles(fs)
+}
+
+// registerFiles adds --allow-outside-files to fs.
+func (s *selection) registerFiles(fs *flag.FlagSet) {
+	fs.BoolVar(&s.allowOutside, "allow-outside-files", false, "let case files name local files (body: {file: ...}) outside their own folder:\n"+
+		"absolute paths, paths through .., symbolic links that lead out")
 }
 
 // validate checks the flag values that can be checked before loading.
@@ -105,13 +116,14 @@ func loadCatalog() (*catalog.Catalog, error) {
 }
 
 // load reads the catalogue and every case of the selection's sources (all of
-// them, unfiltered). Case ids must be unique across sources.
-func (s *selection) load() (*suite, error) {
+// them, unfiltered), stopping when ctx is done. Case ids must be unique
+// across sources.
+func (s *selection) load(ctx context.Context) (*suite, error) {
 	cat, err := loadCatalog()
 	if err != nil {
 		return nil, err
 	}
-	all, err := loadSources(s.sources.vals)
+	all, err := loadSources(ctx, s.sources.vals, s.allowOutside)
 	if err != nil {
 		return nil, err
 	}
@@ -120,8 +132,9 @@ func (s *selection) load() (*suite, error) {
 
 // loadSources loads the cases of each source ("embedded", a folder or a
 // file) and checks ids are unique across them. A missing source or any
-// invalid case file is an error; every problem is reported.
-func loadSources(sources []string) ([]*casefile.Case, error) {
+// invalid case file is an error; every problem is reported. A case names
+// local files inside its own folder only, unless allowOutside.
+func loadSources(ctx context.Context, sources []string, allowOutside bool) ([]*casefile.Case, error) {
 	if len(sources) == 0 {
 		sources = []string{embeddedCases}
 	}
@@ -129,7 +142,7 @@ func loadSources(sources []string) ([]*casefile.Case, error) {
 	var errs []error
 	seen := map[string]casefile.Pos{}
 	for _, src := range sources {
-		cs, err := loadSource(src)
+		cs, err := loadSource(ctx, src, allowOutside)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -153,9 +166,9 @@ func loadSources(sources []string) ([]*casefile.Case, error) {
 // loadSource loads one source. A folder is read as the embedded set is laid
 // out (<area>/<name>.yaml, the area matching the folder) plus any *.yaml
 // directly inside it; a file is loaded on its own.
-func loadSource(src string) ([]*casefile.Case, error) {
+func loadSource(ctx context.Context, src string, allowOutside bool) ([]*casefile.Case, error) {
 	if src == embeddedCases {
-		cs, err := casefile.LoadFS(cases.FS, "cases")
+		cs, err := casefile.LoadFSContext(ctx, cases.FS, "cases", casefile.Options{AllowOutside: allowOutside})
 		if err != nil {
 			return nil, fmt.Errorf("load embedded cases: %w", err)
 		}
@@ -166,10 +179,11 @@ func loadSource(src string) ([]*casefile.Case, error) {
 		return nil, fmt.Errorf("load cases: %w", err)
 	}
 	if !fi.IsDir() {
-		return loadFile(src)
+		return loadFile(ctx, src, allowOutside)
 	}
 	fsys := os.DirFS(src)
-	all, err := casefile.LoadFS(fsys, filepath.ToSlash(filepath.Clean(src)))
+	all, err := casefile.LoadFSContext(ctx, fsys, filepath.ToSlash(filepath.Clean(src)),
+		casefile.Options{Dir: src, AllowOutside: allowOutside})
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +193,7 @@ func loadSource(src string) ([]*casefile.Case, error) {
 	}
 	var errs []error
 	for _, name := range top {
-		cs, err := loadFile(filepath.Join(src, name))
+		cs, err := loadFile(ctx, filepath.Join(src, name), allowOutside)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -189,13 +203,14 @@ func loadSource(src string) ([]*casefile.Case, error) {
 	return all, errors.Join(errs...)
 }
 
-// loadFile loads one case file.
-func loadFile(name string) ([]*casefile.Case, error) {
+// loadFile loads one case file; its local files are in its folder.
+func loadFile(ctx context.Context, name string, allowOutside bool) ([]*casefile.Case, error) {
 	data, err := os.ReadFile(name)
 	if err != nil {
 		return nil, fmt.Errorf("load cases: %w", err)
 	}
-	return casefile.Load(filepath.ToSlash(name), data)
+	return casefile.LoadContext(ctx, filepath.ToSlash(name), data,
+		casefile.Options{Dir: filepath.Dir(name), AllowOutside: allowOutside})
 }
 
 // caseLabels are the labels a --label term can match: the bare area, the

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 
 	"github.com/netconform/netconform/mockserver"
 )
@@ -21,7 +19,8 @@ import (
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	config := fs.String("config", "", "routes file (YAML or JSON `file`); relative body files resolve against its directory")
+	config := fs.String("config", "", "routes file (YAML or JSON `file`); body files resolve in its folder and must be inside it")
+	allowOutside := fs.Bool("allow-outside-files", false, "let the routes file name body files outside its folder (absolute paths, .., links that lead out)")
 	addr := fs.String("addr", "127.0.0.1:0", "`host:port` of the plain HTTP listener; the HTTPS listeners use the same host")
 	scale := fs.Float64("time-scale", 1, "multiply every scenario duration by `factor`")
 	verbose := fs.Bool("v", false, "log server internals (TLS handshake errors, malformed requests) on stderr")
@@ -68,7 +67,7 @@ flags:`)
 	var sc mockserver.Scenario
 	if *config != "" {
 		var err error
-		if sc, err = loadConfig(*config); err != nil {
+		if sc, err = loadConfig(ctx, *config, *allowOutside); err != nil {
 			fmt.Fprintln(stderr, err)
 			return 2
 		}
@@ -112,28 +111,13 @@ flags:`)
 	return 0
 }
 
-// loadConfig reads and strictly decodes a routes file; errors read
+// loadConfig reads and strictly decodes a routes file (mockserver.LoadConfig:
+// body files inside its folder unless allowOutside); errors read
 // "file:line:col: field: message".
-func loadConfig(name string) (mockserver.Scenario, error) {
-	data, err := os.ReadFile(name)
+func loadConfig(ctx context.Context, name string, allowOutside bool) (mockserver.Scenario, error) {
+	sc, err := mockserver.LoadConfig(ctx, name, allowOutside)
 	if err != nil {
-		return mockserver.Scenario{}, fmt.Errorf("netconform serve: read config: %w", err)
-	}
-	sc, err := mockserver.ParseConfig(name, data)
-	if err != nil {
-		return mockserver.Scenario{}, err
-	}
-	dir := filepath.Dir(name)
-	fix := func(r *mockserver.Response) {
-		if f := r.Body.File; f != "" && !filepath.IsAbs(f) {
-			r.Body.File = filepath.Join(dir, f)
-		}
-	}
-	for i := range sc.Routes {
-		fix(&sc.Routes[i].Response)
-		for j := range sc.Routes[i].Then {
-			fix(&sc.Routes[i].Then[j])
-		}
+		return mockserver.Scenario{}, fmt.Errorf("netconform serve: %w", err)
 	}
 	return sc, nil
 }

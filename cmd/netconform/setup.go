@@ -34,7 +34,10 @@ func (rc runCmd) setUp(ctx context.Context, cfg *runConfig, stdout, stderr io.Wr
 	if env.ex, err = expect.LoadSet(cfg.expect); err != nil {
 		return nil, err
 	}
-	if env.st, err = cfg.sel.load(); err != nil {
+	// Loading is bounded (strictyaml's limits) and not cut short here: an
+	// interrupt before the first case still gives reports, each case
+	// skipped (run's policy); check stops its loading on one.
+	if env.st, err = cfg.sel.load(context.WithoutCancel(ctx)); err != nil {
 		return nil, err
 	}
 	if env.picked = cfg.sel.pick(env.st); len(env.picked) == 0 {

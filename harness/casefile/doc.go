@@ -23,9 +23,18 @@
 //
 //	cases/example/typo.yaml:27:5: expect.ended.statsu: unknown event field "statsu" (did you mean "status"?)
 //
-// The decoding, the position errors and the suggestions are package
-// internal/strictyaml's, the project's one strict YAML decoder; this package
-// adds the case format's rules on top (decode.go).
+// So are syntax errors, at the unclosed bracket or quote, the tab or the
+// misplaced key:
+//
+//	cases/example/typo.yaml:3:15: did not find expected ',' or ']' (this bracket is never closed)
+//
+// A case file has at most 1 MiB and 100,000 nodes with its aliases
+// expanded (an alias bomb is refused before it is walked), and loading
+// stops when its context is done ([LoadContext], [LoadFSContext]).
+//
+// The decoding, the limits, the position errors and the suggestions are
+// package internal/strictyaml's, the project's one strict YAML decoder;
+// this package adds the case format's rules on top (decode.go).
 //
 // # A complete example
 //
@@ -100,9 +109,12 @@
 //	given.files[]             {dir, name, text | base64 | size (+ seed)}: created before the first call;
 //	                          dir is a base directory constant name, default DocumentsDirectory;
 //	                          size+seed gives the same bytes as the server's body {generate: {size, seed}};
-//	                          templates (below) work in text
+//	                          templates (below) work in text; name stays inside dir (no "..", not
+//	                          absolute), base64 must decode: the loader checks what the runner places
 //	server                    routes in mockserver's model (see package mockserver); templates (below)
-//	                          work in redirect targets, header values and text bodies
+//	                          work in redirect targets, header values and text bodies; a body file
+//	                          ({file: data.bin}) resolves in the case file's folder and must stay
+//	                          inside it, unless Options.AllowOutside (--allow-outside-files)
 //	call | calls[]            one call, or several with ids
 //	actions[]                 a script run in order while the calls are in flight
 //	expect                    what the oracle checks (below)

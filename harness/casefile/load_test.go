@@ -178,7 +178,7 @@ func TestLoadErrors(t *testing.T) {
 			[]string{`f.yaml:5:53: expect.ended.responseHeaders.contains.A: duplicate key "A"`}},
 		{"server validated in place", head + "server:\n  routes:\n    - {status: 200}\n", []string{`f.yaml:7:7: server.routes[0].path: missing path`}},
 		{"not a case", "- 1\n", []string{`f.yaml:1:3: [0]: want a mapping, got integer 1`}},
-		{"empty", "", []string{`f.yaml: empty case file`}},
+		{"empty", "", []string{`f.yaml:1:1: empty case file`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package casefile
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/netconform/netconform/harness/driver"
 	"github.com/netconform/netconform/harness/trace"
 	"github.com/netconform/netconform/internal/strictyaml"
 )
@@ -106,8 +108,18 @@ func (v *validator) dir(field, d string) {
 
 func (v *validator) givenFile(field string, g *GivenFile) {
 	v.dir(field+".dir", g.Dir)
-	if g.Name == "" {
+	switch dir := cmp.Or(g.Dir, driver.DocumentsDirectory); {
+	case g.Name == "":
 		v.failAt(field+".name", "missing name")
+	default:
+		if err := driver.CheckName(dir, g.Name); err != nil {
+			v.failAt(field+".name", "%v", err)
+		}
+	}
+	if g.Base64 != "" {
+		if _, err := decodeGiven(g.Base64); err != nil {
+			v.failAt(field+".base64", "%v", err)
+		}
 	}
 	n := 0
 	for _, set := range []bool{g.Text != nil, g.Base64 != "", g.Size > 0, g.Link != ""} {

@@ -27,7 +27,7 @@ const maxErrors = 20
 // The catalogue keeps its requirements in profile order: grouped by area in
 // the order of [Areas], and in file order within an area.
 func Load(data []byte) (*Catalog, error) {
-	root, err := strictyaml.Parse(data)
+	root, err := strictyaml.Parse("", data)
 	if err != nil {
 		return nil, fmt.Errorf("parse catalogue: %w", err)
 	}

@@ -178,7 +178,7 @@ func TestLoadErrors(t *testing.T) {
 		{
 			name: "invalid yaml",
 			data: "requirements: [\n",
-			want: []string{`parse catalogue: yaml: line`},
+			want: []string{`parse catalogue: line 1:15: did not find expected node content`},
 		},
 	}
 	for _, tc := range tests {

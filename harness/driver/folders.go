@@ -72,10 +72,21 @@ func (f *Folders) Path(dir, name string) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("unknown base directory %q", dir)
 	}
-	if !filepath.IsLocal(filepath.FromSlash(name)) {
-		return "", fmt.Errorf("file name %q leaves %s", name, dir)
+	if err := CheckName(dir, name); err != nil {
+		return "", err
 	}
 	return filepath.Join(base, filepath.FromSlash(name)), nil
+}
+
+// CheckName returns an error unless name stays inside its base directory
+// dir: a relative, "/"-separated path without "..". It is the one rule for
+// sandbox file names: [Folders.Path] applies it, and so does the case
+// loader (package casefile) to a case's given files, with this message.
+func CheckName(dir, name string) error {
+	if !filepath.IsLocal(filepath.FromSlash(name)) {
+		return fmt.Errorf("file name %q leaves %s", name, dir)
+	}
+	return nil
 }
 
 // Place writes a file, creating its parent folders.

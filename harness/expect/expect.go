@@ -71,9 +71,9 @@ type expectation struct {
 // read "file:line:col: message".
 func Parse(file string, data []byte) (*Expectations, error) {
 	ex := &Expectations{file: file, byID: map[string]expectation{}}
-	root, err := strictyaml.Parse(data)
+	root, err := strictyaml.Parse(file, data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return nil, err
 	}
 	if root == nil || strictyaml.IsNull(root) {
 		return ex, nil // an empty file expects nothing special

@@ -52,7 +52,7 @@ func TestParseExpectationsErrors(t *testing.T) {
 		{"empty list", "events.a: []\n", "e.yaml:1:11: events.a: empty list of statuses"},
 		{"nested", "events.a: {x: 1}\n", "e.yaml:1:11: events.a: want a status or a list of statuses"},
 		{"duplicate", "events.a: fail\nevents.a: pass\n", `e.yaml:2:1: duplicate entry for "events.a"`},
-		{"bad yaml", "events.a: [\n", "e.yaml: yaml:"},
+		{"bad yaml", "events.a: [\n", "e.yaml:1:11: did not find expected node content"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

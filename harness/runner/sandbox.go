@@ -10,7 +10,6 @@ import (
 	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/driver"
 	"github.com/netconform/netconform/harness/result"
-	"github.com/netconform/netconform/mockserver"
 )
 
 // sandbox is where a case's files live: folders the harness reads itself
@@ -112,18 +111,11 @@ func givenFile(f casefile.GivenFile) (driver.File, error) {
 	if df.Dir == "" {
 		df.Dir = driver.DocumentsDirectory
 	}
-	switch {
-	case f.Text != nil:
-		df.Content = *f.Text
-	case f.Base64 != "":
-		b, err := base64.StdEncoding.DecodeString(f.Base64)
-		if err != nil {
-			return df, fmt.Errorf("decode base64: %w", err)
-		}
-		df.Content = string(b)
-	case f.Size > 0:
-		df.Content = string(mockserver.GenerateBytes(f.Size, f.Seed))
+	b, err := f.Content()
+	if err != nil {
+		return df, err
 	}
+	df.Content = string(b)
 	return df, nil
 }
 

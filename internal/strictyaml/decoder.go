@@ -1,6 +1,7 @@
 package strictyaml
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -71,6 +72,16 @@ type Decoder struct {
 	// MaxErrors, if positive, bounds how many problems are kept: later ones
 	// are dropped, so a badly broken file gives a report of bounded length.
 	MaxErrors int
+	// Context, if non-nil, stops the walk once it is done: the decoder
+	// checks it every few hundred nodes and records its error (see
+	// [Decoder.Err]) at the node it stopped at.
+	Context context.Context
+	// Files is the rule for the local files the document names, which
+	// [Decoder.LocalFile] applies; its zero value refuses every local file.
+	Files Files
+
+	walked  int  // nodes entered, against MaxNodes
+	stopped bool // the walk stopped: too many nodes, or Context done
 
 	file  string
 	errs  []error
@@ -112,6 +123,12 @@ func (d *Decoder) fail(n *yaml.Node, field string, err error) {
 	if d.MaxErrors > 0 && len(d.errs) >= d.MaxErrors {
 		return
 	}
+	d.errs = append(d.errs, &PosError{File: d.file, Line: n.Line, Col: n.Column, Field: field, Err: err})
+}
+
+// stop ends the walk with err at n, even past MaxErrors.
+func (d *Decoder) stop(n *yaml.Node, field string, err error) {
+	d.stopped = true
 	d.errs = append(d.errs, &PosError{File: d.file, Line: n.Line, Col: n.Column, Field: field, Err: err})
 }
 
@@ -177,10 +194,28 @@ var (
 	typeValidator = reflect.TypeFor[interface{ Validate() error }]()
 )
 
-// enter counts one level of nesting; it reports false (and an error) when
-// the nesting is too deep. Each true must be paired with d.depth--.
+// checkEvery is how many nodes the decoder walks between looks at its
+// Context.
+const checkEvery = 256
+
+// enter counts one level of nesting and one node walked; it reports false
+// (and an error) when the nesting is too deep, when the walk went past
+// [MaxNodes] (aliases expanded, as Parse counts them) or when the
+// Context is done; after the last two, every later enter is false too.
+// Each true must be paired with d.depth--.
 func (d *Decoder) enter(n *yaml.Node, field string) bool {
-	if d.depth >= maxDepth {
+	if d.stopped {
+		return false
+	}
+	d.walked++
+	switch {
+	case d.walked > MaxNodes:
+		d.stop(n, field, fmt.Errorf("%w: more than %d nodes once aliases are expanded (an alias bomb?)", ErrTooLarge, MaxNodes))
+		return false
+	case d.Context != nil && (d.walked == 1 || d.walked%checkEvery == 0) && d.Context.Err() != nil:
+		d.stop(n, field, fmt.Errorf("stopped: %w", context.Cause(d.Context)))
+		return false
+	case d.depth >= maxDepth:
 		d.Failf(n, field, "nested too deeply")
 		return false
 	}
@@ -318,16 +353,30 @@ func Join(field, key string) string {
 	return field + "." + key
 }
 
-// Parse parses data as YAML and returns the root node of its first
-// document, or nil when there is none (empty input, or only comments).
-// A syntax error is yaml's, unwrapped, for the caller to name the input.
-func Parse(data []byte) (*yaml.Node, error) {
+// Parse parses data, the YAML text of file (a name used only in messages),
+// and returns the root node of its first document, or nil when there is
+// none (empty input, or only comments). Every loader of the project parses
+// through it, so every document is held to the same rules:
+//   - it has at most [MaxBytes] bytes and, with every alias expanded, at
+//     most [MaxNodes] nodes, and no alias refers to itself (errors wrapping
+//     [ErrTooLarge]);
+//   - a syntax error is a *PosError at the line and column a person would
+//     point at (the unclosed bracket or quote, the tab, the misplaced key),
+//     with yaml.v3's message.
+func Parse(file string, data []byte) (*yaml.Node, error) {
+	if len(data) > MaxBytes {
+		return nil, &PosError{File: file, Line: 1, Col: 1,
+			Err: fmt.Errorf("%w: %d bytes, more than %d", ErrTooLarge, len(data), MaxBytes)}
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, err
+		return nil, syntaxError(file, data, err)
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, nil
+	}
+	if err := checkNodes(file, doc.Content[0]); err != nil {
+		return nil, err
 	}
 	return doc.Content[0], nil
 }

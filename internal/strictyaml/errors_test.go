@@ -152,18 +152,19 @@ func TestDecoderNearest(t *testing.T) {
 func TestParse(t *testing.T) {
 	t.Parallel()
 	for _, src := range []string{"", "# only a comment\n"} {
-		if n, err := Parse([]byte(src)); n != nil || err != nil {
+		if n, err := Parse("s.yaml", []byte(src)); n != nil || err != nil {
 			t.Errorf("Parse(%q) = %v, %v; want nil, nil", src, n, err)
 		}
 	}
-	n, err := Parse([]byte("a: 1\n"))
+	n, err := Parse("s.yaml", []byte("a: 1\n"))
 	if err != nil || n == nil || n.Kind != yaml.MappingNode || n.Line != 1 {
 		t.Fatalf("Parse(a: 1) = %+v, %v", n, err)
 	}
-	if n, err := Parse([]byte("~\n")); err != nil || n == nil || !IsNull(n) {
+	if n, err := Parse("s.yaml", []byte("~\n")); err != nil || n == nil || !IsNull(n) {
 		t.Fatalf("Parse(~) = %+v, %v; want a null node", n, err)
 	}
-	if _, err := Parse([]byte("a: [\n")); err == nil || !strings.HasPrefix(err.Error(), "yaml: ") {
-		t.Fatalf("syntax error = %v, want yaml's own", err)
+	var pe *PosError
+	if _, err := Parse("s.yaml", []byte("a: [\n")); !errors.As(err, &pe) || !strings.HasPrefix(err.Error(), "s.yaml:1:4: ") {
+		t.Fatalf("syntax error = %v, want a *PosError at s.yaml:1:4", err)
 	}
 }
