@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/netconform/netconform/internal/strictyaml"
 	"io"
 	"mime"
 	"net/http"
@@ -39,8 +40,9 @@ import (
 // (CORS preflight, which this server never grants).
 const adminPrefix = "/__netconform/"
 
-// maxAdminBody bounds the body of an admin request.
-const maxAdminBody = 8 << 20
+// maxAdminBody bounds the body of an admin request: what any YAML or JSON
+// document may hold (strictyaml.MaxBytes).
+const maxAdminBody = strictyaml.MaxBytes
 
 func (s *Server) admin(w http.ResponseWriter, r *http.Request) {
 	read := r.Method == http.MethodGet || r.Method == http.MethodHead

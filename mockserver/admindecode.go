@@ -15,9 +15,9 @@ const adminBodyName = "body"
 // positioned errors), and refuses body.file: a remote caller must not make
 // the server read its files.
 func decodeAdminScenario(data []byte) (Scenario, error) {
-	root, err := strictyaml.Parse(data)
+	root, err := strictyaml.Parse(adminBodyName, data) // errors are "body:line:col: ..."
 	if err != nil {
-		return Scenario{}, fmt.Errorf("%s: %w", adminBodyName, err)
+		return Scenario{}, err
 	}
 	if root == nil {
 		return Scenario{}, fmt.Errorf("%s: empty: want a scenario such as {\"routes\": [{\"path\": \"/hello\", \"body\": \"hi\"}]}", adminBodyName)
