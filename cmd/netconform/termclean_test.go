@@ -35,7 +35,9 @@ func (d noisyDriver) Open(ctx context.Context, cfg driver.Config) (driver.Sessio
 
 type noisySession struct{ driver.Session }
 
-func (noisySession) Logs() []string { return []string{"stderr: " + fakeSummary, "stderr: \u202eevil\u202c ok"} }
+func (noisySession) Logs() []string {
+	return []string{"stderr: " + fakeSummary, "stderr: \u202eevil\u202c ok"}
+}
 
 // TestRunCleansImplementationText: with -v, the implementation's log lines
 // and error text reach the terminal without a control character, each on
