@@ -52,6 +52,23 @@
 // and a passing test case whose verdict is from a void attempt a <system-out>
 // headed "VOID".
 //
+// # Partial runs
+//
+// A run a signal interrupted ([RunInfo.Interrupted]) leaves its unfinished
+// cases as skips marked [result.CaseResult.Interrupted]. Every report says
+// the run is partial, in one sentence: report.md's title reads
+// "interrupted, partial results" above it, report.html shows it above the
+// outcome and tags each such case "interrupted", junit.xml gives it as the
+// "interrupted" property, and report.json writes "run.interrupted", each
+// case's "interrupted" and "summary.interrupted"/"cutShort".
+//
+// # Build and stream
+//
+// [CurrentTool] reads the netconform build (version, VCS revision, Go
+// version), which report.json writes as "run.toolBuild". [StreamCase] and
+// [StreamSummary] are the JSON lines of `netconform run --json`, written
+// by [WriteStream].
+//
 // # Timeline
 //
 // The HTML timeline puts the mock server's journal (received, request body

@@ -47,6 +47,9 @@ type htmlPage struct {
 	Cases    []htmlCase
 	// Findings are the top reasons of the failing and erroring cases.
 	Findings []Finding
+	// Partial is the notice of an interrupted run ([partialNotice]), "" for
+	// a complete one.
+	Partial string
 }
 
 type kv struct{ K, V string }
@@ -106,6 +109,7 @@ func WriteHTML(w io.Writer, rep Report) error {
 	page := htmlPage{Label: rep.label(), OK: s.OK(), Line: s.Line(), Info: runInfoKV(rep),
 		Groups: levelGroups(Matrix(rep)), Cols: verdictOrder(), Verdicts: verdictOrder()}
 	page.Findings = topFindings(rep.Run)
+	page.Partial = partialNotice(rep)
 	counts := rep.Run.Counts()
 	for _, v := range verdictOrder() {
 		page.Counts = append(page.Counts, vcount{v, counts[v]})
@@ -233,5 +237,7 @@ func runInfoKV(rep Report) []kv {
 	h := rep.Info.Host
 	add("host", strings.TrimSpace(h.Name+" "+strings.Trim(h.OS+"/"+h.Arch, "/")+" "+h.GoVersion))
 	add("netconform", rep.Info.Tool)
+	add("built with", rep.Info.Build.GoVersion)
+	add("interrupted", rep.Info.Interrupted)
 	return out
 }

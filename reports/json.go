@@ -41,6 +41,8 @@ type jsonRun struct {
 	Implementation jsonImpl  `json:"implementation"`
 	Driver         string    `json:"driver,omitempty"`
 	Tool           string    `json:"tool,omitempty"`
+	ToolBuild      ToolBuild `json:"toolBuild,omitzero"`
+	Interrupted    string    `json:"interrupted,omitempty"`
 	Strict         bool      `json:"strict"`
 	TimeScale      float64   `json:"timeScale"`
 	Started        time.Time `json:"started,omitzero"`
@@ -76,6 +78,7 @@ type jsonCase struct {
 	Attempts     int                 `json:"attempts,omitempty"`
 	VoidAttempts []jsonVoid          `json:"voidAttempts,omitempty"`
 	VoidResult   bool                `json:"voidResult,omitempty"`
+	Interrupted  result.Interruption `json:"interrupted,omitempty"`
 	Mismatches   []result.Mismatch   `json:"mismatches"`
 	Trace        []jsonEvent         `json:"trace"`
 	Journal      []mockserver.Record `json:"journal"`
@@ -147,7 +150,8 @@ func toDoc(rep Report) jsonDoc {
 		SchemaVersion: SchemaVersion,
 		Run: jsonRun{
 			Implementation: jsonImpl{Name: rep.name(), Version: rep.Info.Version},
-			Driver:         rep.Info.Driver, Tool: rep.Info.Tool, Strict: rep.Run.Strict,
+			Driver:         rep.Info.Driver, Tool: rep.Info.Tool, ToolBuild: rep.Info.Build,
+			Interrupted: rep.Info.Interrupted, Strict: rep.Run.Strict,
 			TimeScale: rep.Run.TimeScale, Started: rep.started(), Ended: rep.ended(),
 			DurationMs: ms(rep.duration()), Host: rep.Info.Host, Args: rep.Info.Args,
 		},
@@ -163,7 +167,7 @@ func toDoc(rep Report) jsonDoc {
 			ID: c.ID, Title: c.Title, Pos: c.Pos, Area: Area(c.ID), Requirements: nonNil(c.Requirements),
 			Level: c.Level, Verdict: c.Verdict, Reason: c.Reason, TimeScale: c.TimeScale, Start: c.Start,
 			DurationMs: ms(c.Duration), Mismatches: nonNil(c.Mismatches), Trace: make([]jsonEvent, 0, len(c.Trace)),
-			Journal: nonNil(c.Journal), Files: nonNil(c.Files), Logs: nonNil(c.Logs),
+			Journal: nonNil(c.Journal), Files: nonNil(c.Files), Logs: nonNil(c.Logs), Interrupted: c.Interrupted,
 		}
 		for _, e := range c.Trace {
 			jc.Trace = append(jc.Trace, jsonEvent{Call: e.Call, Seq: e.Seq, AtMs: ms(e.At), Fields: nonNilMap(e.Fields)})
@@ -189,7 +193,7 @@ func fromDoc(doc jsonDoc) Report {
 	rep := Report{
 		Info: RunInfo{Implementation: doc.Run.Implementation.Name, Version: doc.Run.Implementation.Version,
 			Driver: doc.Run.Driver, Host: doc.Run.Host, Started: doc.Run.Started, Ended: doc.Run.Ended,
-			Args: doc.Run.Args, Tool: doc.Run.Tool},
+			Args: doc.Run.Args, Tool: doc.Run.Tool, Build: doc.Run.ToolBuild, Interrupted: doc.Run.Interrupted},
 		Run: result.Run{Implementation: doc.Run.Implementation.Name, Strict: doc.Run.Strict,
 			TimeScale: doc.Run.TimeScale, Started: doc.Run.Started, Duration: fromMs(doc.Run.DurationMs)},
 	}
@@ -200,7 +204,7 @@ func fromDoc(doc jsonDoc) Report {
 		c := result.CaseResult{ID: jc.ID, Title: jc.Title, Pos: jc.Pos, Requirements: jc.Requirements,
 			Level: jc.Level, Verdict: jc.Verdict, Reason: jc.Reason, Mismatches: jc.Mismatches,
 			TimeScale: jc.TimeScale, Start: jc.Start, Duration: fromMs(jc.DurationMs), Journal: jc.Journal, Files: jc.Files,
-			Logs: jc.Logs, Attempts: jc.Attempts}
+			Logs: jc.Logs, Attempts: jc.Attempts, Interrupted: jc.Interrupted}
 		for _, v := range jc.VoidAttempts {
 			c.VoidAttempts = append(c.VoidAttempts, result.VoidAttempt{Attempt: v.Attempt, Verdict: v.Verdict,
 				Stall: fromMs(v.StallMs), At: fromMs(v.AtMs), Note: v.Note})

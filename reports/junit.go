@@ -214,6 +214,7 @@ func runProperties(rep Report) *junitProps {
 	add("timeScale", strconv.FormatFloat(rep.Run.TimeScale, 'g', -1, 64))
 	add("host", rep.Info.Host.Name)
 	add("tool", rep.Info.Tool)
+	add("interrupted", partialNotice(rep))
 	add("summary", Summarize(rep.Run).Line()) // the counts in the words of the other reports
 	return &junitProps{Props: p}
 }

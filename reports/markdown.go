@@ -31,7 +31,14 @@ func WriteMarkdown(w io.Writer, rep Report) error {
 	if !s.OK() {
 		outcome = "❌ not conformant"
 	}
+	partial := partialNotice(rep)
+	if partial != "" {
+		outcome = "⚠️ interrupted, partial results"
+	}
 	fmt.Fprintf(bw, "## netconform: %s — %s\n\n", mdText(rep.label()), outcome)
+	if partial != "" {
+		fmt.Fprintf(bw, "> **%s**\n\n", mdText(partial))
+	}
 	fmt.Fprintf(bw, "**%s**\n\n", s.Line())
 	fmt.Fprintf(bw, "%s\n\n", mdRunLine(rep))
 

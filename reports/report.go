@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"os"
 	"runtime"
 	"strings"
@@ -41,8 +42,21 @@ type RunInfo struct {
 	Started, Ended time.Time
 	// Args is the command line, for the record.
 	Args []string
-	// Tool is the version of netconform that ran the suite.
+	// Tool is the version of netconform that ran the suite, on one line
+	// ([ToolBuild.String]).
 	Tool string
+	// Build is the build of netconform that ran the suite, field by field.
+	Build ToolBuild
+	// Interrupted names what interrupted the run before every case ended
+	// (a signal: "interrupt", "terminated"); "" for a run that completed.
+	// The cases it left are marked ([result.CaseResult.Interrupted]).
+	Interrupted string
+}
+
+// Partial reports whether rep is an interrupted run's partial report: its
+// Info says it was interrupted, or a case says it did not finish.
+func (r Report) Partial() bool {
+	return r.Info.Interrupted != "" || Summarize(r.Run).Interrupted > 0
 }
 
 // Host describes the machine a run happened on.
@@ -145,4 +159,24 @@ func (r Report) duration() time.Duration {
 func Area(caseID string) string {
 	area, _, _ := strings.Cut(caseID, ".")
 	return area
+}
+
+// partialNotice is the sentence every report leads with when rep is
+// partial ([Report.Partial]): "Interrupted (interrupt): 69 of 109 cases did
+// not run to the end (2 cut short); these results are partial.", or "".
+func partialNotice(rep Report) string {
+	if !rep.Partial() {
+		return ""
+	}
+	s := Summarize(rep.Run)
+	head := "Interrupted"
+	if rep.Info.Interrupted != "" {
+		head += " (" + rep.Info.Interrupted + ")"
+	}
+	line := fmt.Sprintf("%s: %d of %d %s did not run to the end", head, s.Interrupted, s.Total,
+		plural(s.Total, "case", "cases"))
+	if s.CutShort > 0 {
+		line += fmt.Sprintf(" (%d cut short)", s.CutShort)
+	}
+	return line + "; these results are partial."
 }

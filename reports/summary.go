@@ -26,6 +26,11 @@ type Summary struct {
 	// VoidResults counts the cases whose verdict comes from a void attempt
 	// (none was left to run again).
 	VoidResults int `json:"voidResults,omitempty"`
+	// Interrupted counts the cases an interrupted run did not finish (they
+	// are skips too, see [result.CaseResult.Interrupted]); CutShort counts
+	// those of them that were running when it was interrupted.
+	Interrupted int `json:"interrupted,omitempty"`
+	CutShort    int `json:"cutShort,omitempty"`
 }
 
 // Summarize counts the run's cases by verdict.
@@ -36,6 +41,12 @@ func Summarize(run result.Run) Summary {
 		s.VoidAttempts += len(c.VoidAttempts)
 		if c.LastAttemptVoid() {
 			s.VoidResults++
+		}
+		if c.Interrupted != "" {
+			s.Interrupted++
+			if c.Interrupted == result.InterruptedRunning {
+				s.CutShort++
+			}
 		}
 		switch c.Verdict {
 		case result.Pass:
@@ -77,14 +88,34 @@ func (s Summary) Counts() string {
 
 // Line is the one-line total the CLI prints and the reports lead with:
 // [Summary.Counts], then, when the runner voided attempts, how many it ran
-// again and how many verdicts come from a void attempt:
+// again and how many verdicts come from a void attempt, and when the run
+// was interrupted, [Summary.InterruptLine]:
 //
 //	97 pass, 3 warn, 5 info, 2 fail, 1 error, 1 skip
 //	97 pass, 3 warn, 5 info, 2 fail, 0 error, 1 skip; 2 voided attempts re-run; 1 verdict from a void attempt
+//	40 pass, 0 warn, 0 info, 0 fail, 0 error, 69 skip; interrupted: 69 of 109 cases not run (2 cut short)
 func (s Summary) Line() string {
 	line := s.Counts()
 	if v := s.VoidLine(); v != "" {
 		line += "; " + v
+	}
+	if v := s.InterruptLine(); v != "" {
+		line += "; " + v
+	}
+	return line
+}
+
+// InterruptLine says how much of an interrupted run did not run:
+// "interrupted: 69 of 109 cases not run (2 cut short)", or "" when no case
+// was interrupted. The cases it counts are skips that say nothing about
+// conformance.
+func (s Summary) InterruptLine() string {
+	if s.Interrupted == 0 {
+		return ""
+	}
+	line := fmt.Sprintf("interrupted: %d of %d %s not run", s.Interrupted, s.Total, plural(s.Total, "case", "cases"))
+	if s.CutShort > 0 {
+		line += fmt.Sprintf(" (%d cut short)", s.CutShort)
 	}
 	return line
 }

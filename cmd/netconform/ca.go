@@ -61,7 +61,7 @@ func runCA(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	certPath, keyPath, err := writeCA(dir, time.Duration(*days)*24*time.Hour)
 	if err != nil {
 		fmt.Fprintf(stderr, "netconform ca: %v\n", err)
-		return 1
+		return exitUsage
 	}
 	fmt.Fprintf(stdout, "wrote %s (the CA certificate: install it on the devices)\n", certPath)
 	fmt.Fprintf(stdout, "wrote %s (its private key: keep it private)\n", keyPath)

@@ -34,7 +34,7 @@ func TestCACommandWritesAPairServeReuses(t *testing.T) {
 	}
 	// A second run never overwrites the pair.
 	errb.Reset()
-	if code := run(t.Context(), []string{"ca", dir}, &out, &errb); code != 1 ||
+	if code := run(t.Context(), []string{"ca", dir}, &out, &errb); code != 2 ||
 		!strings.Contains(errb.String(), "already exists") {
 		t.Fatalf("ca over an existing pair: exit %d, stderr %s", code, errb.String())
 	}
@@ -92,7 +92,7 @@ func TestCAFlagErrors(t *testing.T) {
 		{"run bad PEM", []string{"run", "--ca-cert", notPEM, "--ca-key", notPEM, "--id", "probe.ok", "--cases",
 			probeDir(t)}, 2, "load CA: certificate: no CERTIFICATE block"},
 		{"serve key without cert", []string{"serve", "--ca-key", notPEM}, 2, "--ca-cert and --ca-key go together"},
-		{"serve bad PEM", []string{"serve", "--ca-cert", notPEM, "--ca-key", notPEM}, 1,
+		{"serve bad PEM", []string{"serve", "--ca-cert", notPEM, "--ca-key", notPEM}, 2,
 			"start mock server (CA: " + notPEM + "): load CA: certificate: no CERTIFICATE block"},
 	}
 	for _, tc := range tests {

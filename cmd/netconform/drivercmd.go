@@ -40,7 +40,7 @@ func runDriver(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	if err := refdriver.ServeStdio(ctx, os.Stdin, stdout, refdriver.StdioOptions{Sessions: *sessions}); err != nil {
 		fmt.Fprintf(stderr, "netconform driver: %v\n", err)
-		return 1
+		return exitUsage
 	}
 	return 0
 }

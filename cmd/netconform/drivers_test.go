@@ -264,7 +264,7 @@ func TestRunRemoteInterruptedWhileWaiting(t *testing.T) {
 	r.cancel() // as if SIGINT arrived while the harness waits for a device
 	<-r.done
 	stderr := r.errb.String()
-	if r.code != 2 || !strings.Contains(stderr, "interrupted while waiting for a device at http://127.0.0.1:") ||
+	if r.code != 130 || !strings.Contains(stderr, "interrupted while waiting for a device at http://127.0.0.1:") ||
 		strings.Contains(stderr, "no device connected") {
 		t.Fatalf("exit %d, stderr:\n%s", r.code, stderr)
 	}

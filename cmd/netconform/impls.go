@@ -12,6 +12,7 @@ import (
 	"github.com/netconform/netconform/harness/expect"
 	"github.com/netconform/netconform/harness/result"
 	"github.com/netconform/netconform/harness/runner"
+	"github.com/netconform/netconform/internal/termtext"
 	"github.com/netconform/netconform/reports"
 )
 
@@ -36,7 +37,7 @@ func judgeShares(shares []runner.Share, ex *expect.Set, cfg runConfig) []judged 
 			run: result.Run{Implementation: s.Implementation, Strict: cfg.strict, TimeScale: cfg.scale,
 				Started: s.Started, Duration: s.Duration}}
 		if len(shares) > 1 {
-			j.prefix = s.Implementation + ": "
+			j.prefix = termtext.Clean(s.Implementation) + ": "
 		}
 		for _, o := range j.outs {
 			j.run.Cases = append(j.run.Cases, o.Result)
@@ -50,11 +51,11 @@ func judgeShares(shares []runner.Share, ex *expect.Set, cfg runConfig) []judged 
 // the only one, or "2 implementations: a (2 devices), b (1 device)".
 func implsNote(rs []*runner.Runner) string {
 	if len(rs) == 1 {
-		return rs[0].Implementation()
+		return termtext.Clean(rs[0].Implementation())
 	}
 	parts := make([]string, len(rs))
 	for i, r := range rs {
-		parts[i] = r.Implementation()
+		parts[i] = termtext.Clean(r.Implementation())
 		if c, ok := r.Driver().(interface{ Devices() int }); ok {
 			parts[i] += " (" + plural(c.Devices(), "device") + ")"
 		}
@@ -84,17 +85,19 @@ func eachNote(n int) string {
 	return ""
 }
 
-// progressHooks reports each implementation's runs to prog; with several,
-// a case's lines start with its implementation, "[name] ".
-func progressHooks(prog *progress, several bool) func(impl string) runner.Hooks {
+// runHooks reports each implementation's runs to prog and, with --json,
+// to stream; with several implementations, a case's lines start with its
+// implementation, "[name] ".
+func runHooks(prog *progress, stream *jsonStream, several bool) func(impl string) runner.Hooks {
 	return func(impl string) runner.Hooks {
-		if !several {
-			return runner.Hooks{Started: prog.caseStarted, Done: prog.caseDone}
+		tag := ""
+		if several {
+			tag = "[" + impl + "] "
 		}
-		tag := "[" + impl + "] "
 		return runner.Hooks{
 			Started: func(id string, rep int) { prog.caseStarted(tag+id, rep) },
 			Done: func(res result.CaseResult, rep int) {
+				stream.caseDone(impl, res, rep)
 				res.ID = tag + res.ID // a copy: the runner keeps its own
 				prog.caseDone(res, rep)
 			},
@@ -104,17 +107,20 @@ func progressHooks(prog *progress, several bool) func(impl string) runner.Hooks 
 
 // writeSet writes several implementations' reports under dir and prints
 // where each went and where the comparison page is.
-func writeSet(stdout io.Writer, dir string, reps []reports.Report) error {
+func writeSet(stdout io.Writer, dir string, reps []reports.Report) ([]string, error) {
 	w, err := reports.WriteSet(dir, reps)
+	var all []string
 	for i, paths := range w.Reports {
 		if len(paths) > 0 {
-			fmt.Fprintf(stdout, "reports %s: %s\n", reps[i].Run.Implementation, strings.Join(paths, " "))
+			fmt.Fprintf(stdout, "reports %s: %s\n", termtext.Clean(reps[i].Run.Implementation), strings.Join(paths, " "))
+			all = append(all, paths...)
 		}
 	}
 	if w.Compare != "" {
 		fmt.Fprintf(stdout, "comparison: %s\n", w.Compare)
+		all = append(all, w.Compare)
 	}
-	return err
+	return all, err
 }
 
 // warnUnusedExpect warns of expectations files named for implementations
@@ -153,7 +159,8 @@ func printSummary(w io.Writer, js []judged, repeat int, wall time.Duration) {
 	if len(js) == 1 {
 		s := reports.Summarize(js[0].run)
 		fmt.Fprintln(w, summaryLine(s))
-		fmt.Fprintln(w, detailLine(expect.Count(js[0].outs), repeat, js[0].run.Duration, voidLine(js[0].runs)))
+		fmt.Fprintln(w, detailLine(expect.Count(js[0].outs), repeat, js[0].run.Duration, voidLine(js[0].runs),
+			s.InterruptLine()))
 		return
 	}
 	var all result.Run
@@ -162,7 +169,8 @@ func printSummary(w io.Writer, js []judged, repeat int, wall time.Duration) {
 	for _, j := range js {
 		s := reports.Summarize(j.run)
 		fmt.Fprintln(w, j.prefix+summaryLine(s))
-		fmt.Fprintln(w, j.prefix+detailLine(expect.Count(j.outs), repeat, j.run.Duration, voidLine(j.runs)))
+		fmt.Fprintln(w, j.prefix+detailLine(expect.Count(j.outs), repeat, j.run.Duration, voidLine(j.runs),
+			s.InterruptLine()))
 		all.Cases = append(all.Cases, j.run.Cases...)
 		outs = append(outs, j.outs...)
 		runs = append(runs, j.runs...)
@@ -170,5 +178,5 @@ func printSummary(w io.Writer, js []judged, repeat int, wall time.Duration) {
 	fmt.Fprintf(w, "total over %d implementations:\n", len(js))
 	s := reports.Summarize(all)
 	fmt.Fprintln(w, summaryLine(s))
-	fmt.Fprintln(w, detailLine(expect.Count(outs), repeat, wall, voidLine(runs)))
+	fmt.Fprintln(w, detailLine(expect.Count(outs), repeat, wall, voidLine(runs), s.InterruptLine()))
 }

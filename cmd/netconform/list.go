@@ -98,13 +98,13 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(doc); err != nil {
 			fmt.Fprintf(stderr, "netconform list: %v\n", err)
-			return 1
+			return exitUsage
 		}
 		return 0
 	}
 	if err := printListing(stdout, doc, what); err != nil {
 		fmt.Fprintf(stderr, "netconform list: %v\n", err)
-		return 1
+		return exitUsage
 	}
 	return 0
 }

@@ -10,8 +10,11 @@
 //	netconform <command> [flags]
 //
 // Run `netconform help` for the list of commands and `netconform <command>
-// -h` for the flags of one. Exit codes: 0 success, 1 an unexpected result
-// (run) or an invalid case (check), 2 usage or setup errors.
+// -h` for the flags of one; `netconform version` prints the build. Exit
+// codes, the same for every command: 0 success, 1 an unexpected result
+// (run) or an invalid case (check), 2 usage or setup errors, 128 + the
+// signal's number (130 for Ctrl-C, 143 for SIGTERM) when a signal
+// interrupted a run (docs/cli.md).
 package main
 
 import (
@@ -19,8 +22,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 )
 
 // command is one subcommand. run gets the arguments after the command name
@@ -41,11 +42,12 @@ func commands() []command {
 		{"serve", "run the mock HTTP/HTTPS server from a routes file", runServe},
 		{"ca", "write a CA for the mock server to DIR, for devices to trust once (--ca-cert, --ca-key)", runCA},
 		{"driver", "serve the reference implementation over the driver protocol on stdio", runDriver},
+		{"version", "print netconform's version, VCS revision and Go version (also --version)", runVersion},
 	}
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifyInterrupt(context.Background(), os.Stderr)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
@@ -56,12 +58,14 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		usage(stderr)
-		return 2
+		return exitUsage
 	}
 	switch args[0] {
 	case "help", "-h", "-help", "--help":
 		usage(stdout)
-		return 0
+		return exitOK
+	case "--version", "-version":
+		return runVersion(ctx, args[1:], stdout, stderr)
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
@@ -70,7 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "netconform: unknown command %q\n", args[0])
 	usage(stderr)
-	return 2
+	return exitUsage
 }
 
 func usage(w io.Writer) {

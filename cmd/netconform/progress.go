@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/netconform/netconform/harness/result"
+	"github.com/netconform/netconform/internal/termtext"
 	"github.com/netconform/netconform/reports"
 )
 
@@ -160,7 +161,11 @@ func (p *progress) caseDone(res result.CaseResult, rep int) {
 // from run to run); then for a failing verdict (any non-pass one with
 // verbose) its details ([result.CaseResult.Details]): the mismatches, and
 // with verbose the trace, the journal and the logs.
+//
+// Everything the implementation controls is cleaned of terminal controls
+// first ([cleanResult]).
 func (p *progress) caseLines(res result.CaseResult, rep int) {
+	res = cleanResult(res)
 	id := res.ID
 	if p.repeat > 1 {
 		id += fmt.Sprintf(" #%d", rep+1)
@@ -174,7 +179,8 @@ func (p *progress) caseLines(res result.CaseResult, rep int) {
 	}
 	fmt.Fprintln(p.w, line)
 	if res.Verdict.Failed() || (p.verbose && res.Verdict != result.Pass) {
-		fmt.Fprint(p.w, res.Details("      ", result.DetailParts{Trace: p.verbose, Journal: p.verbose, Logs: p.verbose}))
+		details := res.Details("      ", result.DetailParts{Trace: p.verbose, Journal: p.verbose, Logs: p.verbose})
+		fmt.Fprint(p.w, termtext.CleanLines(details))
 	}
 }
 

@@ -54,13 +54,13 @@ func runReport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	if *out == "-" {
 		if err := reports.RenderCompare(stdout, reps); err != nil {
 			fmt.Fprintf(stderr, "netconform report: %v\n", err)
-			return 1
+			return exitUsage
 		}
 		return 0
 	}
 	if err := reports.WriteCompare(*out, reps); err != nil {
 		fmt.Fprintf(stderr, "netconform report: %v\n", err)
-		return 1
+		return exitUsage
 	}
 	fmt.Fprintf(stdout, "wrote %s (%s)\n", *out, plural(len(reps), "run"))
 	return 0

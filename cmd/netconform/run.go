@@ -6,12 +6,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/netconform/netconform/harness/casefile"
 	"github.com/netconform/netconform/harness/expect"
 	"github.com/netconform/netconform/harness/result"
+	"github.com/netconform/netconform/internal/termtext"
 	"github.com/netconform/netconform/reports"
 )
 
@@ -24,12 +27,20 @@ With no flags: the embedded cases, the reference implementation in process.
 Remote devices that say different names are different implementations: each
 runs every case, its reports go to --out/<name>/ and compare.html beside them
 puts them side by side.
+--rerun-failed runs again only the cases that failed or errored in a
+report (by default the last one in --out; per implementation when it holds
+several); --json writes one JSON object per case run as it ends on stdout,
+then a summary object, and moves the human lines to stderr.
 Exit code: 0 when no result is unexpected, 1 when one is (in any
-implementation), 2 for usage or setup errors. The last two lines are
-"N passed, N failed[, N skipped]" and the warn/info/expectation counts (with
-"N voided attempts re-run" when the host stalled the run and cases ran
-again); with several implementations, each one's lines come first, named,
-and the last two are the totals.
+implementation), 2 for usage or setup errors, 130 (SIGINT, Ctrl-C) or 143
+(SIGTERM) when a signal interrupted the run: the cases under way are cut
+short and marked interrupted, and the partial reports go to
+--out/interrupted/, never over the last complete run's (a second Ctrl-C
+exits at once). The last two lines are the verdict counts ("N pass, N warn,
+N info, N fail, N error, N skip") and the expectation counts (with "N
+voided attempts re-run" when the host stalled the run and cases ran again,
+and how many cases an interrupt left); with several implementations, each
+one's lines come first, named, and the last two are the totals.
 
 flags:`
 
@@ -44,6 +55,11 @@ type runConfig struct {
 	out      string
 	repeat   int
 	verbose  bool
+	// rerun is --rerun-failed; failed is what it read (nil without it).
+	rerun  rerunFlag
+	failed *rerunSet
+	// json is --json: JSON lines on stdout, the human lines on stderr.
+	json bool
 	// serverHost is the mock server's bind host ("" lets resolveHosts
 	// choose).
 	serverHost string
@@ -98,6 +114,10 @@ func parseRun(args []string, stderr io.Writer) (cfg runConfig, help bool, err er
 	fs.StringVar(&cfg.out, "out", "reports/out", "write the reports to `dir` (\"\" writes none)")
 	fs.IntVar(&cfg.repeat, "repeat", 1, "run every case `N` times and classify it stable, flaky or broken")
 	fs.BoolVar(&cfg.verbose, "v", false, "one line per case run (also on a terminal), with the trace and journal of failures")
+	fs.Var(&cfg.rerun, "rerun-failed", "run only the cases that failed or errored in a report: --rerun-failed alone takes the\n"+
+		"last one in --out (per implementation when it holds several), --rerun-failed=`FILE` (or a folder) another")
+	fs.BoolVar(&cfg.json, "json", false, "write one JSON object per case run on stdout as it ends, then a summary object;\n"+
+		"the human lines go to stderr")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, runUsage)
 		fs.PrintDefaults()
@@ -108,6 +128,13 @@ func parseRun(args []string, stderr io.Writer) (cfg runConfig, help bool, err er
 			return cfg, true, nil
 		}
 		return cfg, false, fmt.Errorf("%w: %w", errUsage, err)
+	}
+	if cfg.rerun.set && cfg.rerun.path == "" && fs.NArg() > 0 {
+		// --rerun-failed REPORT.json: the report, then the other flags.
+		cfg.rerun.path = fs.Arg(0)
+		if err := fs.Parse(fs.Args()[1:]); err != nil {
+			return cfg, false, fmt.Errorf("%w: %w", errUsage, err)
+		}
 	}
 	if fs.NArg() > 0 {
 		return cfg, false, usageErrorf("unexpected argument %q (driver commands go after --)", fs.Arg(0))
@@ -142,87 +169,158 @@ func parseRun(args []string, stderr io.Writer) (cfg runConfig, help bool, err er
 }
 
 // run parses args, runs the selected cases on every implementation the
-// driver reaches and prints the outcome.
+// driver reaches and prints the outcome (the human lines on stdout, or on
+// stderr with --json, which gives stdout the JSON lines).
 func (rc runCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg, help, err := parseRun(args, stderr)
 	if help {
-		return 0
+		return exitOK
+	}
+	if err == nil && cfg.rerun.set {
+		cfg.failed, err = loadRerun(cfg.rerun.path, cfg.out)
+	}
+	human := stdout
+	if cfg.json {
+		human = stderr
 	}
 	var env *runEnv
 	if err == nil {
-		env, err = rc.setUp(ctx, &cfg, stdout, stderr)
+		env, err = rc.setUp(ctx, &cfg, human, stderr)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "netconform run: %v\n", err)
-		return 2
+		if code, ok := interrupted(ctx); ok {
+			return code
+		}
+		return exitUsage
 	}
 	defer env.close(stderr)
 	impls := env.fleet.Runners()
-	fmt.Fprintf(stdout, "netconform: %s%s against %s (driver %s, time scale %g, parallel %s%s%s)\n",
-		plural(len(env.picked), "case"), repeatNote(cfg.repeat), implsNote(impls), cfg.drv.name, cfg.scale,
-		parallelOf(impls), eachNote(len(impls)), strictNote(cfg.strict))
-	prog := newProgress(stdout, rc.terminal(stdout), cfg.verbose, rc.width, cfg.repeat)
+	casesFor := func(string) []*casefile.Case { return env.picked }
+	if cfg.failed != nil {
+		casesFor = cfg.failed.casesFor(env.picked)
+	}
+	fmt.Fprintf(human, "netconform: %s%s%s against %s (driver %s, time scale %g, parallel %s%s%s)\n",
+		plural(len(env.picked), "case"), rerunNote(cfg.failed), repeatNote(cfg.repeat), implsNote(impls), cfg.drv.name,
+		cfg.scale, parallelOf(impls), eachNote(len(impls)), strictNote(cfg.strict))
+	total := 0
+	for _, r := range impls {
+		n := len(casesFor(r.Implementation()))
+		if n == 0 && cfg.failed != nil {
+			fmt.Fprintf(stderr, "netconform run: warning: --rerun-failed: %s names no failed case of %s: it runs none\n",
+				cfg.failed.source, termtext.Clean(r.Implementation()))
+		}
+		total += n * cfg.repeat
+	}
+	if total == 0 {
+		fmt.Fprintf(stderr, "netconform run: --rerun-failed: no implementation of this run failed a case in %s\n",
+			cfg.failed.source)
+		return exitUsage
+	}
+	prog := newProgress(human, rc.terminal(human), cfg.verbose, rc.width, cfg.repeat)
+	var stream *jsonStream
+	if cfg.json {
+		stream = &jsonStream{w: stdout}
+	}
 	started := time.Now()
-	prog.start(len(env.picked) * cfg.repeat * len(impls))
-	shares := env.fleet.Repeat(ctx, env.picked, cfg.repeat, progressHooks(prog, len(impls) > 1))
+	prog.start(total)
+	shares := env.fleet.RepeatEach(ctx, casesFor, cfg.repeat, runHooks(prog, stream, len(impls) > 1))
 	prog.finish()
 	wall := time.Since(started)
 	js := judgeShares(shares, env.ex, cfg)
 	warnUnusedExpect(stderr, env.ex, js)
-	code := 0
+	code := exitOK
 	for _, j := range js {
-		if printUnexpected(stdout, j.prefix, j.outs) > 0 {
-			code = 1
+		if printUnexpected(human, j.prefix, j.outs) > 0 {
+			code = exitFail
 		}
 	}
+	sig := ""
 	if ctx.Err() != nil {
-		fmt.Fprintf(stdout, "run interrupted: %v\n", context.Cause(ctx))
-		code = 1
+		sig = interruptCause(ctx)
+		fmt.Fprintf(human, "run interrupted (%s): the cases under way were cut short, the others not started\n", sig)
 	}
-	if err := writeReports(stdout, cfg, args, env, js); err != nil {
+	paths, err := writeReports(human, cfg, args, env, js, sig)
+	if err != nil {
 		fmt.Fprintf(stderr, "netconform run: %v\n", err)
-		code = 2
+		code = exitUsage
 	}
 	for _, r := range impls {
 		if r.FixedScale() {
-			fmt.Fprintf(stdout, "note: %s does not scale time (its hello says timeScale false): its cases ran at time scale 1, not %g\n",
-				r.Implementation(), cfg.scale)
+			fmt.Fprintf(human, "note: %s does not scale time (its hello says timeScale false): its cases ran at time scale 1, not %g\n",
+				termtext.Clean(r.Implementation()), cfg.scale)
 		}
 		if why := r.Stopped(); why != "" {
 			fmt.Fprintf(stdout, "note: %s: %s\n", r.Implementation(), why)
 		}
 	}
 	warnLate(stderr, env.drv, env.fleet)
-	printSummary(stdout, js, cfg.repeat, wall)
+	printSummary(human, js, cfg.repeat, wall)
+	if c, ok := interrupted(ctx); ok {
+		code = c
+	}
+	if stream != nil {
+		if err := stream.summary(js, sig, paths, wall, code); err != nil {
+			fmt.Fprintf(stderr, "netconform run: %v\n", err)
+			if code == exitOK || code == exitFail {
+				code = exitUsage
+			}
+		}
+	}
 	return code
 }
 
-// writeReports writes the reports of the runs to cfg.out, unless it is "",
-// and prints their paths: one implementation's straight into cfg.out,
-// several into a folder each with the comparison page beside them
-// (reports.WriteSet).
-func writeReports(stdout io.Writer, cfg runConfig, args []string, env *runEnv, js []judged) error {
-	if cfg.out == "" {
-		return nil
+// rerunNote says, in the run's header, where the cases to re-run come
+// from: " (failed in reports/out/report.json)".
+func rerunNote(rs *rerunSet) string {
+	if rs == nil {
+		return ""
 	}
+	return " (failed in " + rs.source + ")"
+}
+
+// writeReports writes the reports of the runs to cfg.out, unless it is "",
+// prints their paths and returns them: one implementation's straight into
+// cfg.out, several into a folder each with the comparison page beside them
+// (reports.WriteSet). An interrupted run's (sig names the signal) go to
+// cfg.out/interrupted/ instead, so that a partial run never replaces the
+// reports of the last complete one; a line says so.
+func writeReports(w io.Writer, cfg runConfig, args []string, env *runEnv, js []judged, sig string) ([]string, error) {
+	if cfg.out == "" {
+		return nil, nil
+	}
+	build := reports.CurrentTool()
 	reps := make([]reports.Report, len(js))
 	for i, j := range js {
 		reps[i] = reports.Report{
 			Info: reports.RunInfo{Implementation: j.run.Implementation, Driver: cfg.drv.name, Host: reports.CurrentHost(),
 				Started: j.run.Started, Ended: j.run.Started.Add(j.run.Duration),
-				Args: append([]string{"netconform", "run"}, args...), Tool: toolVersion()},
+				Args: append([]string{"netconform", "run"}, args...), Tool: build.String(), Build: build,
+				Interrupted: sig},
 			Requirements: reports.FromCatalog(env.st.cat),
 			Run:          j.run,
 		}
 	}
+	dir := cfg.out
+	if sig != "" {
+		dir = filepath.Join(cfg.out, partialDir)
+		kept := "no complete run's reports are there"
+		if _, single, err := reportsIn(cfg.out); err == nil {
+			kept = "they still hold the last complete run's"
+			if !single {
+				kept = "its folders still hold the last complete run's"
+			}
+		}
+		fmt.Fprintf(w, "partial reports (run interrupted) go to %s, not %s: %s\n", dir, cfg.out, kept)
+	}
 	if len(reps) > 1 {
-		return writeSet(stdout, cfg.out, reps)
+		return writeSet(w, dir, reps)
 	}
-	paths, err := reports.WriteAll(cfg.out, reps[0])
+	paths, err := reports.WriteAll(dir, reps[0])
 	if len(paths) > 0 {
-		fmt.Fprintf(stdout, "reports: %s\n", strings.Join(paths, " "))
+		fmt.Fprintf(w, "reports: %s\n", strings.Join(paths, " "))
 	}
-	return err
+	return paths, err
 }
 
 // plural returns "1 case", "2 cases": n and noun, with an s unless n is 1.
@@ -264,23 +362,27 @@ func voidLine(runs [][]result.CaseResult) string {
 }
 
 // detailLine follows the summary line: the expectation outcome, the
-// repeat classification, the void attempts (voids, see [voidLine]) and the
-// wall time.
-func detailLine(t expect.Tally, repeat int, wall time.Duration, voids string) string {
+// repeat classification, notes (the void attempts, see [voidLine], and
+// what an interrupt left, [reports.Summary.InterruptLine]; empty ones are
+// left out) and the wall time.
+func detailLine(t expect.Tally, repeat int, wall time.Duration, notes ...string) string {
 	parts := []string{fmt.Sprintf("%d unexpected, %d expected non-pass", t.Unexpected, t.ExpectedNonPass)}
 	if repeat > 1 {
 		parts = append(parts, fmt.Sprintf("%d stable, %d flaky, %d broken over %d runs", t.ByClass[expect.Stable],
 			t.ByClass[expect.Flaky], t.ByClass[expect.Broken], repeat))
 	}
-	if voids != "" {
-		parts = append(parts, voids)
+	for _, n := range notes {
+		if n != "" {
+			parts = append(parts, n)
+		}
 	}
 	parts = append(parts, fmt.Sprintf("%.1fs", wall.Seconds()))
 	return strings.Join(parts, "; ")
 }
 
 // printUnexpected lists the outcomes the expectations did not allow, under
-// a heading that starts with prefix, and returns how many there were.
+// a heading that starts with prefix, and returns how many there were (a
+// case an interrupt left unfinished is none: expect.Judge leaves it out).
 func printUnexpected(w io.Writer, prefix string, outs []expect.Outcome) int {
 	bad := expect.Unexpected(outs)
 	if len(bad) == 0 {
@@ -288,14 +390,7 @@ func printUnexpected(w io.Writer, prefix string, outs []expect.Outcome) int {
 	}
 	fmt.Fprintf(w, "%sunexpected results (%d):\n", prefix, len(bad))
 	for _, o := range bad {
-		got := string(o.Result.Verdict)
-		switch {
-		case o.UnexpectedPass():
-			got = "unexpected pass"
-		case o.Class == expect.Flaky:
-			got = "flaky"
-		}
-		fmt.Fprintf(w, "  %-15s %s (expected %s)", strings.ToUpper(got), o.Result.ID, o.Want)
+		fmt.Fprintf(w, "  %-15s %s (expected %s)", strings.ToUpper(outcomeWord(o)), o.Result.ID, o.Want)
 		if o.Result.Pos != "" {
 			fmt.Fprintf(w, " %s", o.Result.Pos)
 		}

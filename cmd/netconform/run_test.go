@@ -385,22 +385,42 @@ func TestDispatchReachesTheCommands(t *testing.T) {
 	}
 }
 
-func TestRunInterruptedExitsOne(t *testing.T) {
+// TestRunInterruptedBeforeTheFirstCase: a run whose context ends before
+// any case starts exits 130, as for Ctrl-C, counts every case as not run,
+// and writes its partial reports beside the last complete run's, which it
+// leaves as they were.
+func TestRunInterruptedBeforeTheFirstCase(t *testing.T) {
 	t.Parallel()
+	dir := t.TempDir()
+	cases := probeDir(t)
+	if code, out, errs := (cli{}).run(t, "--cases", cases, "--out", dir); code != 1 {
+		t.Fatalf("complete run: exit %d, want 1\n%s%s", code, out, errs)
+	}
+	complete, err := os.ReadFile(filepath.Join(dir, reports.JSONFile))
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel() // as if SIGINT arrived before the first case
 	var out, errb bytes.Buffer
 	rc := runCmd{drivers: defaultDrivers(), terminal: func(io.Writer) bool { return false }, width: 100}
-	dir := t.TempDir()
-	code := rc.run(ctx, []string{"--cases", probeDir(t), "--out", dir}, &out, &errb)
-	if code != 1 {
-		t.Fatalf("exit %d, want 1\n%s%s", code, out.String(), errb.String())
+	code := rc.run(ctx, []string{"--cases", cases, "--out", dir}, &out, &errb)
+	if code != 130 {
+		t.Fatalf("exit %d, want 130\n%s%s", code, out.String(), errb.String())
 	}
-	summary, _ := lastLines(t, out.String())
-	if summary != "0 pass, 0 warn, 0 info, 0 fail, 0 error, 2 skip" || !strings.Contains(out.String(), "run interrupted: context canceled") {
-		t.Errorf("summary %q, output:\n%s", summary, out.String())
+	summary, detail := lastLines(t, out.String())
+	if summary != "0 pass, 0 warn, 0 info, 0 fail, 0 error, 2 skip" || !strings.Contains(detail, "interrupted: 2 of 2 cases not run;") {
+		t.Errorf("summary %q, detail %q, output:\n%s", summary, detail, out.String())
 	}
-	if rep := readReport(t, dir); reports.Summarize(rep.Run).Skip != 2 {
-		t.Errorf("the reports of an interrupted run are not written with the skips")
+	partial := filepath.Join(dir, "interrupted")
+	if !strings.Contains(out.String(), "partial reports (run interrupted) go to "+partial+", not "+dir+": they still hold the last complete run's") {
+		t.Errorf("no line says where the partial reports went:\n%s", out.String())
+	}
+	if now, err := os.ReadFile(filepath.Join(dir, reports.JSONFile)); err != nil || !bytes.Equal(now, complete) {
+		t.Errorf("the complete run's report.json changed (%v)", err)
+	}
+	rep := readReport(t, partial)
+	if s := reports.Summarize(rep.Run); s.Skip != 2 || s.Interrupted != 2 || rep.Info.Interrupted == "" {
+		t.Errorf("partial report: %+v, interrupted %q; want 2 interrupted skips", s, rep.Info.Interrupted)
 	}
 }

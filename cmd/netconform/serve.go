@@ -87,7 +87,7 @@ flags:`)
 		mockserver.WithAdvertise(*advertise), mockserver.WithAdmin(*admin)}, caOpts...)...)
 	if err != nil {
 		fmt.Fprintf(stderr, "netconform serve: start mock server (CA: %s): %v\n", ca.describe(), err)
-		return 1
+		return exitUsage
 	}
 	if err := srv.Install("", sc); err != nil {
 		fmt.Fprintf(stderr, "netconform serve: %v\n", err)
@@ -105,7 +105,7 @@ flags:`)
 	<-ctx.Done()
 	if err := srv.Close(); err != nil {
 		fmt.Fprintf(stderr, "netconform serve: %v\n", err)
-		return 1
+		return exitUsage
 	}
 	fmt.Fprintln(stdout, "stopped")
 	return 0

@@ -43,6 +43,11 @@ func (rc runCmd) setUp(ctx context.Context, cfg *runConfig, stdout, stderr io.Wr
 	if env.picked = cfg.sel.pick(env.st); len(env.picked) == 0 {
 		return nil, fmt.Errorf("no case matches the selection (%d loaded)", len(env.st.cases))
 	}
+	if cfg.failed != nil {
+		if env.picked, err = cfg.failed.restrict(env.picked, stderr); err != nil {
+			return nil, err
+		}
+	}
 	for _, u := range env.ex.Unknown(caseIDs(env.st.cases)) {
 		fmt.Fprintf(stderr, "netconform run: warning: expectation for unknown case %s\n", u)
 	}

@@ -2,6 +2,7 @@ package expect
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/netconform/netconform/harness/result"
@@ -71,7 +72,18 @@ func (o Outcome) UnexpectedPass() bool {
 // run's result (the most to explain), with the repeat classification and
 // the expectation written into its reason and logs so that every report
 // shows them. The runs are not changed.
+//
+// The runs an interrupted run left unfinished ([result.CaseResult.Interrupted])
+// are left out: they have no outcome. A case with no finished run is
+// expected whatever the file says, its result the interrupted run's.
 func Judge(runs []result.CaseResult, ex *Expectations) Outcome {
+	finished := slices.DeleteFunc(slices.Clone(runs), func(r result.CaseResult) bool { return r.Interrupted != "" })
+	if len(finished) == 0 {
+		_, named := ex.Allowed(runs[0].ID)
+		return Outcome{Result: runs[0], Statuses: []Status{Skip}, Class: Skipped, Expected: true, Named: named,
+			Want: "(not judged: interrupted)"}
+	}
+	runs = finished
 	worst := 0
 	sts := make([]Status, len(runs))
 	for i, r := range runs {
@@ -143,7 +155,7 @@ func Count(outs []Outcome) Tally {
 		switch {
 		case !o.Expected:
 			t.Unexpected++
-		case o.Named && o.Class != Stable:
+		case o.Named && o.Class != Stable && o.Result.Interrupted == "":
 			t.ExpectedNonPass++
 		}
 	}

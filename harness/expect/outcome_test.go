@@ -99,3 +99,34 @@ func TestCountAndUnexpected(t *testing.T) {
 		t.Errorf("Unexpected = %+v, want a.flaky alone", bad)
 	}
 }
+
+// TestJudgeLeavesInterruptedRunsOut: a run an interrupt left unfinished
+// is not judged: the finished runs decide, and a case with none is
+// expected whatever the file says, and counted as nothing.
+func TestJudgeLeavesInterruptedRunsOut(t *testing.T) {
+	t.Parallel()
+	ex, err := Parse("e.yaml", []byte("a.known: fail\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := func(id string) result.CaseResult {
+		return result.CaseResult{ID: id, Verdict: result.Skip, Interrupted: result.InterruptedRunning}
+	}
+	outs := JudgeAll([][]result.CaseResult{
+		{cut("a.known")},
+		{{ID: "a.ok", Verdict: result.Pass}, cut("a.ok")},
+		{{ID: "a.bad", Verdict: result.Fail}, cut("a.bad")},
+	}, ex)
+	if !outs[0].Expected || outs[0].Result.Interrupted == "" {
+		t.Errorf("interrupted a.known = %+v: want expected, its result the interrupted run", outs[0])
+	}
+	if !outs[1].Expected || outs[1].Class != Stable || len(outs[1].Statuses) != 1 {
+		t.Errorf("a.ok = %+v: want judged on its one finished run, a stable pass", outs[1])
+	}
+	if outs[2].Expected || outs[2].Result.Verdict != result.Fail {
+		t.Errorf("a.bad = %+v: want its finished failure unexpected", outs[2])
+	}
+	if got := Count(outs); got.Unexpected != 1 || got.ExpectedNonPass != 0 {
+		t.Errorf("Count = %+v: want 1 unexpected (a.bad), 0 expected non-pass", got)
+	}
+}

@@ -201,7 +201,25 @@ type CaseResult struct {
 	// attempt was left: the verdict stands, but its timing was not
 	// observable.
 	VoidAttempts []VoidAttempt `json:"voidAttempts,omitempty"`
+	// Interrupted is set when the run was interrupted (a signal) before the
+	// case could finish: [InterruptedRunning] for a case cut short,
+	// [InterruptedQueued] for one that never started. Such a case has
+	// Verdict Skip: it says nothing about conformance, and it is neither a
+	// failure nor an error of the harness.
+	Interrupted Interruption `json:"interrupted,omitempty"`
 }
+
+// Interruption says how an interrupted run left a case ([CaseResult.Interrupted]).
+type Interruption string
+
+// The ways an interrupted run leaves a case.
+const (
+	// InterruptedRunning: the case was running and was cut short; what it
+	// observed until then is kept, but it has no verdict.
+	InterruptedRunning Interruption = "running"
+	// InterruptedQueued: the case had not started.
+	InterruptedQueued Interruption = "queued"
+)
 
 // Run is the outcome of a whole run.
 type Run struct {

@@ -50,7 +50,8 @@ type execution struct {
 // Case runs one case and returns its graded result. It never fails: a case
 // the harness or driver could not run gets Verdict Error with the reason, a
 // case whose calls are still pending at its deadline fails with them named.
-// ctx ending (an interrupt) gives an error verdict too. An attempt during
+// ctx ending (an interrupt) before the case finished gives a skip marked
+// [result.InterruptedRunning] (see cutShort), with what it observed so far. An attempt during
 // which the host stalled the process beyond stallTolerance is void and the
 // case runs again, at most Params.MaxAttempts times in all (see stall.go); the
 // result is the last attempt's, with Attempts and VoidAttempts saying what
@@ -60,6 +61,11 @@ func (r *Runner) Case(ctx context.Context, c *casefile.Case) result.CaseResult {
 	var voids []result.VoidAttempt
 	for attempt := 1; ; attempt++ {
 		res, ex := r.attempt(ctx, c)
+		if ctx.Err() != nil && res.Verdict != result.Skip {
+			// The interrupt may have cut any step short (the settle window, the
+			// wait for the server): no verdict of this attempt can be trusted.
+			res = cutShort(ctx, res)
+		}
 		void := ex.stall > stallTolerance
 		last := attempt >= r.p.maxAttempts() || ctx.Err() != nil || res.Verdict == result.Skip
 		if void {

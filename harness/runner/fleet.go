@@ -105,6 +105,15 @@ type Share struct {
 // implementation's runs by its name. When ctx ends, the runs not started
 // yet are skipped.
 func (f *Fleet) Repeat(ctx context.Context, cases []*casefile.Case, n int, hooks func(impl string) Hooks) []Share {
+	return f.RepeatEach(ctx, func(string) []*casefile.Case { return cases }, n, hooks)
+}
+
+// RepeatEach is [Fleet.Repeat] with each implementation's own cases:
+// casesFor gives them by the implementation's name (none: that
+// implementation runs nothing, and its share has no runs). It is how a
+// re-run runs on each implementation only the cases that failed there.
+func (f *Fleet) RepeatEach(ctx context.Context, casesFor func(impl string) []*casefile.Case, n int,
+	hooks func(impl string) Hooks) []Share {
 	out := make([]Share, len(f.runners))
 	var wg sync.WaitGroup
 	for i, r := range f.runners {
@@ -112,6 +121,7 @@ func (f *Fleet) Repeat(ctx context.Context, cases []*casefile.Case, n int, hooks
 		if hooks != nil {
 			h = hooks(r.Implementation())
 		}
+		cases := casesFor(r.Implementation())
 		wg.Go(func() {
 			s := Share{Implementation: r.Implementation(), Started: time.Now()}
 			s.Runs = r.Repeat(ctx, cases, n, h)

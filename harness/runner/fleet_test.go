@@ -136,3 +136,35 @@ func TestFleetRunsEveryCaseOnEveryImplementation(t *testing.T) {
 		}
 	}
 }
+
+// TestFleetRepeatEachRunsEachItsOwnCases: with RepeatEach an implementation
+// runs only the cases given for its name, and one given none runs nothing.
+func TestFleetRepeatEachRunsEachItsOwnCases(t *testing.T) {
+	t.Parallel()
+	a, b, c := &fakeDriver{onCall: answer(200, "hello")}, &fakeDriver{onCall: answer(200, "hello")}, &fakeDriver{}
+	drv := &fleetDriver{fakeDriver: &fakeDriver{}, impls: []driver.Driver{namedDriver{a, "a"}, namedDriver{b, "b"},
+		namedDriver{c, "c"}}}
+	f, err := NewFleet(Params{Driver: drv, Fixture: newFakeFixture(), TimeScale: 0.01, MaxAttempts: 1, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c1 := loadCase(t, okCase)
+	c2 := loadCase(t, strings.Replace(okCase, "t.ok", "t.ok2", 1))
+	own := map[string][]*casefile.Case{"a": {c1}, "b": {c1, c2}}
+	shares := f.RepeatEach(t.Context(), func(impl string) []*casefile.Case { return own[impl] }, 1, nil)
+	got := map[string][]string{}
+	for _, s := range shares {
+		for _, runs := range s.Runs {
+			got[s.Implementation] = append(got[s.Implementation], runs[0].ID)
+		}
+	}
+	if !slices.Equal(got["a"], []string{"t.ok"}) || !slices.Equal(got["b"], []string{"t.ok", "t.ok2"}) || len(got["c"]) != 0 {
+		t.Errorf("cases run: %v; want a: t.ok, b: t.ok t.ok2, c: none", got)
+	}
+	c.mu.Lock()
+	opened := len(c.cfgs)
+	c.mu.Unlock()
+	if opened != 0 {
+		t.Errorf("c opened %d sessions, want none", opened)
+	}
+}

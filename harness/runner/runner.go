@@ -307,6 +307,27 @@ func (r *Runner) Run(ctx context.Context, cases []*casefile.Case) result.Run {
 	return run
 }
 
+// notStarted is the result of a case the run did not start because ctx
+// ended first: a skip marked [result.InterruptedQueued].
+func notStarted(ctx context.Context, c *casefile.Case) result.CaseResult {
+	res := skipped(c, "not run: run interrupted ("+context.Cause(ctx).Error()+")")
+	res.Interrupted = result.InterruptedQueued
+	return res
+}
+
+// cutShort turns the result of an attempt that ctx ended (an interrupt)
+// into a skip marked [result.InterruptedRunning], keeping what it observed:
+// a case stopped half-way has no verdict, and its stop is neither the
+// implementation's failure nor the harness's error.
+func cutShort(ctx context.Context, res result.CaseResult) result.CaseResult {
+	why := "cut short: run interrupted (" + context.Cause(ctx).Error() + ")"
+	if res.Verdict != result.Skip && res.Verdict != result.Pass && res.Reason != "" {
+		why += "; so far: " + res.Reason
+	}
+	res.Verdict, res.Reason, res.Mismatches, res.Interrupted = result.Skip, why, nil, result.InterruptedRunning
+	return res
+}
+
 // skipped returns a skip result for c.
 func skipped(c *casefile.Case, why string) result.CaseResult {
 	return result.CaseResult{ID: c.ID, Title: c.Title, Pos: c.Pos.String(), Requirements: c.Requirements,

@@ -200,15 +200,45 @@ func TestRunGoesOnAfterHang(t *testing.T) {
 	}
 }
 
-// TestRunInterrupted: cases not started when ctx ends are skipped.
+// TestRunInterrupted: a case not started when ctx ends is skipped and
+// marked queued.
 func TestRunInterrupted(t *testing.T) {
 	t.Parallel()
 	r := newRunner(t, &fakeDriver{onCall: answer(200, "hello")}, newFakeFixture())
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	run := r.Run(ctx, []*casefile.Case{loadCase(t, okCase)})
-	if run.Cases[0].Verdict != result.Skip && run.Cases[0].Verdict != result.Error {
-		t.Errorf("verdict %s, want skip or error after interrupt", run.Cases[0].Verdict)
+	if c := run.Cases[0]; c.Verdict != result.Skip || c.Interrupted != result.InterruptedQueued ||
+		!strings.HasPrefix(c.Reason, "not run: run interrupted") {
+		t.Errorf("verdict %s, interrupted %q, reason %q; want a queued skip", c.Verdict, c.Interrupted, c.Reason)
+	}
+}
+
+// TestCaseCutShort: a case under way when ctx ends (an interrupt) is no
+// error and no failure: it is skipped, marked running, with the events it
+// saw kept and the cause in its reason.
+func TestCaseCutShort(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancelCause(t.Context())
+	d := &fakeDriver{onCall: func(s *fakeSession, h string, c driver.Call) error {
+		s.emit(h, phase(h, c, "began", 0))
+		cancel(errors.New("interrupt signal received")) // then nothing: the call hangs
+		return nil
+	}}
+	r := newRunner(t, d, newFakeFixture())
+	res := r.Case(ctx, loadCase(t, hangCase))
+	if res.Verdict != result.Skip || res.Interrupted != result.InterruptedRunning || len(res.Mismatches) != 0 {
+		t.Fatalf("verdict %s, interrupted %q, mismatches %v; want a skip marked running", res.Verdict,
+			res.Interrupted, res.Mismatches)
+	}
+	if !strings.HasPrefix(res.Reason, "cut short: run interrupted (interrupt signal received)") {
+		t.Errorf("reason %q does not say the case was cut short, and why", res.Reason)
+	}
+	if len(res.Trace) != 1 {
+		t.Errorf("trace %v, want the began event seen before the interrupt", res.Trace)
+	}
+	if n := d.unclosed(); n != 0 {
+		t.Errorf("%d sessions left open", n)
 	}
 }
 

@@ -23,8 +23,9 @@ type Hooks struct {
 // returns each case's runs in pass order, indexed like cases. Within a pass
 // the cases that declare the longest budget start first. A case marked
 // alone runs with no other in flight: it waits for the running ones, and
-// none starts until it ended. When ctx ends, the runs not started yet are
-// skipped.
+// none starts until it ended. When ctx ends (an interrupt), the runs not
+// started yet are skipped as [result.InterruptedQueued] and the runs under
+// way end as [result.InterruptedRunning] (see [Runner.Case]).
 func (r *Runner) Repeat(ctx context.Context, cases []*casefile.Case, n int, h Hooks) [][]result.CaseResult {
 	return schedule(ctx, cases, max(n, 1), r.p.Parallel, r.Case, h)
 }
@@ -49,7 +50,7 @@ func schedule(ctx context.Context, cs []*casefile.Case, repeat, parallel int,
 			case <-ctx.Done():
 			}
 			if ctx.Err() != nil {
-				out[i][rep] = skipped(c, "run interrupted: "+context.Cause(ctx).Error())
+				out[i][rep] = notStarted(ctx, c)
 				continue
 			}
 			wg.Go(func() {

@@ -126,7 +126,8 @@ func TestScheduleInterruptedSkipsTheRest(t *testing.T) {
 	out := schedule(ctx, cs, 2, 1, f.run, Hooks{})
 	for _, runs := range out {
 		for _, r := range runs {
-			if r.Verdict != result.Skip || !strings.HasPrefix(r.Reason, "run interrupted") {
+			if r.Verdict != result.Skip || r.Interrupted != result.InterruptedQueued ||
+				!strings.HasPrefix(r.Reason, "not run: run interrupted") {
 				t.Errorf("%+v: want skipped as interrupted", r)
 			}
 		}
