@@ -38,7 +38,7 @@ const Path = "/netconform/v1"
 const (
 	DefaultPollWait    = 5 * time.Second
 	DefaultGoneAfter   = 5 * time.Second
-	DefaultRejoinWait  = 5 * time.Second
+	DefaultRejoinWait  = 8 * time.Second
 	DefaultNoticeEvery = 5 * time.Second
 )
 
@@ -72,10 +72,11 @@ type Options struct {
 	// Devices poll again at once after each answer, so a live one is
 	// never that long without a poll.
 	GoneAfter time.Duration
-	// RejoinWait is how long Open waits for a device of an implementation
-	// to connect again once its last one went, before it fails at once
-	// with the reason (0 means DefaultRejoinWait). Until a first device
-	// connects Open waits as long as its ctx allows.
+	// RejoinWait is how long after the last sign of life of an
+	// implementation's last device Open waits for one to connect again
+	// (an app restarted), before it fails at once with why the device went
+	// (0 means DefaultRejoinWait). Until a first device connects Open waits
+	// as long as its ctx allows.
 	RejoinWait time.Duration
 	// Notify, if not nil, gets a line for the user when a device connects,
 	// is refused or goes, and every NoticeEvery while Open waits with no
@@ -199,6 +200,12 @@ func (d *Driver) URL() string {
 	return "http://" + d.hostOfURL() + Path + "/" + d.token
 }
 
+// shownURL is the control URL without its token, for errors, which reach
+// the reports: http://HOST:PORT/netconform/v1/TOKEN.
+func (d *Driver) shownURL() string {
+	return "http://" + d.hostOfURL() + Path + "/TOKEN"
+}
+
 // hostOfURL is the host:port the control URL carries.
 func (d *Driver) hostOfURL() string {
 	addr := d.ln.Addr().String()
@@ -292,7 +299,7 @@ func (d *Driver) open(ctx context.Context, cfg driver.Config, name string) (driv
 			case <-changed:
 			case <-rejoin:
 			case <-ctx.Done():
-				return nil, fmt.Errorf("open remote session: no %s connected to %s: %w", deviceNoun(name), d.URL(),
+				return nil, fmt.Errorf("open remote session: no %s connected to %s: %w", deviceNoun(name), d.shownURL(),
 					context.Cause(ctx))
 			}
 			continue
@@ -311,7 +318,7 @@ func (d *Driver) release(dev *device) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if dev.peer.Err() != nil || d.closed {
-		d.dropLocked(dev, dev.peer.Err())
+		d.dropLocked(dev, dev.peer.Err(), time.Now())
 		return
 	}
 	d.idle = append(d.idle, dev)
@@ -324,8 +331,9 @@ func (d *Driver) wakeLocked() {
 	d.changed = make(chan struct{})
 }
 
-// dropLocked forgets a device, which went for why; d.mu is held.
-func (d *Driver) dropLocked(dev *device, why error) {
+// dropLocked forgets a device, which went at (its last sign of life) for
+// why; d.mu is held.
+func (d *Driver) dropLocked(dev *device, why error, at time.Time) {
 	if _, ok := d.devices[dev.id]; !ok {
 		return
 	}
@@ -338,7 +346,7 @@ func (d *Driver) dropLocked(dev *device, why error) {
 	if why == nil {
 		why = fmt.Errorf("%s left", dev.label())
 	}
-	gone := departure{at: time.Now(), why: why}
+	gone := departure{at: at, why: why}
 	d.left[dev.implName()], d.left[anyName] = gone, gone
 	d.wakeLocked()
 }
@@ -389,8 +397,11 @@ type session struct {
 func (s *session) Close(ctx context.Context) error {
 	err := s.FileSession.Close(ctx)
 	s.once.Do(func() { s.d.release(s.dev) })
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrGone) { // a GoneError names the device
 		return fmt.Errorf("remote %s: %w", s.dev.label(), err)
+	}
+	if err != nil {
+		return fmt.Errorf("remote session: %w", err)
 	}
 	return nil
 }

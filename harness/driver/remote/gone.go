@@ -55,7 +55,7 @@ func (d *Driver) reap(now time.Time) {
 		err := &GoneError{Device: dev.label(), Silent: silent}
 		dev.peer.Fail(err)
 		dev.c.fail(err)
-		d.dropLocked(dev, err)
+		d.dropLocked(dev, err, now.Add(-silent))
 		notices = append(notices, fmt.Sprintf("%v: its session errors; %s left", err, plural(len(d.devices), "device")))
 	}
 	d.mu.Unlock()
@@ -82,7 +82,7 @@ func (d *Driver) rejoinLocked(name string, now time.Time) (until time.Time, err 
 		return until, nil
 	}
 	return time.Time{}, fmt.Errorf("no %s left: %w; none connected again to %s within %s", deviceNoun(name), g.why,
-		d.URL(), d.o.RejoinWait)
+		d.shownURL(), d.o.RejoinWait)
 }
 
 // countLocked counts the connected devices named name (anyName: all);
