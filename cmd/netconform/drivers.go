@@ -257,6 +257,8 @@ func driverUsage() string {
 		"          netconform run --driver remote --listen 0.0.0.0:8787 --advertise 192.168.1.20",
 		"          (the mock server then listens on all interfaces too; add --ca-cert and --ca-key from",
 		"          `netconform ca DIR` for a CA devices trust once; docs/validate-solar2d.md)",
+		"          The control URL ends in a pairing token, new each run unless --token keeps one:",
+		"          devices without it are refused",
 		"          Devices that say different names are different implementations: with --devices 2 or",
 		"          more, every case runs on each, and --out gets a folder per name and compare.html",
 	}, "\n")
