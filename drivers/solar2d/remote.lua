@@ -144,7 +144,7 @@ function App:start()
       end
     end)
     if self.peer then
-      self.status("connected as " .. self.peer)
+      self.status("connected to the harness") -- not the peer id: it is a secret like the token
       self:poll()
     else
       self:restart(2000)

@@ -275,7 +275,7 @@ func (d *Driver) open(ctx context.Context, cfg driver.Config, name string) (driv
 			return nil, errors.New("open remote session: driver closed")
 		}
 		dev := d.takeIdleLocked(name)
-		var rejoin <-chan time.Time
+		var rejoin *time.Timer
 		if dev == nil {
 			until, err := d.rejoinLocked(name, time.Now())
 			if err != nil {
@@ -283,9 +283,7 @@ func (d *Driver) open(ctx context.Context, cfg driver.Config, name string) (driv
 				return nil, fmt.Errorf("open remote session: %w", err)
 			}
 			if !until.IsZero() {
-				t := time.NewTimer(time.Until(until))
-				defer t.Stop()
-				rejoin = t.C
+				rejoin = time.NewTimer(time.Until(until))
 			}
 			if !waiting {
 				waiting = true
@@ -295,12 +293,19 @@ func (d *Driver) open(ctx context.Context, cfg driver.Config, name string) (driv
 		changed := d.changed
 		d.mu.Unlock()
 		if dev == nil {
+			var expired <-chan time.Time // nil: no rejoin window, wait for a device or ctx
+			if rejoin != nil {
+				expired = rejoin.C
+			}
 			select {
 			case <-changed:
-			case <-rejoin:
+			case <-expired:
 			case <-ctx.Done():
 				return nil, fmt.Errorf("open remote session: no %s connected to %s: %w", deviceNoun(name), d.shownURL(),
 					context.Cause(ctx))
+			}
+			if rejoin != nil {
+				rejoin.Stop()
 			}
 			continue
 		}
