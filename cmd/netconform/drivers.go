@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -68,6 +69,7 @@ type driverSpec struct {
 	devices     int           // remote: how many devices to wait for
 	token       string        // remote: the pairing token ("" = a new one)
 	notices     io.Writer     // remote: where the driver's notices go (nil: nowhere)
+	remind      time.Duration // remote: how often the wait for devices is recalled (0: waitReminder)
 }
 
 // errUsage marks an error that is the user's to fix in the command line; the
@@ -200,8 +202,9 @@ func prepare(ctx context.Context, drv driver.Driver, d driverSpec, w io.Writer, 
 	t := time.NewTicker(devicePoll)
 	defer t.Stop()
 	start, told := time.Now(), time.Now()
+	remind := cmp.Or(d.remind, waitReminder)
 	for hub.Devices() < want {
-		if time.Since(told) >= waitReminder {
+		if time.Since(told) >= remind {
 			told = time.Now()
 			fmt.Fprintf(w, "netconform: still waiting for %s at %s (%s connected, %s of %s)\n", what, hub.URL(),
 				plural(hub.Devices(), "device"), time.Since(start).Round(time.Second), wait)

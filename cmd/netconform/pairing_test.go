@@ -82,3 +82,25 @@ func TestPrepareWarnsOfExposure(t *testing.T) {
 		t.Errorf("warnings %q, want one saying what is exposed", warn)
 	}
 }
+
+// waitingHub is a remote driver that no device reaches.
+type waitingHub struct{ exposedHub }
+
+func (waitingHub) Devices() int   { return 0 }
+func (waitingHub) Loopback() bool { return true }
+
+// TestPrepareRemindsOfTheWait: while no device comes, the run says again
+// what it waits for and where.
+func TestPrepareRemindsOfTheWait(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	d := driverSpec{name: driverRemote, deviceWait: time.Second, remind: 20 * time.Millisecond}
+	err := prepare(context.Background(), waitingHub{}, d, &b, nil)
+	if err == nil || !strings.Contains(err.Error(), "no device connected to") {
+		t.Errorf("prepare = %v, want no device", err)
+	}
+	want := "netconform: still waiting for a device at http://192.0.2.7:8787/netconform/v1/TOKEN (0 devices connected, "
+	if n := strings.Count(b.String(), want); n < 2 {
+		t.Errorf("%d reminders in 1 s at 20 ms (checked every 100 ms), want several:\n%s", n, b.String())
+	}
+}
