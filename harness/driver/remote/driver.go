@@ -22,7 +22,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"slices"
 	"sync"
 	"time"
 
@@ -334,26 +333,6 @@ func (d *Driver) release(dev *device) {
 func (d *Driver) wakeLocked() {
 	close(d.changed)
 	d.changed = make(chan struct{})
-}
-
-// dropLocked forgets a device, which went at (its last sign of life) for
-// why; d.mu is held.
-func (d *Driver) dropLocked(dev *device, why error, at time.Time) {
-	if _, ok := d.devices[dev.id]; !ok {
-		return
-	}
-	delete(d.devices, dev.id)
-	d.idle = slices.DeleteFunc(d.idle, func(x *device) bool { return x == dev })
-	dev.peer.Fail(proto.ErrClosed)
-	if d.closed {
-		return
-	}
-	if why == nil {
-		why = fmt.Errorf("%s left", dev.label())
-	}
-	gone := departure{at: at, why: why}
-	d.left[dev.implName()], d.left[anyName] = gone, gone
-	d.wakeLocked()
 }
 
 // Close says bye to every device, stops serving and waits for its

@@ -3,7 +3,10 @@ package remote
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
+
+	"github.com/netconform/netconform/harness/driver/proto"
 )
 
 // ErrGone is matched (errors.Is) by the error of a session whose device
@@ -62,6 +65,26 @@ func (d *Driver) reap(now time.Time) {
 	for _, n := range notices {
 		d.notify(n)
 	}
+}
+
+// dropLocked forgets a device, which went at (its last sign of life) for
+// why; d.mu is held.
+func (d *Driver) dropLocked(dev *device, why error, at time.Time) {
+	if _, ok := d.devices[dev.id]; !ok {
+		return
+	}
+	delete(d.devices, dev.id)
+	d.idle = slices.DeleteFunc(d.idle, func(x *device) bool { return x == dev })
+	dev.peer.Fail(proto.ErrClosed)
+	if d.closed {
+		return
+	}
+	if why == nil {
+		why = fmt.Errorf("%s left", dev.label())
+	}
+	gone := departure{at: at, why: why}
+	d.left[dev.implName()], d.left[anyName] = gone, gone
+	d.wakeLocked()
 }
 
 // rejoinLocked says how long an Open of name that found no free place may
