@@ -238,6 +238,7 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, error) {
 	}()
 
 	pending := ex.drive(runCtx)
+	broken := errors.Is(context.Cause(runCtx), errSessionEnded) // before the close ends the events anyway
 	if ctx.Err() != nil {
 		// Interrupted from outside: still close and drain before returning.
 		_ = ex.closeSession(ctx)
@@ -285,7 +286,7 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, error) {
 	if closeErr != nil {
 		return obs, closeErr
 	}
-	if len(pending) > 0 && errors.Is(context.Cause(runCtx), errSessionEnded) {
+	if len(pending) > 0 && broken {
 		return obs, fmt.Errorf("%s session: its events ended before its calls did (the driver broke)", ex.r.p.Driver.Name())
 	}
 	obs.Deadline, obs.Pending = ex.budget, ex.pendingCalls(pending)
