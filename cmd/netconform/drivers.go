@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -66,6 +67,9 @@ type driverSpec struct {
 	deviceClock bool          // remote: trust the devices' event times
 	deviceWait  time.Duration // remote: how long to wait for the devices
 	devices     int           // remote: how many devices to wait for
+	token       string        // remote: the pairing token ("" = a new one)
+	notices     io.Writer     // remote: where the driver's notices go (nil: nowhere)
+	remind      time.Duration // remote: how often the wait for devices is recalled (0: waitReminder)
 }
 
 // errUsage marks an error that is the user's to fix in the command line; the
@@ -91,8 +95,13 @@ func (d driverSpec) validate() error {
 	default:
 		return usageErrorf("unknown driver %q (want inproc, exec or remote)", d.name)
 	}
-	if d.name != driverRemote && (d.listen != "" || d.advertise != "" || d.deviceClock) {
-		return usageErrorf("--listen, --advertise and --device-clock are for --driver remote only")
+	if d.name != driverRemote && (d.listen != "" || d.advertise != "" || d.deviceClock || d.token != "") {
+		return usageErrorf("--listen, --advertise, --token and --device-clock are for --driver remote only")
+	}
+	if d.token != "" {
+		if err := remote.CheckToken(d.token); err != nil {
+			return usageErrorf("--token: %v", err)
+		}
 	}
 	if d.deviceWait < 0 {
 		return usageErrorf("--device-wait must not be negative")
@@ -118,7 +127,11 @@ func defaultDrivers() map[string]driverFactory {
 			return execdriver.New(execdriver.Options{Args: d.argv})
 		},
 		driverRemote: func(d driverSpec) (driver.Driver, error) {
-			return remote.New(remote.Options{Listen: d.listen, Advertise: d.advertise, DeviceClock: d.deviceClock})
+			o := remote.Options{Listen: d.listen, Advertise: d.advertise, DeviceClock: d.deviceClock, Token: d.token}
+			if w := d.notices; w != nil {
+				o.Notify = func(line string) { fmt.Fprintln(w, "netconform: "+line) }
+			}
+			return remote.New(o)
 		},
 	}
 }
@@ -142,7 +155,11 @@ type prober interface {
 type deviceHub interface {
 	URL() string
 	Devices() int
+	Loopback() bool
 }
+
+// waitReminder is how often run says it still waits for the devices.
+const waitReminder = 15 * time.Second
 
 // prepare makes sure the implementation is reachable before the run starts:
 // it starts an exec driver's first process (so a broken command is a set-up
@@ -165,6 +182,15 @@ func prepare(ctx context.Context, drv driver.Driver, d driverSpec, w io.Writer, 
 	for _, l := range banner {
 		fmt.Fprintln(w, "netconform: "+l)
 	}
+	if !hub.Loopback() {
+		fmt.Fprintf(w, "netconform: warning: --listen %s is reachable from other hosts: the control channel "+
+			"(whoever has its URL, token included, can pose as a device), the mock server and its CA; "+
+			"run on a network you trust\n", d.listen)
+	}
+	if d.token == "" {
+		fmt.Fprintln(w, "netconform: the pairing token (the URL's last segment) is new for this run: "+
+			"--token TOKEN keeps one, so an app built with the URL serves later runs")
+	}
 	want, wait := max(d.devices, 1), d.deviceWait
 	what := "a device"
 	if want > 1 {
@@ -175,7 +201,14 @@ func prepare(ctx context.Context, drv driver.Driver, d driverSpec, w io.Writer, 
 	defer cancel()
 	t := time.NewTicker(devicePoll)
 	defer t.Stop()
+	start, told := time.Now(), time.Now()
+	remind := cmp.Or(d.remind, waitReminder)
 	for hub.Devices() < want {
+		if time.Since(told) >= remind {
+			told = time.Now()
+			fmt.Fprintf(w, "netconform: still waiting for %s at %s (%s connected, %s of %s)\n", what, hub.URL(),
+				plural(hub.Devices(), "device"), time.Since(start).Round(time.Second), wait)
+		}
 		select {
 		case <-wctx.Done():
 			if ctx.Err() != nil {
@@ -227,6 +260,8 @@ func driverUsage() string {
 		"          netconform run --driver remote --listen 0.0.0.0:8787 --advertise 192.168.1.20",
 		"          (the mock server then listens on all interfaces too; add --ca-cert and --ca-key from",
 		"          `netconform ca DIR` for a CA devices trust once; docs/validate-solar2d.md)",
+		"          The control URL ends in a pairing token, new each run unless --token keeps one:",
+		"          devices without it are refused",
 		"          Devices that say different names are different implementations: with --devices 2 or",
 		"          more, every case runs on each, and --out gets a folder per name and compare.html",
 	}, "\n")

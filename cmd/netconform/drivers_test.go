@@ -114,6 +114,9 @@ func TestRunRemoteDriver(t *testing.T) {
 	if !strings.Contains(rest.String(), "1 device connected") {
 		t.Errorf("no device connected line:\n%s", rest.String())
 	}
+	if !strings.Contains(errb.String(), `netconform: device 1 "test-device" at 127.0.0.1 connected`) {
+		t.Errorf("the driver's notice of the device is not on stderr:\n%s", errb.String())
+	}
 	if rep := readReport(t, out); rep.Info.Driver != "remote" || rep.Info.Implementation != "test-device" {
 		t.Errorf("report: driver %q, implementation %q; want remote, test-device", rep.Info.Driver, rep.Info.Implementation)
 	}

@@ -94,6 +94,7 @@ func parseRun(args []string, stderr io.Writer) (cfg runConfig, help bool, err er
 	fs.StringVar(&cfg.drv.listen, "listen", "", "remote: control channel `address` for devices (default 127.0.0.1:0)")
 	fs.StringVar(&cfg.drv.advertise, "advertise", "", "remote: `host` devices reach this one at, put in the control URL and, when the\n"+
 		"mock server listens on all interfaces, in its URLs (default with --listen 0.0.0.0: this host's LAN address)")
+	fs.StringVar(&cfg.drv.token, "token", "", "remote: the pairing `token` devices must use (default a new random one each run)")
 	fs.BoolVar(&cfg.drv.deviceClock, "device-clock", false, "remote: use the devices' event times (their clock agrees with this host's)")
 	fs.DurationVar(&cfg.drv.deviceWait, "device-wait", 5*time.Minute, "remote: how long to wait for the devices")
 	fs.IntVar(&cfg.drv.devices, "devices", 1, "remote: wait for `N` devices before the run starts; devices that say different names\n"+

@@ -51,6 +51,7 @@ func (rc runCmd) setUp(ctx context.Context, cfg *runConfig, stdout, stderr io.Wr
 	for _, u := range env.ex.Unknown(caseIDs(env.st.cases)) {
 		fmt.Fprintf(stderr, "netconform run: warning: expectation for unknown case %s\n", u)
 	}
+	cfg.drv.notices = stderr // the remote driver's notices: devices connecting, gone, waited for
 	if err := rc.start(ctx, cfg, env, stdout); err != nil {
 		env.close(stderr)
 		return nil, err

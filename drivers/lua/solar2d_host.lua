@@ -5,6 +5,10 @@
 --
 --   lua5.1 drivers/lua/solar2d_host.lua CONTROL_URL [DOCS_DIR [SESSIONS]]
 --
+-- CONTROL_URL is the one `netconform run --driver remote` prints, with the
+-- run's pairing token as its last segment
+-- (http://127.0.0.1:8787/netconform/v1/TOKEN).
+--
 -- SESSIONS (else the environment variable NC_SESSIONS, else 16) is how many
 -- sessions the app runs at once (settings.sessions). NC_CA_FILE names a PEM
 -- file of CA certificates the engine trusts for https instead of the
@@ -24,6 +28,11 @@ package.path = here .. "/?.lua;" .. here .. "/../solar2d/?.lua;" .. package.path
 local url = arg and arg[1]
 if not url then
   io.stderr:write("usage: lua5.1 solar2d_host.lua CONTROL_URL [DOCS_DIR [SESSIONS]]\n")
+  os.exit(2)
+end
+if url:match("/netconform/v1/?$") then
+  io.stderr:write("solar2d_host: ", url, " has no pairing token: give the control URL netconform run printed",
+    " (it ends in /netconform/v1/TOKEN)\n")
   os.exit(2)
 end
 local root = (arg[2] or ".")

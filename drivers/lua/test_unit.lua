@@ -418,6 +418,8 @@ test("remote loop: hello, poll, replies in ordered batches, bye", function()
   eq(decode(reqs[1].params.body:match("^[^\n]+")).type, "hello", "hello line")
   respond(1, 200, '{"type":"welcome","version":1,"peer":"p1"}\n')
   eq(reqs[2].url, "http://h/nc/poll?peer=p1&wait=20", "poll")
+  eq(reqs[2].params.headers["Content-Type"], "application/x-ndjson", "the poll's GET says NDJSON too (pairing)")
+  eq(reqs[2].params.body, nil, "a poll has no body")
   respond(2, 200, '{"type":"open","id":1,"session":"s","config":{}}\n{"type":"call","id":2,"session":"s","call":{"url":"http://case/"}}\n')
   eq(reqs[3].url, "http://h/nc/send?peer=p1", "send")
   eq(reqs[4].url, "http://h/nc/poll?peer=p1&wait=20", "polls again")
@@ -458,6 +460,31 @@ test("remote loop: a failed control request is retried, 404 says hello again", f
   eq(#timers, 2, "restart scheduled")
   timers[2]()
   eq(reqs[4].url, "http://h/nc/hello", "hello again after 404")
+end)
+
+test("remote loop: a refused pairing (403, 421, 415) says why and retries slowly", function()
+  local remote = require("remote")
+  local reqs, timers, said = {}, {}, {}
+  local net = { request = function(url, method, listener, params)
+    reqs[#reqs + 1] = { url = url, listener = listener, params = params }
+    return {}
+  end, cancel = function() return true end }
+  local app = remote.new({ base = "http://h/nc/v1/tok", network = net, system = {}, decode = decode,
+    after = function(ms, fn) timers[#timers + 1] = { ms = ms, fn = fn } end,
+    status = function(text) said[#said + 1] = text end })
+  app:start()
+  eq(reqs[1].url, "http://h/nc/v1/tok/hello", "hello under the URL with its token")
+  eq(reqs[1].params.headers["Content-Type"], "application/x-ndjson", "hello says NDJSON")
+  for i, st in ipairs({ 403, 421, 415 }) do
+    reqs[i].listener({ phase = "ended", isError = false, status = st, response = "netconform: wrong pairing token" })
+    eq(timers[i].ms, 5000, st .. ": retried after 5 s")
+    local last = said[#said]
+    eq(last:find("refused", 1, true) ~= nil, true, st .. " says refused: " .. last)
+    eq(last:find("wrong pairing token", 1, true) ~= nil, true, st .. " shows the harness's reason")
+    timers[i].fn()
+    eq(reqs[i + 1].url, "http://h/nc/v1/tok/hello", st .. ": the same hello again")
+  end
+  eq(app.peer, nil, "not paired")
 end)
 
 test("remote loop: with once, a refused poll after the run began ends the app (the harness is gone)", function()

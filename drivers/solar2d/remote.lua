@@ -4,12 +4,15 @@
 -- messages. The case calls run on the same engine: closing a session cancels
 -- the handles it issued, never the control requests.
 --
---   local app = require("remote").new({ base = "http://192.168.1.20:8787/netconform/v1",
+--   local app = require("remote").new({ base = "http://192.168.1.20:8787/netconform/v1/TOKEN",
 --     network = network, system = system, decode = json.decode,
 --     after = function(ms, fn) timer.performWithDelay(ms, fn) end })
 --   app:start()
 --
--- opts: base (control URL), network, system, decode, null (the decoder's
+-- opts: base (the control URL `netconform run` printed, with the run's
+-- pairing token as its last segment: the harness refuses requests without
+-- it, with a Host header it does not know, or without the NDJSON
+-- Content-Type, which every request here sends, the poll's GET too), network, system, decode, null (the decoder's
 -- null), after(ms, fn) (a timer), name (hello's name), now (a wall clock in
 -- seconds, or nil: the harness stamps events), status(text) (shows progress;
 -- default print), once (stop after the harness says bye instead of saying
@@ -30,6 +33,13 @@ local App = {}
 App.__index = App
 
 local NDJSON = { ["Content-Type"] = "application/x-ndjson" }
+
+-- REFUSED names the statuses with which the harness refuses to pair.
+local REFUSED = {
+  [403] = "the harness refused this app's pairing token (set settings.url to the URL this run printed)",
+  [415] = "the harness refused the request's Content-Type",
+  [421] = "the harness refused the host in settings.url (use the URL this run printed)",
+}
 
 -- new returns an app; call start to connect.
 function M.new(opts)
@@ -75,8 +85,8 @@ end
 -- request makes a control request; a failed one is retried after a pause.
 function App:request(path, method, body, timeout, onok)
   local gen = self.gen
-  local params = { timeout = timeout or 30 }
-  if body then params.headers, params.body = NDJSON, body end
+  local params = { timeout = timeout or 30, headers = NDJSON } -- every control request, GET too
+  if body then params.body = body end
   self.o.network.request(self.o.base .. path, method, function(event)
     if event.phase ~= "ended" or gen ~= self.gen then return end
     if event.isError and self.o.once and self.welcomedOnce and tostring(event.response):lower():find("refused") then
@@ -90,6 +100,12 @@ function App:request(path, method, body, timeout, onok)
     elseif event.status == 404 then
       self.status("the harness dropped this device; saying hello again")
       self:restart(1000)
+    elseif REFUSED[event.status] then
+      -- The harness will not pair with this URL: say why (its body names
+      -- what to fix) and try again slowly, for a run started again with
+      -- the same --token.
+      self.status(REFUSED[event.status] .. ": " .. tostring(event.response):sub(1, 200) .. "; retrying in 5 s")
+      self.o.after(5000, function() if gen == self.gen then self:request(path, method, body, timeout, onok) end end)
     elseif event.status >= 300 then
       self.status("control channel status " .. event.status .. "; retrying")
       self.o.after(1000, function() if gen == self.gen then self:request(path, method, body, timeout, onok) end end)
@@ -128,7 +144,7 @@ function App:start()
       end
     end)
     if self.peer then
-      self.status("connected as " .. self.peer)
+      self.status("connected to the harness") -- not the peer id: it is a secret like the token
       self:poll()
     else
       self:restart(2000)

@@ -19,6 +19,10 @@ import (
 // errDeadline is the cause of a case context that reached the case's deadline.
 var errDeadline = errors.New("case deadline exceeded")
 
+// errSessionEnded is the cause of a case context whose session's events
+// ended: after Close, or because the session broke.
+var errSessionEnded = errors.New("the session's events ended")
+
 // skipError marks a case the session cannot run (a missing capability).
 type skipError struct{ why string }
 
@@ -236,13 +240,20 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, error) {
 	}
 	defer stopWatch()
 	obs.Start, obs.TimeScale = ex.st.start, ex.scale
+	// A driver closes Events only on Close, or when the session broke (a
+	// device gone, a process dead): then no call can finish, and the case
+	// ends now with the session's error rather than at its deadline.
+	runCtx, broke := context.WithCancelCause(runCtx)
+	defer broke(nil)
 	collected := make(chan struct{})
 	go func() {
 		defer close(collected)
 		ex.st.collect(ex.sess.Events())
+		broke(errSessionEnded)
 	}()
 
 	pending := ex.drive(runCtx)
+	broken := errors.Is(context.Cause(runCtx), errSessionEnded) // before the close ends the events anyway
 	if ctx.Err() != nil {
 		// Interrupted from outside: still close and drain before returning.
 		_ = ex.closeSession(ctx)
@@ -289,6 +300,9 @@ func (ex *execution) run(ctx context.Context) (oracle.Observation, error) {
 	}
 	if closeErr != nil {
 		return obs, closeErr
+	}
+	if len(pending) > 0 && broken {
+		return obs, fmt.Errorf("%s session: its events ended before its calls did (the driver broke)", ex.r.p.Driver.Name())
 	}
 	obs.Deadline, obs.Pending = ex.budget, ex.pendingCalls(pending)
 	return obs, nil

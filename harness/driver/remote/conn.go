@@ -7,9 +7,6 @@ import (
 	"time"
 )
 
-// errGone is the error of a connection whose device stopped polling.
-var errGone = errors.New("device stopped polling")
-
 // conn is one device's control channel: lines for the device wait in out
 // until it polls; lines it posts are handed to the peer's reader via in.
 type conn struct {
@@ -132,10 +129,13 @@ func (c *conn) deliver(ctx context.Context, line []byte) error {
 	}
 }
 
-// idleSince reports whether the device has been silent (not polling, not
-// posting) since before t.
-func (c *conn) idleSince(t time.Time) bool {
+// silentFor returns how long the device has been silent at now (no poll
+// outstanding, no request since), and false while a poll is outstanding.
+func (c *conn) silentFor(now time.Time) (time.Duration, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.polling == 0 && c.lastSeen.Before(t)
+	if c.polling > 0 {
+		return 0, false
+	}
+	return now.Sub(c.lastSeen), true
 }

@@ -82,6 +82,7 @@ func pollLoop(ctx context.Context, client *http.Client, u string, w *io.PipeWrit
 		if err != nil {
 			return fmt.Errorf("poll: %w", err)
 		}
+		req.Header.Set("Content-Type", ndjson) // every control request says it (pairing.go)
 		resp, err := client.Do(req)
 		if err != nil {
 			if ctx.Err() != nil {

@@ -22,8 +22,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -31,13 +29,16 @@ import (
 	"github.com/netconform/netconform/harness/driver/proto"
 )
 
-// Path is the control channel's path prefix.
+// Path is the control channel's path prefix; the control URL adds the
+// run's pairing token as one more segment (see [Driver.URL]).
 const Path = "/netconform/v1"
 
 // Defaults of Options.
 const (
-	DefaultPollWait    = 20 * time.Second
-	DefaultIdleTimeout = 30 * time.Second
+	DefaultPollWait    = 5 * time.Second
+	DefaultGoneAfter   = 5 * time.Second
+	DefaultRejoinWait  = 8 * time.Second
+	DefaultNoticeEvery = 5 * time.Second
 )
 
 // Options configures a Driver. The zero values are documented defaults.
@@ -46,19 +47,44 @@ type Options struct {
 	Listen string
 	// Advertise is the host (or host:port) printed in URLs; "" means the
 	// listener's address. Set it to the host's LAN address when listening
-	// on 0.0.0.0.
+	// on 0.0.0.0. Requests must name it, or the listener's address, in
+	// their Host header.
 	Advertise string
+	// Token is the pairing token every control request must carry (see
+	// CheckToken); "" means a new random one ([NewToken]). A fixed token
+	// lets an app built with the control URL serve run after run.
+	Token string
 	// Name is the driver's name in reports; "" means the name of the first
 	// device's hello, or "remote" before. Set, it makes every device one
 	// implementation of that name (see Driver.Implementations).
 	Name string
 	// OpTimeout bounds the wait for each reply (0 means proto.DefaultOpTimeout).
 	OpTimeout time.Duration
-	// PollWait is how long a poll waits for messages (0 means DefaultPollWait).
+	// PollWait is the longest a poll waits for messages (0 means
+	// DefaultPollWait); a device asking more with wait= gets this. A
+	// device whose link died without a word is found gone at most
+	// PollWait + GoneAfter after its last request.
 	PollWait time.Duration
-	// IdleTimeout drops a device that neither polls nor posts for that
-	// long (0 means DefaultIdleTimeout).
-	IdleTimeout time.Duration
+	// GoneAfter declares a device gone once it has had no poll outstanding
+	// and made no request for that long (0 means DefaultGoneAfter): its
+	// session errors with how long it has been silent, and its place goes.
+	// Devices poll again at once after each answer, so a live one is
+	// never that long without a poll.
+	GoneAfter time.Duration
+	// RejoinWait is how long after the last sign of life of an
+	// implementation's last device Open waits for one to connect again
+	// (an app restarted), before it fails at once with why the device went
+	// (0 means DefaultRejoinWait). Until a first device connects Open waits
+	// as long as its ctx allows.
+	RejoinWait time.Duration
+	// Notify, if not nil, gets a line for the user when a device connects,
+	// is refused or goes, and every NoticeEvery while Open waits with no
+	// device of its implementation connected. Calls come one at a time,
+	// from the driver's goroutines and Open's callers.
+	Notify func(line string)
+	// NoticeEvery is how often a notice repeats (0 means
+	// DefaultNoticeEvery).
+	NoticeEvery time.Duration
 	// DeviceClock uses the times devices put in their events, for devices
 	// whose clock agrees with the host's (NTP, or the same machine). By
 	// default events are stamped when they arrive, which adds the control
@@ -69,26 +95,55 @@ type Options struct {
 // Driver serves the control channel and runs sessions on connected devices.
 // It is safe for concurrent use; the caller must Close it.
 type Driver struct {
-	o    Options
-	ln   net.Listener
-	srv  *http.Server
-	done chan struct{}
-	wg   sync.WaitGroup
+	o     Options
+	token string
+	hosts hostPolicy
+	ln    net.Listener
+	srv   *http.Server
+	done  chan struct{}
+	wg    sync.WaitGroup
+
+	nmu     sync.Mutex           // guards noticed and the calls of o.Notify
+	noticed map[string]time.Time // notice key → when it was last given
 
 	mu      sync.Mutex // guards below
 	devices map[string]*device
 	idle    []*device     // a device once per free session place
-	changed chan struct{} // closed and replaced when idle grows
-	n       int
+	changed chan struct{} // closed and replaced when idle grows or a device goes
+	n       int           // devices so far (numbers them)
 	hello   string
 	closed  bool
+	left    map[string]departure // by implementation name, and anyName: the last device that went
+	waiting map[string]*waiter   // Opens waiting for a free place, by name
 }
 
-// device is one connected device.
+// device is one connected device. Its id, the welcome's peer, is a secret
+// like the token: messages name the device by label.
 type device struct {
 	id   string
+	num  int    // 1 for the first device of the run
+	from string // the address its hello came from
 	c    *conn
 	peer *proto.Peer
+}
+
+// label names a device in messages: `device 2 "solar2d:android" at
+// 192.168.1.33`.
+func (dev *device) label() string {
+	return fmt.Sprintf("device %d %q at %s", dev.num, dev.implName(), dev.from)
+}
+
+// departure is why and when the last device of a name went.
+type departure struct {
+	at  time.Time
+	why error
+}
+
+// waiter counts the Opens of one name waiting for a place.
+type waiter struct {
+	n     int
+	since time.Time
+	told  time.Time
 }
 
 // New listens on o.Listen and starts serving the control channel.
@@ -102,27 +157,56 @@ func New(o Options) (*Driver, error) {
 	if o.PollWait <= 0 {
 		o.PollWait = DefaultPollWait
 	}
-	if o.IdleTimeout <= 0 {
-		o.IdleTimeout = DefaultIdleTimeout
+	if o.GoneAfter <= 0 {
+		o.GoneAfter = DefaultGoneAfter
+	}
+	if o.RejoinWait <= 0 {
+		o.RejoinWait = DefaultRejoinWait
+	}
+	if o.NoticeEvery <= 0 {
+		o.NoticeEvery = DefaultNoticeEvery
+	}
+	tok := o.Token
+	if tok == "" {
+		tok = NewToken()
+	} else if err := CheckToken(tok); err != nil {
+		return nil, fmt.Errorf("new remote driver: %w", err)
 	}
 	ln, err := net.Listen("tcp", o.Listen)
 	if err != nil {
 		return nil, fmt.Errorf("new remote driver: %w", err)
 	}
-	d := &Driver{o: o, ln: ln, done: make(chan struct{}), devices: make(map[string]*device),
-		changed: make(chan struct{})}
+	d := &Driver{o: o, token: tok, ln: ln, done: make(chan struct{}), devices: make(map[string]*device),
+		changed: make(chan struct{}), noticed: map[string]time.Time{}, left: map[string]departure{},
+		waiting: map[string]*waiter{}}
+	d.hosts = newHostPolicy(ln.Addr(), d.hostOfURL())
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST "+Path+"/hello", d.handleHello)
-	mux.HandleFunc("GET "+Path+"/poll", d.handlePoll)
-	mux.HandleFunc("POST "+Path+"/send", d.handleSend)
+	mux.HandleFunc("POST "+Path+"/{token}/hello", d.guard(d.handleHello))
+	mux.HandleFunc("GET "+Path+"/{token}/poll", d.guard(d.handlePoll))
+	mux.HandleFunc("POST "+Path+"/{token}/send", d.guard(d.handleSend))
+	mux.HandleFunc(Path+"/", d.handleUnpaired)
 	d.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	d.wg.Go(func() { _ = d.srv.Serve(ln) })
-	d.wg.Go(d.reap)
+	d.wg.Go(d.watch)
 	return d, nil
 }
 
-// URL returns the control channel's base URL, with the advertised host.
+// URL returns the control channel's base URL, with the advertised host and
+// the pairing token: http://HOST:PORT/netconform/v1/TOKEN. It is what a
+// device needs, and all an attacker needs: print it only where the user
+// reads it.
 func (d *Driver) URL() string {
+	return "http://" + d.hostOfURL() + Path + "/" + d.token
+}
+
+// shownURL is the control URL without its token, for errors, which reach
+// the reports: http://HOST:PORT/netconform/v1/TOKEN.
+func (d *Driver) shownURL() string {
+	return "http://" + d.hostOfURL() + Path + "/TOKEN"
+}
+
+// hostOfURL is the host:port the control URL carries.
+func (d *Driver) hostOfURL() string {
 	addr := d.ln.Addr().String()
 	if a := d.o.Advertise; a != "" {
 		if _, _, err := net.SplitHostPort(a); err == nil {
@@ -132,7 +216,15 @@ func (d *Driver) URL() string {
 			addr = net.JoinHostPort(a, port)
 		}
 	}
-	return "http://" + addr + Path
+	return addr
+}
+
+// Loopback reports whether the control channel listens on loopback only,
+// out of reach of other hosts.
+func (d *Driver) Loopback() bool {
+	host, _, _ := net.SplitHostPort(d.ln.Addr().String())
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Name returns Options.Name, else the first device's name, else "remote".
@@ -156,8 +248,10 @@ func (d *Driver) Devices() int {
 }
 
 // Open waits (bounded by ctx) for a free session place on a device,
-// whatever its name, and opens a session there. Sessions of one implementation among several come
-// from [Driver.Implementations].
+// whatever its name, and opens a session there. Sessions of one
+// implementation among several come from [Driver.Implementations]. Once
+// every device went (and none came back within Options.RejoinWait), Open
+// fails at once with why the last one went.
 func (d *Driver) Open(ctx context.Context, cfg driver.Config) (driver.Session, error) {
 	return d.open(ctx, cfg, anyName)
 }
@@ -165,6 +259,14 @@ func (d *Driver) Open(ctx context.Context, cfg driver.Config) (driver.Session, e
 // open waits for a free device named name (anyName: any device) and opens a
 // session on it.
 func (d *Driver) open(ctx context.Context, cfg driver.Config, name string) (driver.Session, error) {
+	waiting := false
+	defer func() {
+		if waiting {
+			d.mu.Lock()
+			d.unwaitLocked(name)
+			d.mu.Unlock()
+		}
+	}()
 	for {
 		d.mu.Lock()
 		if d.closed {
@@ -172,21 +274,44 @@ func (d *Driver) open(ctx context.Context, cfg driver.Config, name string) (driv
 			return nil, errors.New("open remote session: driver closed")
 		}
 		dev := d.takeIdleLocked(name)
+		var rejoin *time.Timer
+		if dev == nil {
+			until, err := d.rejoinLocked(name, time.Now())
+			if err != nil {
+				d.mu.Unlock()
+				return nil, fmt.Errorf("open remote session: %w", err)
+			}
+			if !until.IsZero() {
+				rejoin = time.NewTimer(time.Until(until))
+			}
+			if !waiting {
+				waiting = true
+				d.waitLocked(name)
+			}
+		}
 		changed := d.changed
 		d.mu.Unlock()
 		if dev == nil {
+			var expired <-chan time.Time // nil: no rejoin window, wait for a device or ctx
+			if rejoin != nil {
+				expired = rejoin.C
+			}
 			select {
 			case <-changed:
-				continue
+			case <-expired:
 			case <-ctx.Done():
-				return nil, fmt.Errorf("open remote session: no %s connected to %s: %w", deviceNoun(name), d.URL(),
+				return nil, fmt.Errorf("open remote session: no %s connected to %s: %w", deviceNoun(name), d.shownURL(),
 					context.Cause(ctx))
 			}
+			if rejoin != nil {
+				rejoin.Stop()
+			}
+			continue
 		}
 		s, err := dev.peer.Open(ctx, cfg)
 		if err != nil {
 			d.release(dev)
-			return nil, fmt.Errorf("open remote session on device %s: %w", dev.id, err)
+			return nil, fmt.Errorf("open remote session on %s: %w", dev.label(), err)
 		}
 		return &session{FileSession: s, d: d, dev: dev}, nil
 	}
@@ -197,42 +322,17 @@ func (d *Driver) release(dev *device) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if dev.peer.Err() != nil || d.closed {
-		d.dropLocked(dev)
+		d.dropLocked(dev, dev.peer.Err(), time.Now())
 		return
 	}
 	d.idle = append(d.idle, dev)
+	d.wakeLocked()
+}
+
+// wakeLocked wakes the waiting Opens; d.mu is held.
+func (d *Driver) wakeLocked() {
 	close(d.changed)
 	d.changed = make(chan struct{})
-}
-
-// dropLocked forgets a device; d.mu is held.
-func (d *Driver) dropLocked(dev *device) {
-	delete(d.devices, dev.id)
-	d.idle = slices.DeleteFunc(d.idle, func(x *device) bool { return x == dev })
-	dev.peer.Fail(proto.ErrClosed)
-}
-
-// reap drops devices that went silent, so their session errors.
-func (d *Driver) reap() {
-	t := time.NewTicker(max(d.o.IdleTimeout/4, 10*time.Millisecond))
-	defer t.Stop()
-	for {
-		select {
-		case <-d.done:
-			return
-		case <-t.C:
-		}
-		cut := time.Now().Add(-d.o.IdleTimeout)
-		d.mu.Lock()
-		for _, dev := range d.devices {
-			if dev.c.idleSince(cut) {
-				dev.peer.Fail(fmt.Errorf("device %s: %w for %s", dev.id, errGone, d.o.IdleTimeout))
-				dev.c.fail(errGone)
-				d.dropLocked(dev)
-			}
-		}
-		d.mu.Unlock()
-	}
 }
 
 // Close says bye to every device, stops serving and waits for its
@@ -267,12 +367,6 @@ func (d *Driver) Close() error {
 	return nil
 }
 
-// newDeviceID returns the next device token; d.mu is held.
-func (d *Driver) newDeviceID() string {
-	d.n++
-	return "p" + strconv.Itoa(d.n)
-}
-
 // session is a protocol session (a driver.FileSession, usable when the
 // device announces the files capability) that gives its device back on
 // Close.
@@ -287,8 +381,11 @@ type session struct {
 func (s *session) Close(ctx context.Context) error {
 	err := s.FileSession.Close(ctx)
 	s.once.Do(func() { s.d.release(s.dev) })
+	if err != nil && !errors.Is(err, ErrGone) { // a GoneError names the device
+		return fmt.Errorf("remote %s: %w", s.dev.label(), err)
+	}
 	if err != nil {
-		return fmt.Errorf("remote device %s: %w", s.dev.id, err)
+		return fmt.Errorf("remote session: %w", err)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -40,7 +41,8 @@ func (d *Driver) handleHello(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := newConn()
-	dev := &device{id: d.newDeviceID(), c: c}
+	d.n++
+	dev := &device{id: randomID(), num: d.n, from: remoteHost(r), c: c}
 	dev.peer = proto.NewPeer(c, hello, v, proto.PeerOptions{OpTimeout: d.o.OpTimeout, StampReceipt: !d.o.DeviceClock})
 	d.devices[dev.id] = dev
 	if d.hello == "" {
@@ -49,9 +51,9 @@ func (d *Driver) handleHello(w http.ResponseWriter, r *http.Request) {
 	for range dev.peer.MaxSessions() {
 		d.idle = append(d.idle, dev)
 	}
-	close(d.changed)
-	d.changed = make(chan struct{})
+	d.wakeLocked()
 	d.mu.Unlock()
+	d.notify(fmt.Sprintf("%s connected (%s at once)", dev.label(), plural(dev.peer.MaxSessions(), "session")))
 	writeLines(w, proto.Message{Type: proto.TypeWelcome, Version: v, Peer: dev.id})
 }
 
@@ -71,7 +73,9 @@ func writeLines(w http.ResponseWriter, msgs ...proto.Message) {
 	_, _ = w.Write(b.Bytes())
 }
 
-// lookup finds the device of a request's peer parameter.
+// lookup finds the device of a request's peer parameter: the welcome's
+// peer, 128 random bits, so that no one who did not get the welcome can
+// poll or send as the device.
 func (d *Driver) lookup(r *http.Request) *device {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -125,7 +129,7 @@ func (d *Driver) handleSend(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		if err != nil {
-			dev.peer.Fail(&proto.Error{Msg: "device " + dev.id + ": " + err.Error()})
+			dev.peer.Fail(&proto.Error{Msg: dev.label() + ": " + err.Error()})
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}

@@ -114,13 +114,7 @@ func (d *Driver) names() []string {
 func (d *Driver) devicesNamed(name string) int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	n := 0
-	for _, dev := range d.devices {
-		if dev.implName() == name {
-			n++
-		}
-	}
-	return n
+	return d.countLocked(name)
 }
 
 // pool is one implementation of a Driver: its devices of one name.

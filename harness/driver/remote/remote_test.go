@@ -127,29 +127,21 @@ func TestOpenWaitsForDevice(t *testing.T) {
 	}
 }
 
-// TestSilentDeviceDropped: a device that stops polling breaks its session.
+// TestSilentDeviceDropped: a device that stops polling breaks its session
+// with how long it has been silent, and its peer id then gets 404.
 func TestSilentDeviceDropped(t *testing.T) {
 	t.Parallel()
-	d := newDriver(t, remote.Options{IdleTimeout: 100 * time.Millisecond})
-	tr := &http.Transport{}
-	defer tr.CloseIdleConnections()
-	resp, err := (&http.Client{Transport: tr}).Post(d.URL()+"/hello", "application/x-ndjson", strings.NewReader(
-		`{"type":"hello","versions":[1],"name":"mute","capabilities":{"timeScale":false,"fns":[],"baseDirs":[],"cancelInListener":false}}`+"\n"))
-	if err != nil {
-		t.Fatal(err)
+	d := newDriver(t, remote.Options{GoneAfter: 100 * time.Millisecond})
+	c := newClient(t)
+	welcome := hello(t, c, d.URL(), "mute")
+	_, err := d.Open(t.Context(), driver.Config{})
+	var gone *remote.GoneError
+	if !errors.As(err, &gone) || !errors.Is(err, remote.ErrGone) || gone.Silent < 100*time.Millisecond ||
+		!strings.Contains(err.Error(), `device 1 "mute" at 127.0.0.1 stopped polling`) {
+		t.Errorf("open = %v, want the device dropped for its silence", err)
 	}
-	_ = resp.Body.Close()
-	_, err = d.Open(t.Context(), driver.Config{})
-	if err == nil || !strings.Contains(err.Error(), "stopped polling") {
-		t.Errorf("open = %v, want the device dropped for silence", err)
-	}
-	poll, err := (&http.Client{Transport: tr}).Get(d.URL() + "/poll?peer=p1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = poll.Body.Close()
-	if poll.StatusCode != http.StatusNotFound {
-		t.Errorf("poll of a dropped device: %s, want 404", poll.Status)
+	if status, _ := control(t, c, http.MethodGet, d.URL()+"/poll?peer="+welcome.Peer, ""); status != http.StatusNotFound {
+		t.Errorf("poll of a dropped device: %d, want 404", status)
 	}
 }
 
