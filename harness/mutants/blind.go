@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -45,7 +46,8 @@ func edgeVariants() []Variant {
 			h:   hooks{out: redirectLimitNine}},
 		{Name: "commit-ignores-cancel", Requirements: []string{"F3"},
 			Doc: "a download that has received its whole body puts its file in place even when network.cancel comes while it does so (the cancel returns first; no event follows it)",
-			h:   hooks{in: stageDestination, out: commitDespiteCancel, cancel: cancelWhileCommitting}},
+			h: hooks{in: stageDestination, out: commitDespiteCancel, cancel: cancelWhileCommitting,
+				afterCancel: placeStaged, close: waitLate}},
 		{Name: "url-reserialised", Requirements: []string{"E12"},
 			Doc: `the event's url is the URL parsed and printed again: dot segments resolved, non-ASCII escaped, an empty "?" dropped`,
 			h:   hooks{out: urlReserialised}},
@@ -206,12 +208,35 @@ func redirectLimitNine(e *env, _ *stream, ev driver.Event) []driver.Event {
 }
 
 // journaledRedirects counts the 3xx answers in the journal of the case's
-// namespace, asked of the mock server over HTTP; ok is false when it could
-// not be read.
+// namespace; ok is false when it could not be read.
 func journaledRedirects(e *env) (int, bool) {
+	recs, ok := journal(e)
+	n := 0
+	for _, r := range recs {
+		if r.Status >= 300 && r.Status < 400 {
+			n++
+		}
+	}
+	return n, ok
+}
+
+// journalRecord is what variants read of a journaled exchange.
+type journalRecord struct {
+	Status   int       `json:"status"`
+	FullPath string    `json:"fullPath"`
+	Done     time.Time `json:"done"`
+	Events   []struct {
+		Kind string `json:"kind"`
+	} `json:"events"`
+}
+
+// journal returns the journal of the case's namespace, asked of the mock
+// server over HTTP as any client of it could; ok is false when it could not
+// be read.
+func journal(e *env) ([]journalRecord, bool) {
 	base, err := url.Parse(e.baseURLs["http"])
 	if err != nil || base.Host == "" {
-		return 0, false
+		return nil, false
 	}
 	ns := strings.TrimPrefix(base.Path, "/c/")
 	q := url.URL{Scheme: base.Scheme, Host: base.Host, Path: "/__netconform/journal", RawQuery: url.Values{"case": {ns}}.Encode()}
@@ -219,26 +244,18 @@ func journaledRedirects(e *env) (int, bool) {
 	defer stop()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, q.String(), nil)
 	if err != nil {
-		return 0, false
+		return nil, false
 	}
 	resp, err := journalClient.Do(req)
 	if err != nil {
-		return 0, false
+		return nil, false
 	}
 	defer resp.Body.Close()
-	var recs []struct {
-		Status int `json:"status"`
-	}
+	var recs []journalRecord
 	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&recs) != nil {
-		return 0, false
+		return nil, false
 	}
-	n := 0
-	for _, r := range recs {
-		if r.Status >= 300 && r.Status < 400 {
-			n++
-		}
-	}
-	return n, true
+	return recs, true
 }
 
 // journalClient reads the mock server's journal; its own transport, so
@@ -250,8 +267,9 @@ var journalClient = &http.Client{Transport: &http.Transport{DisableKeepAlives: t
 const stagePrefix = ".nc-stage-"
 
 // commitHold is how long commit-ignores-cancel takes to put a downloaded
-// file in place: a cancel made as the body arrived lands within it.
-const commitHold = 25 * time.Millisecond
+// file in place once its ended arrives (the ended follows it), so that a
+// cancel made as the server sent the last byte comes meanwhile.
+const commitHold = 10 * time.Millisecond
 
 // stageDestination makes the implementation write a download's file under a
 // staging name beside its destination; commitDespiteCancel moves it.
@@ -278,10 +296,10 @@ func unstaged(name string) (string, bool) {
 	return dir + orig, ok
 }
 
-// commitDespiteCancel puts a download's staged file in place once its ended
-// arrives, taking commitHold, even when a cancel came meanwhile (then it
-// drops the ended event, so C1 holds); every event names the destination,
-// not the staging name.
+// commitDespiteCancel puts a download's staged file in place commitHold
+// after its ended arrives, then delivers the ended, even when a cancel came
+// once the whole body was sent (then it drops the ended, so C1 holds);
+// every event names the destination, not the staging name.
 func commitDespiteCancel(e *env, st *stream, ev driver.Event) []driver.Event {
 	r, isFile := ev.Fields[trace.FieldResponse].(map[string]any)
 	if !isFile {
@@ -312,28 +330,89 @@ func commitDespiteCancel(e *env, st *stream, ev driver.Event) []driver.Event {
 		staging = p
 	}
 	to := filepath.Join(filepath.Dir(staging), strings.TrimPrefix(filepath.Base(staging), stagePrefix))
-	e.mu.Lock()
-	st.committing = true
-	e.mu.Unlock()
-	time.Sleep(commitHold) // a broken variant: the pump waits while it "commits"
-	_ = os.Rename(staging, to)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	st.committing = false
-	if st.cancelled {
-		return nil
-	}
-	return []driver.Event{ev}
+	// It takes commitHold to put the file in place; the ended follows, as
+	// the next event, unless a cancel came once the whole body was sent.
+	e.late.Go(func() {
+		time.Sleep(commitHold)
+		_ = os.Rename(staging, to)
+		e.mu.Lock()
+		st.committed = true
+		cancelled := st.cancelled
+		e.mu.Unlock()
+		if !cancelled {
+			e.inject(ev)
+		}
+	})
+	return nil
 }
 
-// cancelWhileCommitting answers a cancel that comes while the call's file
-// is being put in place, without stopping that.
+// waitLate waits for the files commitDespiteCancel is still putting in
+// place, before the session closes.
+func waitLate(e *env) { e.late.Wait() }
+
+// cancelWhileCommitting answers a cancel that comes once the server has
+// sent the call's whole response without stopping the call: its file is
+// put in place after the cancel returned (commitHold after its ended
+// arrives).
 func cancelWhileCommitting(e *env, st *stream) bool {
 	e.mu.Lock()
-	defer e.mu.Unlock()
-	if st.committing {
-		st.cancelled = true
-		return true
+	done := st.committed
+	e.mu.Unlock()
+	if done {
+		return false
 	}
-	return false
+	if staged, ok := e.destination(st.call); ok {
+		if _, err := os.Stat(staged); err == nil { // the implementation has the whole body
+			e.mu.Lock()
+			defer e.mu.Unlock()
+			if st.committed {
+				return false
+			}
+			st.cancelled = true
+			return true
+		}
+	}
+	u, err := url.Parse(st.call.URL)
+	recs, ok := journal(e)
+	if err != nil || !ok {
+		return false
+	}
+	sent := false
+	for _, r := range recs {
+		if r.FullPath == u.Path && !r.Done.IsZero() && r.Status >= 200 && r.Status < 300 &&
+			!slices.ContainsFunc(r.Events, func(ev struct {
+				Kind string `json:"kind"`
+			}) bool {
+				return ev.Kind == "clientClosed"
+			}) {
+			sent = true
+		}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !sent || st.committed {
+		return false // still receiving (a real cancel), or over
+	}
+	st.cancelled = true
+	return true
+}
+
+// placeStaged puts in place a staged file the implementation had finished
+// when a cancel passed on reached it (the server's journal did not yet say
+// the exchange was over): the implementation then sends no ended, so
+// commitDespiteCancel never sees it.
+func placeStaged(e *env, st *stream) {
+	staged, ok := e.destination(st.call) // the call as made: staged
+	if !ok {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if st.committed {
+		return
+	}
+	if _, err := os.Stat(staged); err == nil {
+		_ = os.Rename(staged, filepath.Join(filepath.Dir(staged), strings.TrimPrefix(filepath.Base(staged), stagePrefix)))
+		st.committed = true
+	}
 }

@@ -34,6 +34,7 @@ type session struct {
 func newSession(inner driver.Session, v Variant, e *env) *session {
 	s := &session{inner: inner, v: v, env: e, out: driver.NewQueue(), done: make(chan struct{}),
 		changed: make(chan struct{}), streams: make(map[string]*stream), seqOf: make(map[int64]int64)}
+	e.inject = s.inject
 	go s.pump()
 	return s
 }
@@ -148,6 +149,14 @@ func (s *session) Cancel(ctx context.Context, handle string) (driver.Cancelled, 
 	if err != nil {
 		return c, fmt.Errorf("cancel %s: %w", s.v.Name, err)
 	}
+	if s.v.h.afterCancel != nil {
+		s.mu.Lock()
+		st, known := s.streams[handle]
+		s.mu.Unlock()
+		if known {
+			s.v.h.afterCancel(s.env, st)
+		}
+	}
 	c.AfterSeq, err = s.outerSeq(ctx, c.AfterSeq)
 	if err != nil {
 		return c, fmt.Errorf("cancel %s: %w", s.v.Name, err)
@@ -182,6 +191,17 @@ func (s *session) outerSeq(ctx context.Context, n int64) (int64, error) {
 			return 0, fmt.Errorf("map event number %d: %w", n, context.Cause(ctx))
 		}
 	}
+}
+
+// inject delivers ev after the events delivered so far, numbered as the
+// next: a variant's event that comes later than the one it replaces. It
+// must be called before the session closes.
+func (s *session) inject(ev driver.Event) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	ev.Seq = s.seq
+	s.out.Push(ev)
 }
 
 // pump alters, renumbers and queues the inner events until the inner

@@ -48,6 +48,8 @@ type hooks struct {
 	// cancel, if set, runs first in network.cancel; true answers the cancel
 	// (true, after the events delivered so far) without passing it on.
 	cancel func(e *env, st *stream) bool
+	// afterCancel, if set, runs once a cancel passed on returned.
+	afterCancel func(e *env, st *stream)
 }
 
 // stream is what a variant sees of one call while its events pass.
@@ -64,10 +66,10 @@ type stream struct {
 	fakeCancelled bool
 	// started is when the call was made.
 	started time.Time
-	// committing and cancelled are commit-ignores-cancel's: the call's file
-	// is being put in place, and a cancel came meanwhile; guarded by the
-	// env's mu (the pump and Cancel both use them).
-	committing, cancelled bool
+	// committed and cancelled are commit-ignores-cancel's: the call's ended
+	// arrived (its file is put in place), and a cancel came once the whole
+	// body was sent; guarded by the env's mu (the pump and Cancel use them).
+	committed, cancelled bool
 }
 
 // Wrap returns d as broken by v. The wrapped driver is safe for concurrent
@@ -146,4 +148,9 @@ type env struct {
 	// the close hook reads it once the pump has stopped delivering.
 	mu      sync.Mutex
 	atClose []string
+	// late counts the files commit-ignores-cancel is still putting in place.
+	late sync.WaitGroup
+	// inject delivers an event after those delivered so far (see
+	// session.inject); set by the session.
+	inject func(driver.Event)
 }
