@@ -193,14 +193,17 @@ func (s *session) outerSeq(ctx context.Context, n int64) (int64, error) {
 	}
 }
 
-// inject delivers ev after the events delivered so far, numbered as the
-// next: a variant's event that comes later than the one it replaces. It
-// must be called before the session closes.
+// inject delivers ev, an inner event the variant held back (its Seq still
+// the inner one), after the events delivered so far, numbered as the next;
+// a cancel's AfterSeq past the inner event maps past it. It must be called
+// before the session closes.
 func (s *session) inject(ev driver.Event) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	inner := ev.Seq
 	s.seq++
 	ev.Seq = s.seq
+	s.seqOf[inner] = s.seq // a cancel after the inner event comes after this one
 	s.out.Push(ev)
 }
 
