@@ -229,7 +229,9 @@ func (s *session) pump() {
 			}
 		}
 		s.out.Push(outs...) // under the lock, so pushes keep Seq order
-		s.seqOf[ev.Seq] = s.seq
+		if _, injected := s.seqOf[ev.Seq]; !injected { // inject may have mapped a held event already
+			s.seqOf[ev.Seq] = s.seq
+		}
 		s.passed = ev.Seq
 		s.signal()
 		s.mu.Unlock()
