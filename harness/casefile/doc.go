@@ -106,7 +106,9 @@
 //	id, title, requirements   required
 //	level                     must | should | info: overrides the level of the case's own checks
 //	labels                    extra Ginkgo labels (area:<area> and req:<id> are derived)
-//	given.files[]             {dir, name, text | base64 | size (+ seed)}: created before the first call;
+//	given.files[]             {dir, name, text | base64 | size (+ seed) | link}: created before the first call;
+//	                          link: BaseDir[/path] makes a symbolic link to that folder or file of the
+//	                          sandbox (a driver that keeps its files itself skips such a case);
 //	                          dir is a base directory constant name, default DocumentsDirectory;
 //	                          size+seed gives the same bytes as the server's body {generate: {size, seed}};
 //	                          templates (below) work in text; name stays inside dir (no "..", not
