@@ -70,8 +70,20 @@ run_suite() {
   args+=("${extra[@]}")
   if ((${#cmd[@]} > 0)); then args+=(-- "${cmd[@]}"); fi
 
-  local code=0
-  netconform "${args[@]}" || code=$?
+  # GitHub cancels a step by signalling its shell alone (SIGINT, SIGTERM
+  # 7.5 s later, then it kills the process tree): pass each signal on, so
+  # netconform winds down and writes its partial reports.
+  local code=0 pid
+  netconform "${args[@]}" &
+  pid=$!
+  trap 'kill -INT "$pid" 2>/dev/null' INT
+  trap 'kill -TERM "$pid" 2>/dev/null' TERM
+  wait "$pid" || code=$?
+  while kill -0 "$pid" 2>/dev/null; do # wait returned for a signal: netconform is still winding down
+    code=0
+    wait "$pid" || code=$?
+  done
+  trap - INT TERM
 
   local -a mds=()
   mapfile -t mds < <(reports_md "$out" "$code")

@@ -107,9 +107,15 @@ func TestBuiltBinary(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run("interrupt/"+sig.String(), func(t *testing.T) {
 			t.Parallel()
-			testInterrupt(t, co, sig)
+			testInterrupt(t, co, sig, false)
 		})
 	}
+	// One Ctrl-C delivered twice at once (`timeout -s INT` signals the
+	// process and its group) is one interrupt: the run still winds down.
+	t.Run("interrupt/twice-at-once", func(t *testing.T) {
+		t.Parallel()
+		testInterrupt(t, co, syscall.SIGINT, true)
+	})
 	t.Run("ci-action", func(t *testing.T) {
 		t.Parallel()
 		testCIAction(t, co)
@@ -154,11 +160,11 @@ const interruptCases = `cases:
       ended: {isError: false, status: 200}
 `
 
-// testInterrupt: a signal while a case waits on a server ends the run
-// with 128 + the signal's number; the case under way is marked cut short,
-// the other not run; the partial reports go beside the complete run's,
-// which stays as it was, and say they are partial.
-func testInterrupt(t *testing.T, co builtCheckout, sig syscall.Signal) {
+// slowCases writes interruptCases into a new folder, with a loopback
+// server that never answers, and returns the folder and a channel that
+// gets a value when the server has the slow case's request.
+func slowCases(t *testing.T) (string, <-chan struct{}) {
+	t.Helper()
 	hit := make(chan struct{}, 1)
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -171,10 +177,19 @@ func testInterrupt(t *testing.T, co builtCheckout, sig syscall.Signal) {
 		case <-release:
 		}
 	}))
-	defer srv.Close()
-	defer close(release)
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(release) })
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "slow", "cases.yaml"), fmt.Sprintf(interruptCases, srv.URL))
+	return dir, hit
+}
+
+// testInterrupt: a signal while a case waits on a server ends the run
+// with 128 + the signal's number; the case under way is marked cut short,
+// the other not run; the partial reports go beside the complete run's,
+// which stays as it was, and say they are partial.
+func testInterrupt(t *testing.T, co builtCheckout, sig syscall.Signal, twice bool) {
+	dir, hit := slowCases(t)
 	out := filepath.Join(t.TempDir(), "out")
 	complete := reports.Report{Run: result.Run{Implementation: "reference", Cases: []result.CaseResult{
 		{ID: "slow.b-waits", Verdict: result.Pass}}}}
@@ -202,6 +217,11 @@ func testInterrupt(t *testing.T, co builtCheckout, sig syscall.Signal) {
 	}
 	if err := cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
+	}
+	if twice {
+		if err := cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
 	}
 	_ = cmd.Wait()
 	want := 128 + int(sig)
@@ -294,4 +314,42 @@ func testCIAction(t *testing.T, co builtCheckout) {
 			}
 		})
 	}
+	// A cancelled job: GitHub signals the step's shell alone, which passes
+	// the signal on; the partial report is summarised, the code is 130.
+	t.Run("cancelled", func(t *testing.T) {
+		dir, hit := slowCases(t)
+		work := t.TempDir()
+		summary, output := filepath.Join(work, "summary.md"), filepath.Join(work, "output")
+		cmd := exec.CommandContext(t.Context(), "bash", script, "run")
+		cmd.Dir = work
+		cmd.Env = append(os.Environ(), "PATH="+gobin+string(os.PathListSeparator)+os.Getenv("PATH"),
+			"GITHUB_STEP_SUMMARY="+summary, "GITHUB_OUTPUT="+output, "NETCONFORM_DRIVER=inproc",
+			"NETCONFORM_ARGS=--cases "+dir+" --parallel 1", "NETCONFORM_OUT=", "NETCONFORM_COMMAND=", "NETCONFORM_EXPECT=")
+		cmd.WaitDelay = 10 * time.Second
+		var log bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &log, &log
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-hit:
+		case <-t.Context().Done():
+			t.Fatalf("the slow case never reached the server\n%s", log.String())
+		}
+		if err := cmd.Process.Signal(syscall.SIGINT); err != nil { // the shell's pid only
+			t.Fatal(err)
+		}
+		_ = cmd.Wait()
+		if code := cmd.ProcessState.ExitCode(); code != 130 {
+			t.Fatalf("exit %d, want 130\n%s", code, log.String())
+		}
+		md, err := os.ReadFile(summary)
+		if err != nil || !bytes.Contains(md, []byte("interrupted, partial results")) {
+			t.Errorf("step summary (%v) is not the partial report:\n%s", err, md)
+		}
+		outs, err := os.ReadFile(output)
+		if err != nil || !strings.HasPrefix(string(outs), "exit-code=130\n") {
+			t.Errorf("GITHUB_OUTPUT = %q (%v), want exit-code=130 first", outs, err)
+		}
+	})
 }

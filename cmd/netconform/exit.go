@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 // The exit codes of every command (docs/cli.md#exit-codes has the table).
@@ -40,11 +41,17 @@ func (e *interruptError) Is(target error) bool { return target == context.Cancel
 // (SIGINT), "terminated" (SIGTERM).
 func signalName(sig os.Signal) string { return sig.String() }
 
+// sameSignal is how soon after the first a signal counts as the same
+// interrupt: `timeout -s INT` and a terminal both may deliver one Ctrl-C to
+// the process twice (to its group and to it).
+const sameSignal = time.Second
+
 // notifyInterrupt returns a context that the first SIGINT or SIGTERM
 // cancels with an [interruptError], so that a command winds down: run
 // ends the cases under way, marks them interrupted and writes the partial
-// reports. A second signal means "now": the process exits at once with the
-// signal's code, saying so on stderr. stop releases the signals.
+// reports. A second signal (sameSignal or more after the first) means
+// "now": the process exits at once with the signal's code, saying so on
+// stderr. stop releases the signals.
 func notifyInterrupt(parent context.Context, stderr io.Writer) (ctx context.Context, stop func()) {
 	ctx, cancel := context.WithCancelCause(parent)
 	ch := make(chan os.Signal, 2)
@@ -57,11 +64,18 @@ func notifyInterrupt(parent context.Context, stderr io.Writer) (ctx context.Cont
 		case <-done:
 			return
 		}
-		select {
-		case sig := <-ch:
-			fmt.Fprintf(stderr, "netconform: %s again: exiting at once (the reports were not written)\n", signalName(sig))
-			os.Exit(signalCode(sig))
-		case <-done:
+		first := time.Now()
+		for {
+			select {
+			case sig := <-ch:
+				if time.Since(first) < sameSignal {
+					continue // one Ctrl-C delivered twice (to the group and to this process)
+				}
+				fmt.Fprintf(stderr, "netconform: %s again: exiting at once (the reports were not written)\n", signalName(sig))
+				os.Exit(signalCode(sig))
+			case <-done:
+				return
+			}
 		}
 	}()
 	return ctx, func() {

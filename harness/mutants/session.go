@@ -228,7 +228,7 @@ func (s *session) pump() {
 				outs[i].Cancel = &c
 			}
 		}
-		s.out.Push(outs...) // under the lock, so pushes keep Seq order
+		s.out.Push(outs...)                            // under the lock, so pushes keep Seq order
 		if _, injected := s.seqOf[ev.Seq]; !injected { // inject may have mapped a held event already
 			s.seqOf[ev.Seq] = s.seq
 		}
