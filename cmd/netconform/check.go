@@ -62,8 +62,13 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return checkExit(err)
+		code := checkExit(err)
+		if code == 2 { // a file that cannot be read, as run says it; problems stay file:line:col first
+			fmt.Fprintf(stderr, "netconform check: %v\n", err)
+		} else {
+			fmt.Fprintln(stderr, err)
+		}
+		return code
 	}
 	problems := unknownRequirements(cat, all)
 	code := 1

@@ -182,8 +182,9 @@ func TestCheckSyntaxErrorPosition(t *testing.T) {
 func TestCheckSetupErrorsExitTwo(t *testing.T) {
 	t.Parallel()
 	missing := filepath.Join(t.TempDir(), "nope")
-	if code, _, errs := call(t, runCheck, "--cases", missing); code != 2 || !strings.Contains(errs, "no such file") {
-		t.Errorf("a missing --cases: exit %d, want 2 (as run)\n%s", code, errs)
+	if code, _, errs := call(t, runCheck, "--cases", missing); code != 2 || !strings.HasPrefix(errs, "netconform check: load cases: ") ||
+		!strings.Contains(errs, "no such file") {
+		t.Errorf("a missing --cases: exit %d, want 2 (as run) and the command's prefix\n%s", code, errs)
 	}
 	if code, _, _ := call(t, runRun, "--cases", missing, "--out", ""); code != 2 {
 		t.Errorf("run with a missing --cases: exit %d, want 2", code)

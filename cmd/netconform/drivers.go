@@ -153,7 +153,8 @@ type prober interface {
 // deviceHub is a driver that waits for devices to connect (the remote
 // driver).
 type deviceHub interface {
-	URL() string
+	URL() string      // the control URL, token included: printed for the user only
+	ShownURL() string // the same without the token, for errors (they reach the reports)
 	Devices() int
 	Loopback() bool
 }
@@ -212,12 +213,12 @@ func prepare(ctx context.Context, drv driver.Driver, d driverSpec, w io.Writer, 
 		select {
 		case <-wctx.Done():
 			if ctx.Err() != nil {
-				return fmt.Errorf("interrupted while waiting for %s at %s: %w", what, hub.URL(), context.Cause(ctx))
+				return fmt.Errorf("interrupted while waiting for %s at %s: %w", what, hub.ShownURL(), context.Cause(ctx))
 			}
 			if n := hub.Devices(); n > 0 {
-				return fmt.Errorf("%d of %d devices connected to %s within %s (--devices)", n, want, hub.URL(), wait)
+				return fmt.Errorf("%d of %d devices connected to %s within %s (--devices)", n, want, hub.ShownURL(), wait)
 			}
-			return fmt.Errorf("no device connected to %s within %s", hub.URL(), wait)
+			return fmt.Errorf("no device connected to %s within %s", hub.ShownURL(), wait)
 		case <-t.C:
 		}
 	}

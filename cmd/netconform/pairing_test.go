@@ -58,9 +58,10 @@ func TestRunRemotePairingToken(t *testing.T) {
 // already connected.
 type exposedHub struct{ driver.Driver }
 
-func (exposedHub) URL() string    { return "http://192.0.2.7:8787/netconform/v1/TOKEN" }
-func (exposedHub) Devices() int   { return 1 }
-func (exposedHub) Loopback() bool { return false }
+func (exposedHub) URL() string      { return "http://192.0.2.7:8787/netconform/v1/s3cret-token" }
+func (exposedHub) ShownURL() string { return "http://192.0.2.7:8787/netconform/v1/TOKEN" }
+func (exposedHub) Devices() int     { return 1 }
+func (exposedHub) Loopback() bool   { return false }
 
 // TestPrepareWarnsOfExposure: a control channel reachable from other hosts
 // gets a one-line warning of what it exposes.
@@ -96,10 +97,10 @@ func TestPrepareRemindsOfTheWait(t *testing.T) {
 	var b strings.Builder
 	d := driverSpec{name: driverRemote, deviceWait: time.Second, remind: 20 * time.Millisecond}
 	err := prepare(context.Background(), waitingHub{}, d, &b, nil)
-	if err == nil || !strings.Contains(err.Error(), "no device connected to") {
-		t.Errorf("prepare = %v, want no device", err)
+	if err == nil || !strings.Contains(err.Error(), "no device connected to http://192.0.2.7:8787/netconform/v1/TOKEN") {
+		t.Errorf("prepare = %v, want no device, and the URL without its token (errors reach the reports)", err)
 	}
-	want := "netconform: still waiting for a device at http://192.0.2.7:8787/netconform/v1/TOKEN (0 devices connected, "
+	want := "netconform: still waiting for a device at http://192.0.2.7:8787/netconform/v1/s3cret-token (0 devices connected, "
 	if n := strings.Count(b.String(), want); n < 2 {
 		t.Errorf("%d reminders in 1 s at 20 ms (checked every 100 ms), want several:\n%s", n, b.String())
 	}

@@ -199,9 +199,9 @@ func (d *Driver) URL() string {
 	return "http://" + d.hostOfURL() + Path + "/" + d.token
 }
 
-// shownURL is the control URL without its token, for errors, which reach
-// the reports: http://HOST:PORT/netconform/v1/TOKEN.
-func (d *Driver) shownURL() string {
+// ShownURL is the control URL without its token, for errors, which reach
+// the reports and logs: http://HOST:PORT/netconform/v1/TOKEN.
+func (d *Driver) ShownURL() string {
 	return "http://" + d.hostOfURL() + Path + "/TOKEN"
 }
 
@@ -300,7 +300,7 @@ func (d *Driver) open(ctx context.Context, cfg driver.Config, name string) (driv
 			case <-changed:
 			case <-expired:
 			case <-ctx.Done():
-				return nil, fmt.Errorf("open remote session: no %s connected to %s: %w", deviceNoun(name), d.shownURL(),
+				return nil, fmt.Errorf("open remote session: no %s connected to %s: %w", deviceNoun(name), d.ShownURL(),
 					context.Cause(ctx))
 			}
 			if rejoin != nil {

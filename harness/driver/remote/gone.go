@@ -105,7 +105,7 @@ func (d *Driver) rejoinLocked(name string, now time.Time) (until time.Time, err 
 		return until, nil
 	}
 	return time.Time{}, fmt.Errorf("no %s left: %w; none connected again to %s within %s", deviceNoun(name), g.why,
-		d.shownURL(), d.o.RejoinWait)
+		d.ShownURL(), d.o.RejoinWait)
 }
 
 // countLocked counts the connected devices named name (anyName: all);
