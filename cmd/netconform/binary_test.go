@@ -268,6 +268,19 @@ func testInterrupt(t *testing.T, co builtCheckout, sig syscall.Signal, twice boo
 // testCIAction runs the action's script as its steps do: install from the
 // action's checkout, then run the suite with GITHUB_STEP_SUMMARY and
 // GITHUB_OUTPUT set, for a passing selection and a failing one.
+// actionRun returns the action's run step as CI runs it in work, with
+// netconform from gobin and args as NETCONFORM_ARGS, and the paths of its
+// job summary and outputs files.
+func actionRun(t *testing.T, script, gobin, work, args string) (cmd *exec.Cmd, summary, output string) {
+	summary, output = filepath.Join(work, "summary.md"), filepath.Join(work, "output")
+	cmd = exec.CommandContext(t.Context(), "bash", script, "run")
+	cmd.Dir = work
+	cmd.Env = append(os.Environ(), "PATH="+gobin+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"GITHUB_STEP_SUMMARY="+summary, "GITHUB_OUTPUT="+output, "NETCONFORM_DRIVER=inproc",
+		"NETCONFORM_ARGS="+args, "NETCONFORM_OUT=", "NETCONFORM_COMMAND=", "NETCONFORM_EXPECT=")
+	return cmd, summary, output
+}
+
 func testCIAction(t *testing.T, co builtCheckout) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("no bash on PATH")
@@ -290,12 +303,7 @@ func testCIAction(t *testing.T, co builtCheckout) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			work := t.TempDir()
-			summary, output := filepath.Join(work, "summary.md"), filepath.Join(work, "output")
-			cmd := exec.CommandContext(t.Context(), "bash", script, "run")
-			cmd.Dir = work
-			cmd.Env = append(os.Environ(), "PATH="+gobin+string(os.PathListSeparator)+os.Getenv("PATH"),
-				"GITHUB_STEP_SUMMARY="+summary, "GITHUB_OUTPUT="+output, "NETCONFORM_DRIVER=inproc",
-				"NETCONFORM_ARGS="+tc.args, "NETCONFORM_OUT=", "NETCONFORM_COMMAND=", "NETCONFORM_EXPECT=")
+			cmd, summary, output := actionRun(t, script, gobin, work, tc.args)
 			log, _ := cmd.CombinedOutput()
 			if code := cmd.ProcessState.ExitCode(); code != tc.code {
 				t.Fatalf("exit %d, want %d\n%s", code, tc.code, log)
@@ -319,12 +327,7 @@ func testCIAction(t *testing.T, co builtCheckout) {
 	t.Run("cancelled", func(t *testing.T) {
 		dir, hit := slowCases(t)
 		work := t.TempDir()
-		summary, output := filepath.Join(work, "summary.md"), filepath.Join(work, "output")
-		cmd := exec.CommandContext(t.Context(), "bash", script, "run")
-		cmd.Dir = work
-		cmd.Env = append(os.Environ(), "PATH="+gobin+string(os.PathListSeparator)+os.Getenv("PATH"),
-			"GITHUB_STEP_SUMMARY="+summary, "GITHUB_OUTPUT="+output, "NETCONFORM_DRIVER=inproc",
-			"NETCONFORM_ARGS=--cases "+dir+" --parallel 1", "NETCONFORM_OUT=", "NETCONFORM_COMMAND=", "NETCONFORM_EXPECT=")
+		cmd, summary, output := actionRun(t, script, gobin, work, "--cases "+dir+" --parallel 1")
 		cmd.WaitDelay = 10 * time.Second
 		var log bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &log, &log
