@@ -72,6 +72,9 @@ func compare(t *testing.T, name string, want, got map[string]result.CaseResult) 
 	t.Helper()
 	for _, id := range slices.Sorted(maps.Keys(want)) {
 		w, g := want[id], got[id]
+		if g.Verdict == result.Skip && strings.Contains(g.Reason, "is a symbolic link, which a driver that keeps its files") {
+			continue // a linked given file cannot be placed on the driver's side (the files capability): it skips there
+		}
 		if w.Verdict != g.Verdict {
 			t.Errorf("%s: %s verdict %s (%s), inproc %s (%s)", id, name, g.Verdict, g.Reason, w.Verdict, w.Reason)
 		}
