@@ -37,11 +37,16 @@ const maxListProblems = 4
 
 func (sb *driverSandbox) live() bool { return true }
 
+// LinkSkip ends the Reason of a case skipped because a driver that keeps its
+// files on its own side (the files capability) cannot place a given file
+// that is a symbolic link.
+const LinkSkip = "is a symbolic link, which a driver that keeps its files on its own side cannot place"
+
 func (sb *driverSandbox) place(ctx context.Context, files []casefile.GivenFile) error {
 	sb.placed = make(map[fileKey]driver.FileInfo, len(files))
 	for _, f := range files {
 		if f.Link != "" {
-			return &skipError{why: fmt.Sprintf("the case's given file %s is a symbolic link, which a driver that keeps its files on its own side cannot place", f.Name)}
+			return &skipError{why: fmt.Sprintf("the case's given file %s %s", f.Name, LinkSkip)}
 		}
 		df, err := givenFile(f)
 		if err == nil {
