@@ -124,9 +124,10 @@ type FileExpect struct {
 	// (Unchanged) or holding exactly a body the server wrote for a 2xx
 	// request (of ServedPath if set): a cancel may come after the body was
 	// put in place. Either way the file must not change after any
-	// network.cancel of the case returned: the runner reads the folders
-	// again as each cancel returns, and the file then must be as it is at
-	// the end.
+	// network.cancel of the case returned: the runner reads the file again
+	// as each cancel returns, and it then must be as it is at the end (in
+	// folders the harness keeps; a driver that keeps its files on its own
+	// side is judged by the look after the run alone).
 	UnchangedOrServed bool `yaml:"unchangedOrServed,omitempty" json:"unchangedOrServed,omitempty"`
 	// ServedPath narrows SameAsServed and UnchangedOrServed to requests of
 	// this path.

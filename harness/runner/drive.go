@@ -172,11 +172,14 @@ func (ex *execution) lookAtCancel(ctx context.Context, in *instance) []result.Fi
 	if key == "" || !slices.ContainsFunc(ex.c.Expect.Files, func(fe casefile.FileExpect) bool { return fe.UnchangedOrServed }) {
 		return nil
 	}
-	f, err := ex.files.look(ctx, key)
+	f, looked, err := ex.files.look(ctx, key)
 	if err != nil {
 		if ctx.Err() == nil {
 			ex.driverBroke(fmt.Errorf("read %s after a cancel: %w", key, err))
 		}
+		return nil
+	}
+	if !looked {
 		return nil
 	}
 	if f == nil {

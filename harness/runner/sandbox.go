@@ -24,8 +24,9 @@ type sandbox interface {
 	// after the run comes before close (else after it).
 	live() bool
 	// look returns one file ("dir/name", as the oracle names it) as
-	// snapshot would list it, as fast as the sandbox can: nil for no file.
-	look(ctx context.Context, key string) (*result.FileState, error)
+	// snapshot would list it, at once: nil for no file; looked is false
+	// when the sandbox cannot look that fast.
+	look(ctx context.Context, key string) (f *result.FileState, looked bool, err error)
 }
 
 // localSandbox is one case's private folder tree, which the session uses
@@ -75,13 +76,13 @@ func (sb *localSandbox) snapshot(context.Context) ([]result.FileState, error) {
 	return fileStates(list), nil
 }
 
-func (sb *localSandbox) look(_ context.Context, key string) (*result.FileState, error) {
+func (sb *localSandbox) look(_ context.Context, key string) (*result.FileState, bool, error) {
 	dir, name, _ := strings.Cut(key, "/")
 	info, ok, err := sb.Look(dir, name, result.HeadLimit)
 	if err != nil || !ok {
-		return nil, err
+		return nil, err == nil, err
 	}
-	return &fileStates([]driver.FileInfo{info})[0], nil
+	return &fileStates([]driver.FileInfo{info})[0], true, nil
 }
 
 // placeAllowance is the wall time a case's deadline adds for placing its
