@@ -27,7 +27,11 @@ func TestRunRemotePairingToken(t *testing.T) {
 	}
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
-	resp, err := (&http.Client{Transport: tr}).Post(strings.TrimSuffix(url, tok)+"x"+tok[1:]+"/hello",
+	wrong := "x" + tok[1:]
+	if tok[0] == 'x' { // the token is random: make sure the first character differs
+		wrong = "y" + tok[1:]
+	}
+	resp, err := (&http.Client{Transport: tr}).Post(strings.TrimSuffix(url, tok)+wrong+"/hello",
 		"application/x-ndjson", strings.NewReader(`{"type":"hello","versions":[1]}`+"\n"))
 	if err != nil {
 		t.Fatal(err)
